@@ -1,0 +1,5 @@
+//! Reading event files (ACLED, UCDP GED, GeoJSON) into the [`crate::model::Event`] model.
+
+pub mod diagnostics;
+
+pub use diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};

@@ -1,0 +1,203 @@
+//! The one event model every input format is read into.
+//!
+//! Text fields that repeat across millions of rows (actors, event types, admin names) are
+//! interned: an [`Event`] holds [`Sym`] keys into the [`Strings`] table of its
+//! [`EventSet`]. That keeps an event small (so 10 million fit in memory without their
+//! text) and lets later stages classify each distinct actor name once instead of once
+//! per row.
+
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use lasso::{Spur, ThreadedRodeo};
+use smallvec::SmallVec;
+
+use crate::units::LonLat;
+
+/// Key of an interned string; resolve it with [`Strings::get`].
+pub type Sym = Spur;
+
+/// The interned text of an [`EventSet`]. Safe to share between threads while reading.
+#[derive(Debug, Default, Clone)]
+pub struct Strings(Arc<ThreadedRodeo<Sym>>);
+
+impl Strings {
+    pub fn new() -> Self {
+        Strings(Arc::new(ThreadedRodeo::new()))
+    }
+
+    /// Interns `s` (trimmed) and returns its key.
+    pub fn intern(&self, s: &str) -> Sym {
+        self.0.get_or_intern(s.trim())
+    }
+
+    /// The key of the empty string, used for absent optional text.
+    pub fn empty(&self) -> Sym {
+        self.0.get_or_intern_static("")
+    }
+
+    pub fn get(&self, sym: Sym) -> &str {
+        self.0.resolve(&sym)
+    }
+
+    /// Looks a string up without interning it.
+    pub fn lookup(&self, s: &str) -> Option<Sym> {
+        self.0.get(s)
+    }
+
+    /// Number of distinct strings.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Which dataset (and layout) a row came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dataset {
+    /// ACLED, current 31-column export.
+    Acled,
+    /// ACLED, older monadic export (one row per actor).
+    AcledMonadic,
+    /// ACLED, older dyadic export.
+    AcledDyadic,
+    /// UCDP Georeferenced Event Dataset, CSV.
+    UcdpGed,
+    /// GeoJSON FeatureCollection of points with ACLED-like properties.
+    GeoJson,
+}
+
+impl Dataset {
+    /// The attribution products must carry for data from this source.
+    pub fn attribution(self) -> &'static str {
+        match self {
+            Dataset::Acled | Dataset::AcledMonadic | Dataset::AcledDyadic => {
+                "Data: ACLED (acleddata.com)"
+            }
+            Dataset::UcdpGed => "Data: UCDP Georeferenced Event Dataset (GED), CC BY 4.0",
+            Dataset::GeoJson => "Data: as named in the input GeoJSON",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dataset::Acled => "ACLED (current export)",
+            Dataset::AcledMonadic => "ACLED (monadic export)",
+            Dataset::AcledDyadic => "ACLED (dyadic export)",
+            Dataset::UcdpGed => "UCDP GED (CSV)",
+            Dataset::GeoJson => "GeoJSON points",
+        }
+    }
+}
+
+impl fmt::Display for Dataset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One conflict event, normalised from any supported input.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The source's event id (ACLED event_id_cnty, GED id, GeoJSON id property).
+    pub id: Sym,
+    pub date: NaiveDate,
+    pub position: LonLat,
+    /// 1 exact town, 2 near a town, 3 region centroid (ACLED); GED where_prec is mapped
+    /// onto the same scale (see the GED reader). `None` when the source has none.
+    pub geo_precision: Option<u8>,
+    pub event_type: Sym,
+    pub sub_event_type: Sym,
+    /// actor1/actor2 (ACLED), side_a/side_b (GED); in the monadic export, the actor1 of
+    /// every row of the event.
+    pub primary_actors: SmallVec<[Sym; 2]>,
+    /// assoc_actor_1/assoc_actor_2, split on ';'.
+    pub associated_actors: SmallVec<[Sym; 2]>,
+    pub fatalities: u32,
+    /// Admin names as the source gives them (ACLED admin1..3, GED adm_1/adm_2).
+    pub admin1: Sym,
+    pub admin2: Sym,
+    pub admin3: Sym,
+    /// Place name as the source gives it.
+    pub location: Sym,
+    pub dataset: Dataset,
+    /// 1-based line of the (first) source row: where to look in the input file.
+    pub source_line: u64,
+}
+
+impl Event {
+    pub fn year(&self) -> i32 {
+        self.date.year()
+    }
+
+    pub fn lon(&self) -> f64 {
+        self.position.lon()
+    }
+
+    pub fn lat(&self) -> f64 {
+        self.position.lat()
+    }
+}
+
+/// Events read from one file, with the strings they refer to.
+#[derive(Debug, Clone, Default)]
+pub struct EventSet {
+    pub events: Vec<Event>,
+    pub strings: Strings,
+}
+
+impl EventSet {
+    pub fn new(strings: Strings) -> Self {
+        EventSet {
+            events: Vec::new(),
+            strings,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get(sym)
+    }
+
+    /// First and last event date, or `None` for an empty set.
+    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = self.events.iter().map(|e| e.date).min()?;
+        let last = self.events.iter().map(|e| e.date).max()?;
+        Some((first, last))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_intern_trimmed_and_shared() {
+        let s = Strings::new();
+        let a = s.intern(" JNIM ");
+        let b = s.intern("JNIM");
+        assert_eq!(a, b);
+        assert_eq!(s.get(a), "JNIM");
+        let clone = s.clone();
+        assert_eq!(clone.lookup("JNIM"), Some(a));
+        assert_eq!(s.get(s.empty()), "");
+    }
+
+    #[test]
+    fn event_stays_small() {
+        // Ten million events must fit in memory comfortably.
+        assert!(std::mem::size_of::<Event>() <= 112, "{}", std::mem::size_of::<Event>());
+    }
+}

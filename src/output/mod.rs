@@ -1,0 +1,5 @@
+//! Writers for every product. All writes go through [`atomic`].
+
+pub mod atomic;
+
+pub use atomic::{write_atomic, write_bytes_atomic};
