@@ -5,6 +5,7 @@
 //! boundaries, categories, study) → [`analysis`] (zones, statistics, density) →
 //! [`output`] (tables, images, layers).
 
+pub mod analysis;
 pub mod error;
 pub mod input;
 pub mod model;

@@ -1,0 +1,4 @@
+//! Analysis on the resolved model: geodesy, zones, statistics, density.
+
+pub mod geodesy;
+pub mod polyline_index;

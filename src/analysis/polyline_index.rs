@@ -1,0 +1,230 @@
+//! Exact geodesic distance from a point to a set of polylines (e.g. a border), found
+//! through an R-tree.
+//!
+//! The tree holds the segments in scaled degrees (x = lon·cos φ_ref, y = lat). On the
+//! ellipsoid, a degree of latitude is at least 110.574 km and a scaled degree of
+//! longitude is at least 111.319·cos φ / cos φ_ref km, so `K × (scaled distance)` is a
+//! lower bound of the geodesic distance. Candidates are visited nearest first and pruned
+//! once that bound (or the bound from their end points) exceeds the best exact distance
+//! found; each survivor's true minimum along the segment is then solved on the ellipsoid
+//! (see [`GeodesicSegment::distance_to`]). The result is the exact minimum, not the
+//! distance to the nearest vertex.
+
+use geo::MultiLineString;
+use rstar::RTree;
+use rstar::primitives::{GeomWithData, Line};
+
+use super::geodesy::{self, GeodesicSegment};
+use crate::units::{Km, LonLat};
+
+/// Metres per degree of latitude at the equator: the smallest on the WGS84 ellipsoid.
+const MIN_M_PER_DEG_LAT: f64 = 110_574.0;
+/// Metres per degree of longitude on the equator (prime vertical, smallest value).
+const MIN_M_PER_DEG_LON_EQ: f64 = 111_319.0;
+/// Margin (degrees) on the latitude range a geodesic may reach between two points.
+const LAT_MARGIN_DEG: f64 = 3.0;
+
+type Entry = GeomWithData<Line<[f64; 2]>, usize>;
+
+/// Distances to one set of polylines.
+#[derive(Debug)]
+pub struct PolylineIndex {
+    tree: RTree<Entry>,
+    segments: Vec<GeodesicSegment>,
+    /// cos of the reference latitude used to scale longitudes in the tree.
+    cos_ref: f64,
+    lat_ref: f64,
+}
+
+/// The nearest point of the polylines to a query point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Nearest {
+    pub distance: Km,
+    pub point: LonLat,
+}
+
+impl PolylineIndex {
+    /// Returns `None` if the lines have no segment.
+    pub fn new(lines: &MultiLineString<f64>) -> Option<Self> {
+        let lat_ref = lines
+            .iter()
+            .flat_map(|l| l.coords())
+            .map(|c| c.y.abs())
+            .fold(0.0_f64, f64::max);
+        let lat_ref = (lat_ref + LAT_MARGIN_DEG).min(89.0);
+        let cos_ref = lat_ref.to_radians().cos();
+        let mut segments = Vec::new();
+        let mut entries = Vec::new();
+        for line in lines {
+            for seg in line.lines() {
+                let (Some(a), Some(b)) = (
+                    LonLat::new(seg.start.x, seg.start.y),
+                    LonLat::new(seg.end.x, seg.end.y),
+                ) else {
+                    continue;
+                };
+                if a == b {
+                    continue;
+                }
+                let idx = segments.len();
+                segments.push(GeodesicSegment::new(a, b));
+                entries.push(GeomWithData::new(
+                    Line::new(
+                        [a.lon() * cos_ref, a.lat()],
+                        [b.lon() * cos_ref, b.lat()],
+                    ),
+                    idx,
+                ));
+            }
+        }
+        if segments.is_empty() {
+            return None;
+        }
+        Some(PolylineIndex {
+            tree: RTree::bulk_load(entries),
+            segments,
+            cos_ref,
+            lat_ref,
+        })
+    }
+
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// Metres of geodesic distance per unit of scaled-degree distance, at least, for
+    /// paths from `p`.
+    fn bound_factor(&self, p: LonLat) -> f64 {
+        let lat_hi = (p.lat().abs() + LAT_MARGIN_DEG).max(self.lat_ref).min(89.9);
+        MIN_M_PER_DEG_LAT.min(MIN_M_PER_DEG_LON_EQ * lat_hi.to_radians().cos() / self.cos_ref)
+    }
+
+    /// Visits candidate segments nearest first; `visit` gets the lower bound (metres)
+    /// and the segment, and returns false to stop.
+    fn search(&self, p: LonLat, mut visit: impl FnMut(f64, &GeodesicSegment) -> bool) {
+        let k = self.bound_factor(p);
+        let q = [p.lon() * self.cos_ref, p.lat()];
+        for (entry, d2) in self.tree.nearest_neighbor_iter_with_distance_2(&q) {
+            if !visit(k * d2.sqrt(), &self.segments[entry.data]) {
+                break;
+            }
+        }
+    }
+
+    /// The exact nearest point of the polylines and its geodesic distance.
+    pub fn nearest(&self, p: LonLat) -> Nearest {
+        let mut best = f64::INFINITY;
+        let mut best_point = p;
+        self.search(p, |bound, seg| {
+            if bound > best {
+                return false;
+            }
+            // Cheap second bound from the segment's end points (triangle inequality)
+            // before solving for the interior minimum.
+            let da = geodesy::distance(seg.a, p).metres();
+            let db = geodesy::distance(seg.b, p).metres();
+            let (d_end, end) = if da <= db { (da, seg.a) } else { (db, seg.b) };
+            if d_end < best {
+                best = d_end;
+                best_point = end;
+            }
+            if d_end - 0.5 * seg.length().metres() < best {
+                let (d, x) = seg.distance_to(p);
+                if d.metres() < best {
+                    best = d.metres();
+                    best_point = x;
+                }
+            }
+            true
+        });
+        Nearest {
+            distance: Km::from_metres(best).expect("an index has at least one segment"),
+            point: best_point,
+        }
+    }
+
+    /// True if some point of the polylines is within `limit` of `p` (boundary
+    /// included). Faster than [`nearest`](Self::nearest) for points far away.
+    pub fn within(&self, p: LonLat, limit: Km) -> bool {
+        let limit = limit.metres();
+        let mut found = false;
+        self.search(p, |bound, seg| {
+            if bound > limit {
+                return false;
+            }
+            if seg.distance_to(p).0.metres() <= limit {
+                found = true;
+                return false;
+            }
+            true
+        });
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{LineString, coord};
+
+    fn ll(lon: f64, lat: f64) -> LonLat {
+        LonLat::new(lon, lat).unwrap()
+    }
+
+    fn zigzag() -> MultiLineString<f64> {
+        MultiLineString::new(vec![LineString::new(vec![
+            coord! {x: -12.0, y: 12.0},
+            coord! {x: -11.0, y: 12.4},
+            coord! {x: -10.5, y: 11.6},
+            coord! {x: -9.0, y: 11.9},
+        ])])
+    }
+
+    /// The slow, obviously correct answer: every segment solved exactly.
+    fn exhaustive(lines: &MultiLineString<f64>, p: LonLat) -> f64 {
+        lines
+            .iter()
+            .flat_map(|l| l.lines())
+            .map(|s| {
+                GeodesicSegment::new(ll(s.start.x, s.start.y), ll(s.end.x, s.end.y))
+                    .distance_to(p)
+                    .0
+                    .metres()
+            })
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    #[test]
+    fn nearest_equals_exhaustive_search() {
+        let lines = zigzag();
+        let idx = PolylineIndex::new(&lines).unwrap();
+        assert_eq!(idx.segment_count(), 3);
+        for p in [
+            ll(-11.3, 12.9),
+            ll(-10.6, 11.0),
+            ll(-8.0, 14.0),
+            ll(-10.0, 12.5),
+            ll(-12.5, 11.0),
+            ll(5.0, 20.0),
+        ] {
+            let got = idx.nearest(p).distance.metres();
+            let want = exhaustive(&lines, p);
+            assert!((got - want).abs() < 1e-6, "{p}: {got} vs {want}");
+        }
+    }
+
+    #[test]
+    fn within_agrees_with_nearest_at_the_threshold() {
+        let idx = PolylineIndex::new(&zigzag()).unwrap();
+        let p = ll(-10.2, 12.5);
+        let d = idx.nearest(p).distance;
+        assert!(idx.within(p, d));
+        assert!(idx.within(p, Km::new(d.get() + 0.001).unwrap()));
+        assert!(!idx.within(p, Km::new(d.get() - 0.001).unwrap()));
+    }
+
+    #[test]
+    fn empty_lines_give_no_index() {
+        assert!(PolylineIndex::new(&MultiLineString::new(vec![])).is_none());
+    }
+}
