@@ -2,3 +2,4 @@
 
 pub mod geodesy;
 pub mod polyline_index;
+pub mod zone_shapes;
