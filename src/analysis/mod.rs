@@ -2,4 +2,5 @@
 
 pub mod geodesy;
 pub mod polyline_index;
+pub mod stats;
 pub mod zone_shapes;
