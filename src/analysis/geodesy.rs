@@ -29,7 +29,8 @@ pub fn inverse(a: LonLat, b: LonLat) -> (f64, f64, f64) {
 /// The point reached from `from` along `azimuth_deg` (clockwise from north) after
 /// `metres`, and the forward azimuth there.
 pub fn direct(from: LonLat, azimuth_deg: f64, metres: f64) -> (LonLat, f64) {
-    let (lat, lon, azi2): (f64, f64, f64) = WGS84.direct(from.lat(), from.lon(), azimuth_deg, metres);
+    let (lat, lon, azi2): (f64, f64, f64) =
+        WGS84.direct(from.lat(), from.lon(), azimuth_deg, metres);
     let lon = normalise_lon(lon);
     (
         LonLat::new(lon, lat.clamp(-90.0, 90.0)).expect("direct problem returns a valid position"),

@@ -69,10 +69,7 @@ impl PolylineIndex {
                 let idx = segments.len();
                 segments.push(GeodesicSegment::new(a, b));
                 entries.push(GeomWithData::new(
-                    Line::new(
-                        [a.lon() * cos_ref, a.lat()],
-                        [b.lon() * cos_ref, b.lat()],
-                    ),
+                    Line::new([a.lon() * cos_ref, a.lat()], [b.lon() * cos_ref, b.lat()]),
                     idx,
                 ));
             }

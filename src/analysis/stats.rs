@@ -242,10 +242,28 @@ mod tests {
         assert_eq!(table.years, vec![2020, 2021, 2022]);
         assert_eq!(table.rows.len(), 4);
         let c = |z, k, y| table.cell(z, k, y).unwrap();
-        assert_eq!(c("country", "a", 2020), Cell { events: 2, fatalities: 6 });
-        assert_eq!(c("ring", "a", 2020), Cell { events: 1, fatalities: 5 });
+        assert_eq!(
+            c("country", "a", 2020),
+            Cell {
+                events: 2,
+                fatalities: 6
+            }
+        );
+        assert_eq!(
+            c("ring", "a", 2020),
+            Cell {
+                events: 1,
+                fatalities: 5
+            }
+        );
         assert_eq!(c("country", "b", 2021), Cell::default());
-        assert_eq!(c("ring", "b", 2022), Cell { events: 1, fatalities: 7 });
+        assert_eq!(
+            c("ring", "b", 2022),
+            Cell {
+                events: 1,
+                fatalities: 7
+            }
+        );
         assert_eq!(c("ring", "b", 2020), Cell::default());
     }
 

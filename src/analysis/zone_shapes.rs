@@ -254,7 +254,10 @@ mod tests {
         let index = PolylineIndex::new(&border).unwrap();
         let err = band_edge_error(&band, &index, width, &country);
         assert!(err < BAND_TOLERANCE, "edge error {err}");
-        assert!(err < 0.001, "edge error {err} (expected far below tolerance)");
+        assert!(
+            err < 0.001,
+            "edge error {err} (expected far below tolerance)"
+        );
         for p in band.iter().map(|p| p.exterior()) {
             assert!(p.is_ccw());
         }

@@ -1,5 +1,6 @@
 //! Writers for every product. All writes go through [`atomic`].
 
 pub mod atomic;
+pub mod tables;
 
 pub use atomic::{write_atomic, write_bytes_atomic};
