@@ -1,0 +1,291 @@
+//! What is in an event file: date range, counts by year, category and region, extent.
+//! The content of `conflictmap inspect`.
+
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::input::ReadSummary;
+use crate::model::EventSet;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Count {
+    pub events: u64,
+    pub fatalities: u64,
+}
+
+impl Count {
+    fn add(&mut self, fatalities: u32) {
+        self.events += 1;
+        self.fatalities += u64::from(fatalities);
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Labelled {
+    pub id: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub count: Count,
+}
+
+/// [west, south, east, north] in degrees.
+pub type Bbox = [f64; 4];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overview {
+    pub summary: ReadSummary,
+    pub synthetic: bool,
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub total: Count,
+    pub by_year: BTreeMap<i32, Count>,
+    pub by_category: Vec<Labelled>,
+    /// Regions in the boundaries' order, then events in no region.
+    pub by_region: Vec<Labelled>,
+    pub bbox: Option<Bbox>,
+}
+
+/// Inputs that name things: categories (id, label) and region names, in the order of
+/// the bits / indices used by `classes` and `regions`.
+pub struct Names<'a> {
+    pub categories: &'a [(String, String)],
+    pub regions: &'a [String],
+}
+
+impl Overview {
+    /// `classes[i]`: category bits of event i; `regions[i]`: its region index.
+    pub fn build(
+        summary: ReadSummary,
+        synthetic: bool,
+        events: &EventSet,
+        classes: &[u64],
+        regions: &[Option<usize>],
+        names: &Names,
+    ) -> Overview {
+        let mut total = Count::default();
+        let mut by_year: BTreeMap<i32, Count> = BTreeMap::new();
+        let mut by_cat = vec![Count::default(); names.categories.len()];
+        let mut by_region = vec![Count::default(); names.regions.len() + 1];
+        let mut bbox: Option<Bbox> = None;
+        for (i, e) in events.events.iter().enumerate() {
+            total.add(e.fatalities);
+            by_year.entry(e.year()).or_default().add(e.fatalities);
+            for (c, count) in by_cat.iter_mut().enumerate() {
+                if classes.get(i).is_some_and(|bits| bits & (1 << c) != 0) {
+                    count.add(e.fatalities);
+                }
+            }
+            let r = regions
+                .get(i)
+                .copied()
+                .flatten()
+                .unwrap_or(names.regions.len());
+            by_region[r].add(e.fatalities);
+            let (x, y) = (e.lon(), e.lat());
+            bbox = Some(match bbox {
+                None => [x, y, x, y],
+                Some([w, s, ea, n]) => [w.min(x), s.min(y), ea.max(x), n.max(y)],
+            });
+        }
+        // Every year between the first and the last is listed, with zeros.
+        if let (Some(first), Some(last)) = (
+            by_year.keys().next().copied(),
+            by_year.keys().last().copied(),
+        ) {
+            for y in first..=last {
+                by_year.entry(y).or_default();
+            }
+        }
+        let (first_date, last_date) = events.date_range().unzip();
+        let by_category = names
+            .categories
+            .iter()
+            .zip(by_cat)
+            .map(|((id, label), count)| Labelled {
+                id: id.clone(),
+                label: label.clone(),
+                count,
+            })
+            .collect();
+        let by_region_counts = by_region;
+        let mut by_region: Vec<Labelled> = names
+            .regions
+            .iter()
+            .zip(&by_region_counts)
+            .map(|(name, count)| Labelled {
+                id: name.clone(),
+                label: name.clone(),
+                count: *count,
+            })
+            .collect();
+        by_region.push(Labelled {
+            id: String::new(),
+            label: "(no region)".into(),
+            count: by_region_counts[names.regions.len()],
+        });
+        Overview {
+            summary,
+            synthetic,
+            first_date,
+            last_date,
+            total,
+            by_year,
+            by_category,
+            by_region,
+            bbox,
+        }
+    }
+}
+
+fn table(f: &mut String, title: &str, rows: impl Iterator<Item = (String, Count)>) {
+    let _ = writeln!(f, "\n{title}");
+    for (label, c) in rows {
+        let _ = writeln!(
+            f,
+            "  {label:<44} {:>9} events {:>9} deaths",
+            c.events, c.fatalities
+        );
+    }
+}
+
+impl fmt::Display for Overview {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        if self.synthetic {
+            let _ = writeln!(s, "{}\n", crate::output::tables::SYNTHETIC_NOTICE);
+        }
+        let _ = write!(s, "{}", self.summary);
+        match (self.first_date, self.last_date) {
+            (Some(a), Some(b)) => {
+                let _ = writeln!(s, "\nDates: {a} to {b}");
+            }
+            _ => {
+                let _ = writeln!(s, "\nDates: (no events)");
+            }
+        }
+        if let Some([w, so, e, n]) = self.bbox {
+            let _ = writeln!(s, "Extent: lon {w:.4} to {e:.4}, lat {so:.4} to {n:.4}");
+        }
+        let _ = writeln!(
+            s,
+            "Total: {} events, {} deaths",
+            self.total.events, self.total.fatalities
+        );
+        table(
+            &mut s,
+            "By year",
+            self.by_year.iter().map(|(y, c)| (y.to_string(), *c)),
+        );
+        table(
+            &mut s,
+            "By category",
+            self.by_category.iter().map(|l| (l.label.clone(), l.count)),
+        );
+        table(
+            &mut s,
+            "By region",
+            self.by_region
+                .iter()
+                .filter(|l| !(l.id.is_empty() && l.count.events == 0))
+                .map(|l| (l.label.clone(), l.count)),
+        );
+        f.write_str(&s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Dataset, Event, Strings};
+    use crate::units::LonLat;
+    use std::path::Path;
+
+    fn event(strings: &Strings, date: (i32, u32, u32), lon: f64, lat: f64, deaths: u32) -> Event {
+        let e = strings.empty();
+        Event {
+            id: strings.intern(&format!("E{lon}{lat}{deaths}")),
+            date: NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap(),
+            position: LonLat::new(lon, lat).unwrap(),
+            geo_precision: Some(1),
+            event_type: e,
+            sub_event_type: e,
+            primary_actors: Default::default(),
+            associated_actors: Default::default(),
+            fatalities: deaths,
+            admin1: e,
+            admin2: e,
+            admin3: e,
+            location: e,
+            dataset: Dataset::Acled,
+            source_line: 2,
+        }
+    }
+
+    #[test]
+    fn counts_by_year_category_region_and_extent() {
+        let strings = Strings::new();
+        let mut set = EventSet::new(strings.clone());
+        set.events = vec![
+            event(&strings, (2020, 1, 5), -8.0, 12.6, 3),
+            event(&strings, (2022, 6, 1), -4.2, 14.5, 10),
+            event(&strings, (2022, 7, 1), -1.0, 16.3, 0),
+        ];
+        let cats = vec![("a".to_string(), "Cat A".to_string())];
+        let regions = vec!["Bamako".to_string(), "Mopti".to_string()];
+        let o = Overview::build(
+            ReadSummary::new(Path::new("x.csv")),
+            false,
+            &set,
+            &[1, 0, 1],
+            &[Some(0), Some(1), None],
+            &Names {
+                categories: &cats,
+                regions: &regions,
+            },
+        );
+        assert_eq!(
+            o.total,
+            Count {
+                events: 3,
+                fatalities: 13
+            }
+        );
+        assert_eq!(o.by_year.len(), 3, "2021 is listed with zeros");
+        assert_eq!(o.by_year[&2021], Count::default());
+        assert_eq!(
+            o.by_year[&2022],
+            Count {
+                events: 2,
+                fatalities: 10
+            }
+        );
+        assert_eq!(
+            o.by_category[0].count,
+            Count {
+                events: 2,
+                fatalities: 3
+            }
+        );
+        assert_eq!(
+            o.by_region[1].count,
+            Count {
+                events: 1,
+                fatalities: 10
+            }
+        );
+        assert_eq!(o.by_region[2].label, "(no region)");
+        assert_eq!(
+            o.by_region[2].count,
+            Count {
+                events: 1,
+                fatalities: 0
+            }
+        );
+        assert_eq!(o.bbox, Some([-8.0, 12.6, -1.0, 16.3]));
+        let text = o.to_string();
+        assert!(text.contains("Dates: 2020-01-05 to 2022-07-01"), "{text}");
+    }
+}
