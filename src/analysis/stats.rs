@@ -282,7 +282,7 @@ mod tests {
         let zones = vec![("z".to_string(), "Z".to_string())];
         let tallies: Vec<Tally> = (0..200_000)
             .map(|i| Tally {
-                year: 2012 + (i % 13) as i32,
+                year: 2012 + (i % 13),
                 fatalities: (i % 3) as u32,
                 zones: 1,
                 categories: 1,
