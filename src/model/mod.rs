@@ -1,5 +1,12 @@
 //! The resolved model: events, boundaries, categories and the study that ties them.
 
+pub mod boundaries;
 pub mod event;
+pub mod study;
 
+pub use boundaries::{
+    AdminUnit, Border, Boundaries, CercleId, Layer, LayerMeta, NamedArea, NamedLine, Neighbour,
+    Place, RegionId,
+};
 pub use event::{Dataset, Event, EventSet, Strings, Sym};
+pub use study::{Study, StudyOverrides};

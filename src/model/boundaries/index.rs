@@ -1,0 +1,218 @@
+//! Fast point location in a set of areas (the country outline, ADM1 regions, ADM2
+//! cercles): which unit contains a point, and which is nearest when none does.
+//!
+//! Containment uses geo's `IntervalTreeMultiPolygon` (an interval tree of edges by
+//! latitude, winding-number test with robust predicates), one per polygon, found through
+//! an rstar tree of polygon bounding boxes. Its `contains` excludes the boundary, so
+//! points on an edge are found through a second rstar tree of all edges, which also
+//! serves the nearest-unit search. Edges are plain lon/lat segments: areas crossing the
+//! antimeridian are not supported.
+
+use std::fmt;
+
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::{
+    BoundingRect, Contains, Coord, Distance, Geodesic, Intersects, Line, MultiPolygon, Point,
+};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree, RTreeObject};
+
+/// One edge of a unit's rings.
+struct Edge {
+    line: Line<f64>,
+    unit: u32,
+}
+
+impl RTreeObject for Edge {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_corners(self.line.start.into(), self.line.end.into())
+    }
+}
+
+/// The bounding box of one polygon, with its index in `AreaIndex::polygons`.
+type PolygonBox = GeomWithData<Rectangle<[f64; 2]>, usize>;
+
+pub(super) struct AreaIndex {
+    /// (unit, indexed polygon), one per polygon of every unit.
+    polygons: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
+    boxes: RTree<PolygonBox>,
+    edges: RTree<Edge>,
+}
+
+impl fmt::Debug for AreaIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AreaIndex")
+            .field("polygons", &self.polygons.len())
+            .field("edges", &self.edges.size())
+            .finish()
+    }
+}
+
+/// Kilometres per degree of latitude, a lower bound (the meridian degree is 110.57 km at
+/// the equator, more towards the poles); used only to size search windows.
+const KM_PER_DEGREE_MIN: f64 = 110.5;
+
+impl AreaIndex {
+    /// Indexes the units, numbered in the order given. Rings must be oriented (exterior
+    /// counter-clockwise, holes clockwise) so that holes wind to zero.
+    pub fn new<'a>(units: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> AreaIndex {
+        let mut polygons = Vec::new();
+        let mut boxes = Vec::new();
+        let mut edges = Vec::new();
+        for (unit, mp) in units.into_iter().enumerate() {
+            let unit = u32::try_from(unit).expect("fewer than 2^32 units");
+            for poly in mp {
+                let Some(r) = poly.bounding_rect() else {
+                    continue;
+                };
+                boxes.push(PolygonBox::new(
+                    Rectangle::from_corners(r.min().into(), r.max().into()),
+                    polygons.len(),
+                ));
+                polygons.push((
+                    unit,
+                    IntervalTreeMultiPolygon::new(&MultiPolygon::new(vec![poly.clone()])),
+                ));
+                let rings = std::iter::once(poly.exterior()).chain(poly.interiors());
+                edges.extend(
+                    rings
+                        .flat_map(|r| r.lines())
+                        .map(|line| Edge { line, unit }),
+                );
+            }
+        }
+        AreaIndex {
+            polygons,
+            boxes: RTree::bulk_load(boxes),
+            edges: RTree::bulk_load(edges),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.polygons.is_empty()
+    }
+
+    /// The unit containing `c`, boundary included. Where units overlap or share an edge
+    /// the point is on, the lowest-numbered unit wins, so the answer is deterministic.
+    pub fn locate(&self, c: Coord<f64>) -> Option<usize> {
+        let at = AABB::from_point([c.x, c.y]);
+        let mut best: Option<u32> = None;
+        let mut in_a_box = false;
+        for b in self.boxes.locate_in_envelope_intersecting(&at) {
+            in_a_box = true;
+            let (unit, poly) = &self.polygons[b.data];
+            if best.is_none_or(|u| *unit < u) && poly.contains(&c) {
+                best = Some(*unit);
+            }
+        }
+        if best.is_none() && in_a_box {
+            // Not strictly inside any polygon: on an edge?
+            for e in self.edges.locate_in_envelope_intersecting(&at) {
+                if best.is_none_or(|u| e.unit < u) && e.line.intersects(&c) {
+                    best = Some(e.unit);
+                }
+            }
+        }
+        best.map(|u| u as usize)
+    }
+
+    /// The unit whose boundary is nearest to `c` (geodesic distance, WGS84) if within
+    /// `max_km`, with that distance in km. Ties go to the lowest-numbered unit.
+    pub fn nearest_within(&self, c: Coord<f64>, max_km: f64) -> Option<(usize, f64)> {
+        let dlat = max_km / KM_PER_DEGREE_MIN;
+        let cos_far = (c.y.abs() + dlat).min(89.0).to_radians().cos();
+        let dlon = (dlat / cos_far).min(180.0);
+        let window = AABB::from_corners([c.x - dlon, c.y - dlat], [c.x + dlon, c.y + dlat]);
+        let scale = c.y.to_radians().cos();
+        let mut best: Option<(f64, u32)> = None;
+        for e in self.edges.locate_in_envelope_intersecting(&window) {
+            let q = closest_on_segment(c, e.line, scale);
+            let d_km = Geodesic.distance(Point(c), Point(q)) / 1000.0;
+            if d_km <= max_km
+                && best.is_none_or(|(bd, bu)| d_km < bd || (d_km == bd && e.unit < bu))
+            {
+                best = Some((d_km, e.unit));
+            }
+        }
+        best.map(|(d, u)| (u as usize, d))
+    }
+}
+
+/// The point of segment `l` closest to `c` in a local equirectangular frame (longitudes
+/// scaled by `scale` = cos(latitude)), good to well under a percent at tens of km.
+/// (geo's closest-point algorithms work in raw degrees or on the sphere per geometry;
+/// here we need it per edge found by the index.)
+fn closest_on_segment(c: Coord<f64>, l: Line<f64>, scale: f64) -> Coord<f64> {
+    let (ax, ay) = ((l.start.x - c.x) * scale, l.start.y - c.y);
+    let (dx, dy) = ((l.end.x - l.start.x) * scale, l.end.y - l.start.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (-(ax * dx + ay * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    l.start + (l.end - l.start) * t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{Orient, coord, orient::Direction, polygon};
+
+    fn square_with_hole() -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![polygon!(
+            exterior: [(x: 0., y: 0.), (x: 4., y: 0.), (x: 4., y: 4.), (x: 0., y: 4.)],
+            interiors: [[(x: 1., y: 1.), (x: 3., y: 1.), (x: 3., y: 3.), (x: 1., y: 3.)]],
+        )])
+        .orient(Direction::Default)
+    }
+
+    fn right_square() -> MultiPolygon<f64> {
+        MultiPolygon::new(vec![polygon![
+            (x: 4., y: 0.), (x: 8., y: 0.), (x: 8., y: 4.), (x: 4., y: 4.)
+        ]])
+    }
+
+    #[test]
+    fn holes_boundaries_and_ties() {
+        let (a, b) = (square_with_hole(), right_square());
+        let idx = AreaIndex::new([&a, &b]);
+        assert_eq!(idx.locate(coord! { x: 0.5, y: 0.5 }), Some(0));
+        assert_eq!(idx.locate(coord! { x: 2., y: 2. }), None, "in the hole");
+        assert_eq!(
+            idx.locate(coord! { x: 1., y: 2. }),
+            Some(0),
+            "on the hole's edge"
+        );
+        assert_eq!(idx.locate(coord! { x: 0., y: 0. }), Some(0), "on a corner");
+        assert_eq!(
+            idx.locate(coord! { x: 4., y: 2. }),
+            Some(0),
+            "shared edge: lowest unit"
+        );
+        assert_eq!(idx.locate(coord! { x: 6., y: 2. }), Some(1));
+        assert_eq!(idx.locate(coord! { x: 9., y: 2. }), None);
+        // Same shapes listed the other way round: the shared edge goes to the other one.
+        let idx = AreaIndex::new([&b, &a]);
+        assert_eq!(idx.locate(coord! { x: 4., y: 2. }), Some(0));
+    }
+
+    #[test]
+    fn nearest_is_by_geodesic_distance() {
+        let (a, b) = (square_with_hole(), right_square());
+        let idx = AreaIndex::new([&a, &b]);
+        // 0.1° east of the right square at the equator: ~11.1 km.
+        let (u, d) = idx.nearest_within(coord! { x: 8.1, y: 2. }, 25.0).unwrap();
+        assert_eq!(u, 1);
+        assert!((d - 11.13).abs() < 0.05, "{d}");
+        assert!(idx.nearest_within(coord! { x: 8.3, y: 2. }, 25.0).is_none());
+        // In the hole, 1° from every edge of unit 0.
+        assert_eq!(
+            idx.nearest_within(coord! { x: 2., y: 2. }, 200.0)
+                .unwrap()
+                .0,
+            0
+        );
+    }
+}

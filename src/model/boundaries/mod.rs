@@ -1,0 +1,256 @@
+//! The study country's boundaries: outline, ADM1 regions, ADM2 cercles, neighbours,
+//! shared border lines, places and basemap layers, loaded from the files a [`Study`]
+//! names, with fast point assignment to regions and cercles.
+//!
+//! Assignment rules ([`Boundaries::region_of`], [`Boundaries::cercle_of`]):
+//! 1. A point inside a unit's polygon, or on its edge, gets that unit (holes respected).
+//!    Where two units both qualify (a point on a shared edge, or overlapping polygons),
+//!    the unit listed first in the file wins, so results never depend on thread timing.
+//! 2. Otherwise, if the point is inside the country outline, it gets the unit whose
+//!    boundary is nearest (geodesic distance) if that is within the study's `snap_km`
+//!    (25 km by default). The country outline and the admin layers usually come from
+//!    different sources (Natural Earth vs geoBoundaries for Mali, up to ~13 km apart), and
+//!    an event inside the country should not lose its region to that disagreement.
+//! 3. Otherwise `None`.
+
+mod index;
+mod load;
+mod names;
+mod read;
+mod types;
+
+use geo::MultiPolygon;
+use rayon::prelude::*;
+
+use crate::error::Result;
+use crate::input::Territory;
+use crate::model::study::Study;
+use crate::units::LonLat;
+
+use index::AreaIndex;
+
+pub use names::fold as fold_name;
+pub use types::{
+    AdminUnit, Border, CercleId, Layer, LayerMeta, NamedArea, NamedLine, Neighbour, Place, RegionId,
+};
+
+/// Everything the boundary files of a study say, indexed for point assignment.
+/// `Sync`: share one across rayon threads.
+#[derive(Debug)]
+pub struct Boundaries {
+    name: String,
+    iso3: Option<String>,
+    outline: MultiPolygon<f64>,
+    outline_meta: LayerMeta,
+    regions: Layer<AdminUnit>,
+    cercles: Layer<AdminUnit>,
+    neighbours: Layer<Neighbour>,
+    borders: Layer<Border>,
+    places: Layer<Place>,
+    rivers: Layer<NamedLine>,
+    lakes: Layer<NamedArea>,
+    context: Layer<NamedArea>,
+    credits: Vec<String>,
+    snap_km: f64,
+    outline_index: AreaIndex,
+    region_index: AreaIndex,
+    cercle_index: AreaIndex,
+}
+
+impl Boundaries {
+    /// Loads every layer the study names. Errors name the file, and for a bad feature its
+    /// index and name.
+    pub fn load(study: &Study) -> Result<Boundaries> {
+        let b = &study.boundaries;
+        let (outline, outline_meta) = load::outline(study, &study.country.outline)?;
+        let outline_index = AreaIndex::new([&outline]);
+        let regions = match &b.adm1 {
+            Some(spec) => load::admin(study, spec, "boundaries.adm1")?.0,
+            None => Layer::default(),
+        };
+        let region_index = load::index(&regions);
+        let cercles = match &b.adm2 {
+            Some(spec) => {
+                let (mut cercles, parents) = load::admin(study, spec, "boundaries.adm2")?;
+                let region_of = |c| snap(&region_index, &outline_index, b.snap_km, c);
+                load::set_parents(&mut cercles.items, parents, &regions.items, region_of);
+                cercles
+            }
+            None => Layer::default(),
+        };
+        let cercle_index = load::index(&cercles);
+        Ok(Boundaries {
+            name: study.country.name.clone(),
+            iso3: study.country.iso3.clone(),
+            outline,
+            outline_meta,
+            regions,
+            cercles,
+            neighbours: optional(&b.neighbours, |s| load::neighbours(study, s))?,
+            borders: optional(&b.borders, |s| load::borders(study, s))?,
+            places: optional(&b.places, |s| load::places(study, s))?,
+            rivers: optional(&b.rivers, |s| load::lines(study, s, "boundaries.rivers"))?,
+            lakes: optional(&b.lakes, |s| load::areas(study, s, "boundaries.lakes"))?,
+            context: optional(&b.context, |s| load::areas(study, s, "boundaries.context"))?,
+            credits: b.credits.clone(),
+            snap_km: b.snap_km,
+            outline_index,
+            region_index,
+            cercle_index,
+        })
+    }
+
+    /// The country's name ("Mali").
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn iso3(&self) -> Option<&str> {
+        self.iso3.as_deref()
+    }
+
+    /// The country outline (exterior rings counter-clockwise).
+    pub fn outline(&self) -> &MultiPolygon<f64> {
+        &self.outline
+    }
+
+    pub fn outline_meta(&self) -> &LayerMeta {
+        &self.outline_meta
+    }
+
+    /// ADM1 units, in file order; [`RegionId`] indexes this.
+    pub fn regions(&self) -> &Layer<AdminUnit> {
+        &self.regions
+    }
+
+    /// ADM2 units, in file order; [`CercleId`] indexes this.
+    pub fn cercles(&self) -> &Layer<AdminUnit> {
+        &self.cercles
+    }
+
+    pub fn region(&self, id: RegionId) -> &AdminUnit {
+        &self.regions[id.index()]
+    }
+
+    pub fn cercle(&self, id: CercleId) -> &AdminUnit {
+        &self.cercles[id.index()]
+    }
+
+    pub fn neighbours(&self) -> &Layer<Neighbour> {
+        &self.neighbours
+    }
+
+    pub fn borders(&self) -> &Layer<Border> {
+        &self.borders
+    }
+
+    pub fn places(&self) -> &Layer<Place> {
+        &self.places
+    }
+
+    pub fn rivers(&self) -> &Layer<NamedLine> {
+        &self.rivers
+    }
+
+    pub fn lakes(&self) -> &Layer<NamedArea> {
+        &self.lakes
+    }
+
+    /// Countries for an inset map.
+    pub fn context(&self) -> &Layer<NamedArea> {
+        &self.context
+    }
+
+    /// Attribution lines every product made from these layers must carry.
+    pub fn credits(&self) -> &[String] {
+        &self.credits
+    }
+
+    /// See the module documentation, rule 2.
+    pub fn snap_km(&self) -> f64 {
+        self.snap_km
+    }
+
+    /// The region of `p` (see the module documentation for the rules).
+    pub fn region_of(&self, p: LonLat) -> Option<RegionId> {
+        snap(
+            &self.region_index,
+            &self.outline_index,
+            self.snap_km,
+            p.to_coord(),
+        )
+        .map(|i| RegionId(i as u16))
+    }
+
+    /// The cercle of `p` (same rules as [`Self::region_of`]).
+    pub fn cercle_of(&self, p: LonLat) -> Option<CercleId> {
+        snap(
+            &self.cercle_index,
+            &self.outline_index,
+            self.snap_km,
+            p.to_coord(),
+        )
+        .map(|i| CercleId(i as u16))
+    }
+
+    /// Region and cercle of every point, computed in parallel; same order as `points`.
+    pub fn assign(&self, points: &[LonLat]) -> Vec<(Option<RegionId>, Option<CercleId>)> {
+        points
+            .par_iter()
+            .map(|&p| (self.region_of(p), self.cercle_of(p)))
+            .collect()
+    }
+
+    /// The region called `name`, ignoring case, accents and separators ("segou" finds
+    /// "Ségou"), matched against names, then aliases ("Koulikouro"), then codes ("ML-4").
+    pub fn region_by_name(&self, name: &str) -> Option<RegionId> {
+        load::find_by_name(&self.regions.items, name).map(|i| RegionId(i as u16))
+    }
+
+    /// The cercle called `name` (same matching as [`Self::region_by_name`]).
+    pub fn cercle_by_name(&self, name: &str) -> Option<CercleId> {
+        load::find_by_name(&self.cercles.items, name).map(|i| CercleId(i as u16))
+    }
+
+    /// The border shared with the neighbour of this code ("CIV"), ignoring case.
+    pub fn border(&self, code: &str) -> Option<&Border> {
+        let code = code.trim();
+        self.borders
+            .iter()
+            .find(|b| b.code.eq_ignore_ascii_case(code))
+    }
+
+    /// The neighbour of this code ("BFA"), ignoring case.
+    pub fn neighbour(&self, code: &str) -> Option<&Neighbour> {
+        let code = code.trim();
+        self.neighbours
+            .iter()
+            .find(|n| n.code.eq_ignore_ascii_case(code))
+    }
+}
+
+impl Territory for Boundaries {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Inside the country outline, boundary included.
+    fn contains(&self, p: LonLat) -> bool {
+        self.outline_index.locate(p.to_coord()).is_some()
+    }
+}
+
+/// Rules 1-3 of the module documentation.
+fn snap(units: &AreaIndex, outline: &AreaIndex, snap_km: f64, c: geo::Coord<f64>) -> Option<usize> {
+    units.locate(c).or_else(|| {
+        if snap_km > 0.0 && !units.is_empty() && outline.locate(c).is_some() {
+            units.nearest_within(c, snap_km).map(|(u, _)| u)
+        } else {
+            None
+        }
+    })
+}
+
+fn optional<S, T>(spec: &Option<S>, load: impl FnOnce(&S) -> Result<Layer<T>>) -> Result<Layer<T>> {
+    spec.as_ref().map_or_else(|| Ok(Layer::default()), load)
+}
