@@ -5,3 +5,4 @@ pub mod overview;
 pub mod polyline_index;
 pub mod stats;
 pub mod zone_shapes;
+pub mod zones;

@@ -25,6 +25,7 @@
 mod layers;
 mod overrides;
 mod source;
+mod zones;
 
 use std::path::Path;
 
@@ -38,6 +39,7 @@ pub use layers::{
 };
 pub use overrides::StudyOverrides;
 pub use source::{BUILTIN_PREFIX, Origin, SourceText, builtin_files};
+pub use zones::{BandSpec, RegionsSpec, RingSpec, ZonesConfig};
 
 /// A study file, parsed.
 ///
@@ -52,6 +54,9 @@ pub struct Study {
     pub country: CountrySpec,
     #[serde(default)]
     pub boundaries: BoundaryLayers,
+    /// Analysis zones; none if the study declares none.
+    #[serde(default)]
+    pub zones: ZonesConfig,
     /// Where the study was read from; relative file paths resolve against it.
     #[serde(skip)]
     origin: Origin,

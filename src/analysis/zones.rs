@@ -1,0 +1,364 @@
+//! Analysis zones: rings around a centre, bands along borders, sets of regions.
+//!
+//! Declared in the study file (`[[zones.ring]]`, `[[zones.border_band]]`,
+//! `[[zones.regions]]`), resolved against the boundaries, then applied to events:
+//! membership is decided by exact geodesic distance (Karney) for rings and bands, and by
+//! region for region sets. Each event's distance to every ring centre and to every band
+//! border is computed once (per distinct position) and kept for later products.
+
+use std::collections::HashMap;
+
+use geo::{BooleanOps, MultiPolygon, Polygon};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::geodesy;
+use super::polyline_index::PolylineIndex;
+use super::zone_shapes;
+use crate::error::{Error, Result};
+use crate::input::Territory;
+use crate::model::study::ZonesConfig;
+use crate::model::{Boundaries, RegionId};
+use crate::units::{Km, LonLat};
+
+/// Vertices of a ring polygon (one per degree of bearing).
+const RING_VERTICES: usize = 720;
+
+/// One neighbour's border within a band.
+#[derive(Debug)]
+pub struct BandBorder {
+    pub code: String,
+    pub name: String,
+    pub index: PolylineIndex,
+    /// The country's side of this border alone.
+    pub polygon: MultiPolygon<f64>,
+}
+
+#[derive(Debug)]
+pub enum ZoneKind {
+    Ring {
+        centre: LonLat,
+        centre_name: Option<String>,
+        radius: Km,
+    },
+    Band {
+        width: Km,
+        borders: Vec<BandBorder>,
+    },
+    Regions {
+        regions: Vec<RegionId>,
+    },
+}
+
+/// A resolved zone, with its polygon (for maps and layers).
+#[derive(Debug)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    pub kind: ZoneKind,
+    pub polygon: MultiPolygon<f64>,
+}
+
+impl Zone {
+    /// "150 km", "50 km", or "" for region sets: the label drawn on maps.
+    pub fn distance_label(&self) -> String {
+        match &self.kind {
+            ZoneKind::Ring { radius, .. } => format!("{} km", radius.get()),
+            ZoneKind::Band { width, .. } => format!("{} km", width.get()),
+            ZoneKind::Regions { .. } => String::new(),
+        }
+    }
+}
+
+fn km(v: f64, what: &str, id: &str) -> Result<Km> {
+    Km::new(v).filter(|k| k.get() > 0.0).ok_or_else(|| {
+        Error::Usage(format!(
+            "zone {id}: {what} must be a positive number of km, not {v}"
+        ))
+    })
+}
+
+/// Resolves the declared zones against the boundaries. Unknown neighbours or regions are
+/// errors that name the zone and list what exists.
+pub fn resolve(config: &ZonesConfig, boundaries: &Boundaries) -> Result<Vec<Zone>> {
+    let mut zones = Vec::new();
+    let country = boundaries.outline();
+    for r in &config.ring {
+        let centre = LonLat::new(r.centre[0], r.centre[1]).ok_or_else(|| {
+            Error::Usage(format!(
+                "zone {}: centre {:?} is not [lon, lat]",
+                r.id, r.centre
+            ))
+        })?;
+        let radius = km(r.radius_km, "radius_km", &r.id)?;
+        let polygon = MultiPolygon::new(vec![zone_shapes::ring_polygon(
+            centre,
+            radius,
+            RING_VERTICES,
+        )]);
+        zones.push(Zone {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            kind: ZoneKind::Ring {
+                centre,
+                centre_name: r.centre_name.clone(),
+                radius,
+            },
+            polygon,
+        });
+    }
+    for b in &config.border_band {
+        let width = km(b.width_km, "width_km", &b.id)?;
+        let mut borders = Vec::new();
+        for code in &b.neighbours {
+            let border = boundaries.border(code).ok_or_else(|| {
+                Error::Usage(format!(
+                    "zone {}: no shared border with \"{code}\"; the borders file has: {}",
+                    b.id,
+                    boundaries
+                        .borders()
+                        .items
+                        .iter()
+                        .map(|b| b.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            let index = PolylineIndex::new(&border.geometry).ok_or_else(|| {
+                Error::Usage(format!(
+                    "zone {}: the border with {code} has no segment",
+                    b.id
+                ))
+            })?;
+            let polygon = zone_shapes::band_polygon(&border.geometry, width, country);
+            borders.push(BandBorder {
+                code: border.code.clone(),
+                name: border.name.clone(),
+                index,
+                polygon,
+            });
+        }
+        let polygon = geo::unary_union(borders.iter().map(|b| &b.polygon));
+        zones.push(Zone {
+            id: b.id.clone(),
+            name: b.name.clone(),
+            kind: ZoneKind::Band { width, borders },
+            polygon,
+        });
+    }
+    for r in &config.regions {
+        let mut ids = Vec::new();
+        for name in &r.regions {
+            let id = boundaries.region_by_name(name).ok_or_else(|| {
+                Error::Usage(format!(
+                    "zone {}: no region named \"{name}\"; the regions are: {}",
+                    r.id,
+                    boundaries
+                        .regions()
+                        .items
+                        .iter()
+                        .map(|r| r.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?;
+            ids.push(id);
+        }
+        let polys: Vec<&MultiPolygon<f64>> = ids
+            .iter()
+            .map(|id| &boundaries.region(*id).geometry)
+            .collect();
+        let polygon = polys.iter().fold(
+            MultiPolygon::<f64>::new(Vec::<Polygon<f64>>::new()),
+            |acc, p| acc.union(*p),
+        );
+        zones.push(Zone {
+            id: r.id.clone(),
+            name: r.name.clone(),
+            kind: ZoneKind::Regions { regions: ids },
+            polygon,
+        });
+    }
+    Ok(zones)
+}
+
+/// A column of the zone table: a whole zone, or one neighbour's part of a band.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TableZone {
+    pub id: String,
+    pub name: String,
+}
+
+/// What the zones say about each event.
+#[derive(Debug, Clone, Default)]
+pub struct Membership {
+    /// The table's zones, in order: bit i of a mask is `table_zones[i]`.
+    pub table_zones: Vec<TableZone>,
+    /// Per event: the zones it is in.
+    pub masks: Vec<u64>,
+    /// Per ring (in zone order), per event: geodesic distance to the centre, km.
+    pub ring_km: Vec<(String, Vec<f64>)>,
+    /// Per band border (zone id, neighbour code), per event: geodesic distance to the
+    /// nearest point of that border, km.
+    pub border_km: Vec<(String, String, Vec<f64>)>,
+}
+
+/// Distances and flags for one distinct position.
+struct PositionFacts {
+    inside_country: bool,
+    ring_km: Vec<f64>,
+    border_km: Vec<f64>,
+}
+
+/// Applies `zones` to events at `positions` with first-level `regions` (from
+/// [`Boundaries::assign`]). The whole country is always the first table zone.
+/// Distances are computed once per distinct position, in parallel.
+pub fn apply(
+    zones: &[Zone],
+    boundaries: &Boundaries,
+    positions: &[LonLat],
+    regions: &[Option<RegionId>],
+) -> Membership {
+    let mut table_zones = vec![TableZone {
+        id: "country".into(),
+        name: format!("{} (whole country)", boundaries.name()),
+    }];
+    for z in zones {
+        table_zones.push(TableZone {
+            id: z.id.clone(),
+            name: z.name.clone(),
+        });
+        if let ZoneKind::Band { borders, width } = &z.kind
+            && borders.len() > 1
+        {
+            for b in borders {
+                table_zones.push(TableZone {
+                    id: format!("{}:{}", z.id, b.code),
+                    name: format!("Within {} km of the border with {}", width.get(), b.name),
+                });
+            }
+        }
+    }
+    assert!(table_zones.len() <= 64, "at most 64 table zones");
+
+    // Distinct positions, in first-seen order (deterministic).
+    let mut slot_of: HashMap<(u64, u64), usize> = HashMap::new();
+    let mut distinct: Vec<LonLat> = Vec::new();
+    let slots: Vec<usize> = positions
+        .iter()
+        .map(|p| {
+            *slot_of
+                .entry((p.lon().to_bits(), p.lat().to_bits()))
+                .or_insert_with(|| {
+                    distinct.push(*p);
+                    distinct.len() - 1
+                })
+        })
+        .collect();
+    let rings: Vec<(LonLat, Km)> = zones
+        .iter()
+        .filter_map(|z| match &z.kind {
+            ZoneKind::Ring { centre, radius, .. } => Some((*centre, *radius)),
+            _ => None,
+        })
+        .collect();
+    let band_borders: Vec<&BandBorder> = zones
+        .iter()
+        .flat_map(|z| match &z.kind {
+            ZoneKind::Band { borders, .. } => borders.iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let facts: Vec<PositionFacts> = distinct
+        .par_iter()
+        .map(|p| PositionFacts {
+            inside_country: boundaries.contains(*p),
+            ring_km: rings
+                .iter()
+                .map(|(c, _)| geodesy::distance(*c, *p).get())
+                .collect(),
+            border_km: band_borders
+                .iter()
+                .map(|b| b.index.nearest(*p).distance.get())
+                .collect(),
+        })
+        .collect();
+
+    let masks = slots
+        .par_iter()
+        .zip(regions.par_iter())
+        .map(|(slot, region)| {
+            let f = &facts[*slot];
+            let mut mask = 0u64;
+            let mut bit = 0;
+            let mut set = |on: bool, bit: &mut usize| {
+                if on {
+                    mask |= 1 << *bit;
+                }
+                *bit += 1;
+            };
+            set(f.inside_country, &mut bit);
+            let (mut ring_i, mut border_i) = (0, 0);
+            for z in zones {
+                match &z.kind {
+                    ZoneKind::Ring { radius, .. } => {
+                        set(f.ring_km[ring_i] <= radius.get(), &mut bit);
+                        ring_i += 1;
+                    }
+                    ZoneKind::Band { width, borders } => {
+                        let per: Vec<bool> = (0..borders.len())
+                            .map(|k| f.inside_country && f.border_km[border_i + k] <= width.get())
+                            .collect();
+                        border_i += borders.len();
+                        set(per.iter().any(|b| *b), &mut bit);
+                        if borders.len() > 1 {
+                            for on in per {
+                                set(on, &mut bit);
+                            }
+                        }
+                    }
+                    ZoneKind::Regions { regions: ids } => {
+                        set(region.is_some_and(|r| ids.contains(&r)), &mut bit);
+                    }
+                }
+            }
+            mask
+        })
+        .collect();
+
+    let ring_ids: Vec<&str> = zones
+        .iter()
+        .filter(|z| matches!(z.kind, ZoneKind::Ring { .. }))
+        .map(|z| z.id.as_str())
+        .collect();
+    let ring_km = ring_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            (
+                id.to_string(),
+                slots.iter().map(|s| facts[*s].ring_km[i]).collect(),
+            )
+        })
+        .collect();
+    let mut border_km = Vec::new();
+    let mut k = 0;
+    for z in zones {
+        if let ZoneKind::Band { borders, .. } = &z.kind {
+            for b in borders {
+                border_km.push((
+                    z.id.clone(),
+                    b.code.clone(),
+                    slots.iter().map(|s| facts[*s].border_km[k]).collect(),
+                ));
+                k += 1;
+            }
+        }
+    }
+    Membership {
+        table_zones,
+        masks,
+        ring_km,
+        border_km,
+    }
+}
