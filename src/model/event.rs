@@ -198,6 +198,10 @@ mod tests {
     #[test]
     fn event_stays_small() {
         // Ten million events must fit in memory comfortably.
-        assert!(std::mem::size_of::<Event>() <= 112, "{}", std::mem::size_of::<Event>());
+        assert!(
+            std::mem::size_of::<Event>() <= 112,
+            "{}",
+            std::mem::size_of::<Event>()
+        );
     }
 }
