@@ -1,6 +1,7 @@
 //! The resolved model: events, boundaries, categories and the study that ties them.
 
 pub mod boundaries;
+pub mod categories;
 pub mod event;
 pub mod study;
 
@@ -8,5 +9,6 @@ pub use boundaries::{
     AdminUnit, Border, Boundaries, CercleId, Layer, LayerMeta, NamedArea, NamedLine, Neighbour,
     Place, RegionId,
 };
+pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, Classifier};
 pub use event::{Dataset, Event, EventSet, Strings, Sym};
 pub use study::{Study, StudyOverrides};
