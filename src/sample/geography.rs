@@ -273,10 +273,17 @@ fn region_centres(places: &[SamplePlace]) -> Vec<(&str, (f64, f64))> {
         .collect()
 }
 
-/// A position `km` (at most) from the site, in a random direction.
+/// Villages around each town that "near a town" events are placed at. ACLED geocodes
+/// events to named places, so positions repeat across events; so do the sample's.
+pub const VILLAGES_PER_SITE: usize = 24;
+
+/// One of the site's [`VILLAGES_PER_SITE`] villages, at most `jitter_km` away: fixed
+/// bearings and distances per village (spread by the golden angle), drawn at random.
 pub(crate) fn jitter(site: &Site, rng: &mut impl Rng) -> (f64, f64) {
-    let km = rng.random_range(0.3..=1.0) * site.jitter_km;
-    let bearing = rng.random_range(0.0..360.0);
+    let k = rng.random_range(0..VILLAGES_PER_SITE);
+    let spread = (k as f64 * 0.618_033_988_75).fract();
+    let km = (0.3 + 0.7 * spread) * site.jitter_km;
+    let bearing = (k as f64 * 137.507_764) % 360.0;
     let p = geo::Destination::destination(
         &Haversine,
         Point::new(site.place.lon, site.place.lat),
