@@ -57,9 +57,19 @@ pub struct Study {
     /// Analysis zones; none if the study declares none.
     #[serde(default)]
     pub zones: ZonesConfig,
+    /// Category definitions; the built-in ones if absent.
+    #[serde(default)]
+    pub categories: Option<CategoriesSpec>,
     /// Where the study was read from; relative file paths resolve against it.
     #[serde(skip)]
     origin: Origin,
+}
+
+/// The `[categories]` section: which category definitions (TOML) the study uses.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoriesSpec {
+    pub file: std::path::PathBuf,
 }
 
 /// The `[study]` section.
@@ -119,6 +129,17 @@ impl Study {
         self.origin.read(file)
     }
 
+    /// The study's category definitions: its `[categories]` file, else the built-in ones.
+    pub fn load_categories(&self) -> Result<crate::model::Categories> {
+        match &self.categories {
+            Some(spec) => {
+                let src = self.read_file(&spec.file)?;
+                crate::model::Categories::from_toml_str(&src.text, &src.path)
+            }
+            None => Ok(crate::model::Categories::mali_default()),
+        }
+    }
+
     /// Checks what serde cannot: values that parse but make no sense.
     fn check(&self, path: &Path) -> Result<()> {
         let b = &self.boundaries;
@@ -156,6 +177,10 @@ mod tests {
     fn default_study_parses() {
         let s = Study::mali();
         assert_eq!(s.study.name, "Mali");
+        // Its categories file is the built-in one.
+        let cats = s.load_categories().unwrap();
+        assert_eq!(cats.list(), crate::model::Categories::mali_default().list());
+        assert_eq!(s.zones.ring[0].radius_km, 150.0);
         assert_eq!(s.country.name, "Mali");
         assert_eq!(s.country.iso3.as_deref(), Some("MLI"));
         assert_eq!(s.origin(), &Origin::Builtin);

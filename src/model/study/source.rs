@@ -18,10 +18,12 @@ macro_rules! embed {
     };
 }
 
-/// The built-in files: the default study and every file it names, plus the
+/// The built-in files: the default study and every file it names (boundaries and
+/// categories), plus the
 /// geoBoundaries-derived Mali outline (an alternative outline consistent with ADM1/ADM2).
 const EMBEDDED: &[(&str, &str)] = embed![
     "config/mali.toml",
+    "config/categories.toml",
     "boundaries/mali_adm0_ne10m.geojson",
     "boundaries/mali_adm0_geoboundaries.geojson",
     "boundaries/mali_adm1_geoboundaries.geojson",
