@@ -31,6 +31,8 @@ pub enum Problem {
     SwappedLatLon,
     /// Fatalities negative, fractional or not a number.
     BadFatalities,
+    /// The event type is empty, or (UCDP GED) type_of_violence is not 1, 2 or 3.
+    BadEventType,
     /// The event id is empty.
     MissingId,
     /// A second row with an id already read whose content disagrees with the first.
@@ -63,6 +65,7 @@ impl Problem {
             Problem::ZeroZero => "zero_zero",
             Problem::SwappedLatLon => "swapped_lat_lon",
             Problem::BadFatalities => "bad_fatalities",
+            Problem::BadEventType => "bad_event_type",
             Problem::MissingId => "missing_id",
             Problem::DuplicateConflict => "duplicate_conflict",
             Problem::DuplicateIdentical => "duplicate_identical",
@@ -84,6 +87,7 @@ impl Problem {
             Problem::ZeroZero => "coordinates exactly (0, 0)",
             Problem::SwappedLatLon => "latitude/longitude apparently swapped",
             Problem::BadFatalities => "fatalities not a non-negative integer",
+            Problem::BadEventType => "event type missing or not understood",
             Problem::MissingId => "event id missing",
             Problem::DuplicateConflict => "duplicate id, rows disagree",
             Problem::DuplicateIdentical => "duplicate row (identical)",

@@ -1,7 +1,112 @@
 //! Reading event files (ACLED, UCDP GED, GeoJSON) into the [`crate::model::Event`] model.
+//!
+//! [`read_events`] recognises the layout (or takes it from `--format`), streams CSV
+//! record by record, and reports every row it cannot use as a [`Diagnostic`] with file,
+//! line, column and reason. The work is split in:
+//! - [`layout`]: recognising a CSV header and finding its columns;
+//! - `csv_read`: the streaming, batched, parallel CSV loop; `csv_rows`: one CSV row;
+//! - `geojson_read`: GeoJSON FeatureCollections;
+//! - `values`, `draft`: field parsers and checks shared by both;
+//! - `assemble`: the sequential step (duplicates, monadic merge, diagnostics).
 
+mod assemble;
+mod csv_read;
+mod csv_rows;
 pub mod diagnostics;
+mod draft;
+mod geojson_read;
+mod layout;
 pub mod territory;
+mod values;
+
+#[cfg(test)]
+mod tests;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 
 pub use diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
+pub use layout::detect_format;
 pub use territory::{BoxTerritory, Territory};
+
+use crate::error::{Error, Result};
+use crate::model::{Dataset, EventSet};
+
+/// How to read an event file.
+#[derive(Clone, Copy)]
+pub struct ReadOptions<'a> {
+    /// Forced layout (`--format`); `None`: recognised from the header (or, for GeoJSON,
+    /// from the content).
+    pub format: Option<Dataset>,
+    /// Fail on the first problem instead of skipping the row. Every problem counts
+    /// (warnings such as lossy UTF-8 too) except OutsideCountry, which is governed
+    /// only by `keep_outside`.
+    pub strict: bool,
+    /// Keep events outside the territory (they are counted and reported either way).
+    pub keep_outside: bool,
+    /// The study country; `None`: no outside/swapped checks.
+    pub territory: Option<&'a dyn Territory>,
+    /// How many diagnostics per problem to keep in [`ReadOutput::diagnostics`] (the rest
+    /// are only counted in the summary).
+    pub diagnostics_limit: usize,
+    /// Called for every diagnostic, in file order (e.g. to stream them to stderr).
+    pub on_diagnostic: Option<&'a (dyn Fn(&Diagnostic) + Sync)>,
+}
+
+impl Default for ReadOptions<'_> {
+    fn default() -> Self {
+        ReadOptions {
+            format: None,
+            strict: false,
+            keep_outside: false,
+            territory: None,
+            diagnostics_limit: 100,
+            on_diagnostic: None,
+        }
+    }
+}
+
+/// The events of one file, the closing summary and the first diagnostics of each kind.
+#[derive(Debug)]
+pub struct ReadOutput {
+    pub events: EventSet,
+    pub summary: ReadSummary,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads an event file (CSV in any ACLED layout or UCDP GED, or GeoJSON).
+pub fn read_events(path: &Path, opts: &ReadOptions) -> Result<ReadOutput> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    read_events_from(file, path, opts)
+}
+
+/// Reads events from `reader`; `path` only names the input in messages.
+pub fn read_events_from<R: Read>(reader: R, path: &Path, opts: &ReadOptions) -> Result<ReadOutput> {
+    read_with_batch(reader, path, opts, csv_read::BATCH)
+}
+
+/// [`read_events_from`] with a chosen CSV batch size (tests use tiny batches to check
+/// that batching does not change the result).
+pub(crate) fn read_with_batch<R: Read>(
+    reader: R,
+    path: &Path,
+    opts: &ReadOptions,
+    batch: usize,
+) -> Result<ReadOutput> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let geojson = match opts.format {
+        Some(format) => format == Dataset::GeoJson,
+        None => looks_like_json(reader.fill_buf().map_err(|e| Error::io(path, e))?),
+    };
+    if geojson {
+        geojson_read::read_geojson(reader, path, opts)
+    } else {
+        csv_read::read_csv(reader, path, opts, batch)
+    }
+}
+
+/// True if the first non-blank character (after a BOM) opens a JSON object.
+fn looks_like_json(start: &[u8]) -> bool {
+    let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+    start.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}

@@ -7,6 +7,7 @@
 //! per row.
 
 use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
@@ -95,6 +96,59 @@ impl Dataset {
     }
 }
 
+impl Dataset {
+    /// Every dataset/layout, in the order `--format` lists them.
+    pub const ALL: [Dataset; 5] = [
+        Dataset::Acled,
+        Dataset::AcledMonadic,
+        Dataset::AcledDyadic,
+        Dataset::UcdpGed,
+        Dataset::GeoJson,
+    ];
+
+    /// The value of the `--format` flag that selects this layout.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Dataset::Acled => "acled",
+            Dataset::AcledMonadic => "acled-monadic",
+            Dataset::AcledDyadic => "acled-dyadic",
+            Dataset::UcdpGed => "ged",
+            Dataset::GeoJson => "geojson",
+        }
+    }
+}
+
+/// Parses a `--format` value (`acled`, `acled-monadic`, `acled-dyadic`, `ged`, `geojson`),
+/// ignoring case.
+impl FromStr for Dataset {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        Dataset::ALL
+            .into_iter()
+            .find(|d| d.cli_name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| {
+                let names: Vec<_> = Dataset::ALL.iter().map(|d| d.cli_name()).collect();
+                format!(
+                    "unknown format {s:?}; expected one of: {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Lets clap list the `--format` values (with their descriptions) in `--help`.
+impl clap::ValueEnum for Dataset {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Dataset::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.cli_name()).help(self.name()))
+    }
+}
+
 impl fmt::Display for Dataset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -126,7 +180,8 @@ pub struct Event {
     /// Place name as the source gives it.
     pub location: Sym,
     pub dataset: Dataset,
-    /// 1-based line of the (first) source row: where to look in the input file.
+    /// 1-based line of the (first) source row: where to look in the input file. For
+    /// GeoJSON input, which has no meaningful lines, the 1-based feature number.
     pub source_line: u64,
 }
 
@@ -193,6 +248,25 @@ mod tests {
         let clone = s.clone();
         assert_eq!(clone.lookup("JNIM"), Some(a));
         assert_eq!(s.get(s.empty()), "");
+    }
+
+    #[test]
+    fn dataset_parses_format_flag_values() {
+        for d in Dataset::ALL {
+            assert_eq!(d.cli_name().parse::<Dataset>(), Ok(d));
+        }
+        assert_eq!("GED".parse::<Dataset>(), Ok(Dataset::UcdpGed));
+        assert_eq!(
+            " acled-monadic ".parse::<Dataset>(),
+            Ok(Dataset::AcledMonadic)
+        );
+        let err = "ucdp".parse::<Dataset>().unwrap_err();
+        assert!(
+            err.contains("acled-dyadic") && err.contains("geojson"),
+            "{err}"
+        );
+        let v = <Dataset as clap::ValueEnum>::from_str("acled-dyadic", false);
+        assert_eq!(v, Ok(Dataset::AcledDyadic));
     }
 
     #[test]

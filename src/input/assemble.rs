@@ -1,0 +1,317 @@
+//! The sequential step: rows in file order become events. Interns new text, drops or
+//! merges repeated ids, reports every problem (summary, kept diagnostics, callback) and
+//! stops at the first one in strict mode. Whatever the batch size, the result is the
+//! same as reading the rows one by one.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+use smallvec::SmallVec;
+
+use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
+use super::draft::{Draft, Fields, Issue, Origin, Text};
+use super::layout::FieldNames;
+use super::{ReadOptions, ReadOutput};
+use crate::error::{Error, Result};
+use crate::model::{Dataset, Event, EventSet, Strings, Sym};
+
+/// What the duplicate check remembers of an id: no row text, just a hash of the fields
+/// that decide "same row" and where the first row went.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// Hash of the event-level fields (and, except in the monadic layout, the actors).
+    fingerprint: u64,
+    /// Line (GeoJSON: feature number) of the first row.
+    line: u64,
+    /// Index of the event in `events`, or `DROPPED` if it was outside and not kept.
+    index: u32,
+}
+
+const DROPPED: u32 = u32::MAX;
+
+pub(crate) struct Assembler<'o> {
+    path: PathBuf,
+    opts: &'o ReadOptions<'o>,
+    dataset: Dataset,
+    names: FieldNames,
+    /// Name of the id column, for duplicate messages.
+    id_column: String,
+    strings: Strings,
+    events: Vec<Event>,
+    seen: HashMap<Sym, Seen>,
+    summary: ReadSummary,
+    diagnostics: Vec<Diagnostic>,
+    kept_per_problem: BTreeMap<Problem, usize>,
+}
+
+impl<'o> Assembler<'o> {
+    pub fn new(
+        path: &Path,
+        opts: &'o ReadOptions<'o>,
+        dataset: Dataset,
+        names: FieldNames,
+        id_column: &str,
+        strings: Strings,
+    ) -> Self {
+        let mut summary = ReadSummary::new(path);
+        summary.format = Some(dataset);
+        Assembler {
+            path: path.to_path_buf(),
+            opts,
+            dataset,
+            names,
+            id_column: id_column.to_string(),
+            strings,
+            events: Vec::new(),
+            seen: HashMap::new(),
+            summary,
+            diagnostics: Vec::new(),
+            kept_per_problem: BTreeMap::new(),
+        }
+    }
+
+    fn monadic(&self) -> bool {
+        self.dataset == Dataset::AcledMonadic
+    }
+
+    /// Takes the next row in file order. `Err` only in strict mode.
+    pub fn push(&mut self, draft: Draft<'_>) -> Result<()> {
+        self.summary.rows_read += 1;
+        let origin = draft.origin;
+        let mut fields = match draft.row {
+            Ok(f) => f,
+            Err(issue) => return self.report(origin, issue, Outcome::Skipped),
+        };
+        let outside = fields.outside.take();
+        let event = self.event(fields, origin);
+        let fingerprint = fingerprint(&event, self.monadic());
+        if let Some(&seen) = self.seen.get(&event.id) {
+            return self.repeat(origin, event, fingerprint, seen, draft.warnings);
+        }
+        for w in draft.warnings {
+            self.report(origin, w, Outcome::Kept)?;
+        }
+        let mut index = self.events.len() as u32;
+        if let Some(issue) = outside {
+            self.summary.outside_country += 1;
+            if self.opts.keep_outside {
+                self.report(origin, issue, Outcome::Kept)?;
+            } else {
+                self.report(origin, issue, Outcome::Skipped)?;
+                index = DROPPED;
+            }
+        }
+        let seen = Seen {
+            fingerprint,
+            line: origin.line,
+            index,
+        };
+        self.seen.insert(event.id, seen);
+        if index != DROPPED {
+            self.events.push(event);
+        }
+        Ok(())
+    }
+
+    /// Interns the row's text and builds its event (actors without repeats).
+    fn event(&self, f: Fields<'_>, origin: Origin) -> Event {
+        let s = &self.strings;
+        let unique = |texts: &[Text<'_>]| {
+            let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
+            for t in texts {
+                push_unique(&mut out, t.resolve(s));
+            }
+            out
+        };
+        Event {
+            id: f.id.resolve(s),
+            date: f.date,
+            position: f.position,
+            geo_precision: f.geo_precision,
+            event_type: f.event_type.resolve(s),
+            sub_event_type: f.sub_event_type.resolve(s),
+            primary_actors: unique(&f.primary),
+            associated_actors: unique(&f.associated),
+            fatalities: f.fatalities,
+            admin1: f.admin1.resolve(s),
+            admin2: f.admin2.resolve(s),
+            admin3: f.admin3.resolve(s),
+            location: f.location.resolve(s),
+            dataset: self.dataset,
+            source_line: origin.line,
+        }
+    }
+
+    /// A row whose id was read before: a monadic actor row to merge, or a duplicate.
+    fn repeat(
+        &mut self,
+        origin: Origin,
+        event: Event,
+        fingerprint: u64,
+        seen: Seen,
+        warnings: Vec<Issue>,
+    ) -> Result<()> {
+        let first = self.events.get(seen.index as usize);
+        // Compare with the stored event when there is one (exact, and names the fields);
+        // an event dropped as outside is known only by its fingerprint.
+        let differs = match first {
+            Some(first) => differences(first, &event, &self.names, self.monadic()),
+            None if fingerprint == seen.fingerprint => Vec::new(),
+            None => vec!["content (the first row was dropped as outside the territory, so fields were not compared one by one)".to_string()],
+        };
+        let id = self.strings.get(event.id).to_string();
+        let first_at = self.place(seen.line);
+        if self.monadic() && differs.is_empty() {
+            // Monadic export: one row per actor of the same event. Fatalities are the
+            // event's, so they are counted once (from the first row).
+            if let Some(first) = self.events.get_mut(seen.index as usize) {
+                for &a in &event.primary_actors {
+                    push_unique(&mut first.primary_actors, a);
+                }
+                for &a in &event.associated_actors {
+                    push_unique(&mut first.associated_actors, a);
+                }
+            }
+            self.summary.rows_merged += 1;
+            for w in warnings {
+                self.report(origin, w, Outcome::Kept)?;
+            }
+            return Ok(());
+        }
+        let issue = if differs.is_empty() {
+            let detail = format!("id \"{id}\" already read at {first_at} with the same content");
+            Issue::new(Problem::DuplicateIdentical, &self.id_column, detail)
+        } else {
+            let detail = format!(
+                "id \"{id}\" already read at {first_at}; this row differs in {}; the first row is kept",
+                differs.join(", ")
+            );
+            Issue::new(Problem::DuplicateConflict, &self.id_column, detail)
+        };
+        self.report(origin, issue, Outcome::Skipped)
+    }
+
+    /// "line 12", or for GeoJSON "feature 11".
+    fn place(&self, line: u64) -> String {
+        if self.dataset == Dataset::GeoJson {
+            format!("feature {}", line.saturating_sub(1))
+        } else {
+            format!("line {line}")
+        }
+    }
+
+    /// Reports one problem: counted, streamed to the callback, kept up to the limit.
+    /// In strict mode every problem but OutsideCountry fails the read.
+    pub fn report(&mut self, origin: Origin, issue: Issue, outcome: Outcome) -> Result<()> {
+        let d = Diagnostic {
+            file: self.path.clone(),
+            // GeoJSON has no meaningful lines: 0, and the feature index instead.
+            line: if origin.feature.is_some() {
+                0
+            } else {
+                origin.line
+            },
+            feature: origin.feature,
+            column: issue.column,
+            problem: issue.problem,
+            outcome,
+            detail: issue.detail,
+        };
+        self.summary.count(&d);
+        if let Some(callback) = self.opts.on_diagnostic {
+            callback(&d);
+        }
+        if self.opts.strict && d.problem != Problem::OutsideCountry {
+            return Err(strict_error(d));
+        }
+        let kept = self.kept_per_problem.entry(d.problem).or_default();
+        if *kept < self.opts.diagnostics_limit {
+            *kept += 1;
+            self.diagnostics.push(d);
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> ReadOutput {
+        self.summary.events_kept = self.events.len() as u64;
+        ReadOutput {
+            events: EventSet {
+                events: self.events,
+                strings: self.strings,
+            },
+            summary: self.summary,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// The error `--strict` stops with: the diagnostic's column, reason and detail.
+fn strict_error(d: Diagnostic) -> Error {
+    let column = d
+        .column
+        .map(|c| format!("column {c}: "))
+        .unwrap_or_default();
+    let message = format!("{column}{}: {}", d.problem, d.detail);
+    match d.feature {
+        Some(index) => Error::Feature {
+            path: d.file,
+            index,
+            name: None,
+            message,
+        },
+        None => Error::Line {
+            path: d.file,
+            line: d.line,
+            message,
+        },
+    }
+}
+
+fn push_unique(list: &mut SmallVec<[Sym; 2]>, sym: Sym) {
+    if !list.contains(&sym) {
+        list.push(sym);
+    }
+}
+
+/// Hash of the fields that make two rows "the same row". Symbols are only stable within
+/// one read, which is all the duplicate check needs.
+fn fingerprint(e: &Event, monadic: bool) -> u64 {
+    let mut h = DefaultHasher::new();
+    e.date.hash(&mut h);
+    e.position.lon().to_bits().hash(&mut h);
+    e.position.lat().to_bits().hash(&mut h);
+    e.event_type.hash(&mut h);
+    e.sub_event_type.hash(&mut h);
+    e.fatalities.hash(&mut h);
+    if !monadic {
+        e.primary_actors.hash(&mut h);
+        e.associated_actors.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// Names of the event-level fields (and actors, unless monadic) in which `b` differs
+/// from `a`.
+fn differences(a: &Event, b: &Event, names: &FieldNames, monadic: bool) -> Vec<String> {
+    let checks = [
+        (a.date != b.date, &names.date),
+        (a.position != b.position, &names.position),
+        (a.event_type != b.event_type, &names.event_type),
+        (a.sub_event_type != b.sub_event_type, &names.sub_event_type),
+        (a.fatalities != b.fatalities, &names.fatalities),
+        (
+            !monadic
+                && (a.primary_actors != b.primary_actors
+                    || a.associated_actors != b.associated_actors),
+            &names.actors,
+        ),
+    ];
+    let mut out: Vec<String> = Vec::new();
+    for (differs, name) in checks {
+        if differs && !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}

@@ -1,0 +1,260 @@
+//! A row parsed but not yet stored: what the parallel step (one row at a time, any
+//! order) hands to the sequential step (dedup, merge, diagnostics, in file order).
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use smallvec::SmallVec;
+
+use super::diagnostics::Problem;
+use super::territory::Territory;
+use super::values::{ged_precision, parse_count, parse_date};
+use crate::model::{Strings, Sym};
+use crate::units::LonLat;
+
+/// A text field: already interned, or new text to intern in the sequential step.
+///
+/// The parallel step only looks strings up; new ones are interned in file order, so the
+/// symbol numbering (and anything later keyed on it) is the same on every run and for
+/// every batch size.
+#[derive(Debug)]
+pub(crate) enum Text<'a> {
+    Known(Sym),
+    New(Cow<'a, str>),
+}
+
+impl<'a> Text<'a> {
+    pub fn new(strings: &Strings, s: Cow<'a, str>) -> Self {
+        match strings.lookup(s.trim()) {
+            Some(sym) => Text::Known(sym),
+            None => Text::New(s),
+        }
+    }
+
+    pub fn borrowed(strings: &Strings, s: &'a str) -> Self {
+        Text::new(strings, Cow::Borrowed(s))
+    }
+
+    pub fn resolve(&self, strings: &Strings) -> Sym {
+        match self {
+            Text::Known(sym) => *sym,
+            Text::New(s) => strings.intern(s),
+        }
+    }
+
+    /// True if the text is empty after trimming.
+    pub fn is_blank(&self, strings: &Strings) -> bool {
+        match self {
+            Text::Known(sym) => strings.get(*sym).is_empty(),
+            Text::New(s) => s.trim().is_empty(),
+        }
+    }
+}
+
+/// A problem found in one row, before it becomes a [`super::Diagnostic`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Issue {
+    pub problem: Problem,
+    pub column: Option<String>,
+    pub detail: String,
+}
+
+impl Issue {
+    pub fn new(problem: Problem, column: &str, detail: impl Into<String>) -> Self {
+        Issue {
+            problem,
+            column: Some(column.to_string()),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Where a row is in its file: a CSV line, or a GeoJSON feature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Origin {
+    /// 1-based line where the CSV record starts; for GeoJSON the 1-based feature number.
+    pub line: u64,
+    /// GeoJSON: 0-based feature index.
+    pub feature: Option<usize>,
+}
+
+/// The event fields of a row that passed every check that skips a row.
+#[derive(Debug)]
+pub(crate) struct Fields<'a> {
+    pub id: Text<'a>,
+    pub date: NaiveDate,
+    pub position: LonLat,
+    /// Set when the position is outside the territory; reported (kept or dropped by the
+    /// sequential step, which first checks whether the row is a duplicate).
+    pub outside: Option<Issue>,
+    pub geo_precision: Option<u8>,
+    pub event_type: Text<'a>,
+    pub sub_event_type: Text<'a>,
+    pub primary: SmallVec<[Text<'a>; 2]>,
+    pub associated: SmallVec<[Text<'a>; 2]>,
+    pub fatalities: u32,
+    pub admin1: Text<'a>,
+    pub admin2: Text<'a>,
+    pub admin3: Text<'a>,
+    pub location: Text<'a>,
+}
+
+/// One row: its fields, or the (first) problem that skips it; plus warnings that apply
+/// only if the row is kept.
+#[derive(Debug)]
+pub(crate) struct Draft<'a> {
+    pub origin: Origin,
+    pub row: Result<Fields<'a>, Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+/// The date of `col`: MissingDate if empty, BadDate (quoting the value) if not a date.
+pub(crate) fn date_field(raw: &str, col: &str) -> Result<NaiveDate, Issue> {
+    let v = raw.trim();
+    if v.is_empty() {
+        return Err(Issue::new(Problem::MissingDate, col, "the date is empty"));
+    }
+    parse_date(v).map_err(|why| Issue::new(Problem::BadDate, col, format!("\"{v}\" {why}")))
+}
+
+/// The fatalities of `col`. An empty cell is a problem, not 0: ACLED and GED always fill
+/// it (0 when nobody died), so an empty cell means a damaged row, and reading it as 0
+/// would silently lower the fatality totals the reports are about.
+pub(crate) fn fatalities_field(raw: &str, col: &str) -> Result<u32, Issue> {
+    parse_count(raw).map_err(|why| {
+        Issue::new(
+            Problem::BadFatalities,
+            col,
+            format!("\"{}\" {why}", raw.trim()),
+        )
+    })
+}
+
+/// An ACLED geo_precision (1..=3); otherwise `None` with a BadGeoPrecision warning.
+pub(crate) fn precision_field(raw: &str, col: &str, ged: bool) -> (Option<u8>, Option<Issue>) {
+    let code = parse_count(raw).ok();
+    let p = if ged {
+        code.and_then(ged_precision)
+    } else {
+        code.filter(|c| (1..=3).contains(c)).map(|c| c as u8)
+    };
+    let warning = p.is_none().then(|| {
+        let range = if ged { "1 to 7" } else { "1, 2 or 3" };
+        let detail = format!("\"{}\" is not {range}; kept without precision", raw.trim());
+        Issue::new(Problem::BadGeoPrecision, col, detail)
+    });
+    (p, warning)
+}
+
+/// Checks a position that parsed as numbers: range, (0, 0), and against the territory
+/// (swapped, outside). `lat_col`/`lon_col` name the columns in messages. Returns the
+/// position and, if it lies outside the territory, the OutsideCountry issue.
+pub(crate) fn locate(
+    lat: f64,
+    lon: f64,
+    lat_col: &str,
+    lon_col: &str,
+    territory: Option<&dyn Territory>,
+) -> Result<(LonLat, Option<Issue>), Issue> {
+    let both = if lat_col == lon_col {
+        lat_col.to_string()
+    } else {
+        format!("{lat_col}/{lon_col}")
+    };
+    let shown = format!("latitude {lat}, longitude {lon}");
+    // Swapped: outside (or out of range) as given, inside with the two exchanged.
+    let swapped = |t: &dyn Territory| LonLat::new(lat, lon).is_some_and(|p| t.contains(p));
+    let Some(p) = LonLat::new(lon, lat) else {
+        if let Some(t) = territory.filter(|t| swapped(*t)) {
+            return Err(swapped_issue(&both, &shown, t));
+        }
+        let (col, what) = if (-90.0..=90.0).contains(&lat) {
+            (lon_col, format!("longitude {lon} is outside [-180, 180]"))
+        } else {
+            (lat_col, format!("latitude {lat} is outside [-90, 90]"))
+        };
+        return Err(Issue::new(Problem::CoordinateOutOfRange, col, what));
+    };
+    if lat == 0.0 && lon == 0.0 {
+        return Err(Issue::new(
+            Problem::ZeroZero,
+            &both,
+            "position (0, 0): a missing position written as zeros",
+        ));
+    }
+    let Some(t) = territory.filter(|t| !t.contains(p)) else {
+        return Ok((p, None));
+    };
+    if swapped(t) {
+        return Err(swapped_issue(&both, &shown, t));
+    }
+    let outside = Issue::new(
+        Problem::OutsideCountry,
+        &both,
+        format!("{shown} is outside {}", t.name()),
+    );
+    Ok((p, Some(outside)))
+}
+
+fn swapped_issue(column: &str, shown: &str, t: &dyn Territory) -> Issue {
+    Issue::new(
+        Problem::SwappedLatLon,
+        column,
+        format!(
+            "{shown} is outside {name}, but inside it with latitude and longitude \
+             exchanged: check the row (not corrected automatically)",
+            name = t.name()
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::BoxTerritory;
+
+    fn mali() -> BoxTerritory {
+        BoxTerritory {
+            name: "Mali".into(),
+            min: LonLat::new(-12.3, 10.1).unwrap(),
+            max: LonLat::new(4.3, 25.0).unwrap(),
+        }
+    }
+
+    fn problem(r: Result<(LonLat, Option<Issue>), Issue>) -> Problem {
+        match r {
+            Ok((_, Some(i))) => i.problem,
+            Ok((_, None)) => panic!("no problem"),
+            Err(i) => i.problem,
+        }
+    }
+
+    #[test]
+    fn positions_checked_in_order() {
+        let m = mali();
+        let t = Some(&m as &dyn Territory);
+        let (p, out) = locate(12.6392, -8.0029, "lat", "lon", t).unwrap();
+        assert_eq!((p.lon(), p.lat(), out), (-8.0029, 12.6392, None));
+        assert_eq!(
+            problem(locate(0.0, 0.0, "lat", "lon", t)),
+            Problem::ZeroZero
+        );
+        assert_eq!(
+            problem(locate(-8.0, 12.6, "lat", "lon", t)),
+            Problem::SwappedLatLon
+        );
+        assert_eq!(
+            problem(locate(48.8, 2.3, "lat", "lon", t)),
+            Problem::OutsideCountry
+        );
+        let e = locate(95.0, 2.0, "lat", "lon", t).unwrap_err();
+        assert_eq!(
+            (e.problem, e.column.as_deref()),
+            (Problem::CoordinateOutOfRange, Some("lat"))
+        );
+        let e = locate(12.0, 200.0, "lat", "lon", None).unwrap_err();
+        assert_eq!(e.column.as_deref(), Some("lon"));
+        // Without a territory nothing is outside or swapped.
+        assert!(locate(-8.0, 12.6, "lat", "lon", None).unwrap().1.is_none());
+    }
+}
