@@ -6,6 +6,7 @@
 //! [`output`] (tables, images, layers).
 
 pub mod analysis;
+pub mod cli;
 pub mod error;
 pub mod input;
 pub mod model;

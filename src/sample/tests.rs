@@ -394,3 +394,20 @@ fn bad_options_are_rejected() {
     assert_eq!(stats.rows, 0);
     assert_eq!(bytes.iter().filter(|&&b| b == b'\n').count(), 1);
 }
+
+#[test]
+fn every_row_says_it_is_synthetic_and_names_no_real_outlet() {
+    let (bytes, _) = generate(&mali_places(), &small(2_000, 7));
+    let (header, rows) = records(&bytes);
+    let (source, notes) = (col(&header, "source"), col(&header, "notes"));
+    for r in &rows {
+        assert!(
+            r[notes].starts_with(super::text::SYNTHETIC_TAG),
+            "{}",
+            &r[notes]
+        );
+        for s in r[source].split("; ") {
+            assert!(s.starts_with("Synthetic "), "{s}");
+        }
+    }
+}

@@ -10,23 +10,27 @@ use rand::Rng;
 use super::draft::Draft;
 use super::pick;
 
-/// Sources and their ACLED scale.
+/// Sources and their ACLED scale. The rows are invented, so no real outlet is named:
+/// each source says it is synthetic, as does every note (see [`SYNTHETIC_TAG`]).
 const SOURCES: [(&str, &str); 14] = [
-    ("Studio Tamani", "Subnational"),
-    ("Malijet", "National"),
-    ("Le Republicain (Mali)", "National"),
-    ("aBamako", "National"),
-    ("Mali Actu", "National"),
-    ("Journal du Mali", "National"),
-    ("AFP", "International"),
-    ("Reuters", "International"),
-    ("RFI", "International"),
-    ("Jeune Afrique", "Regional"),
-    ("MENASTREAM", "New media"),
-    ("Twitter", "New media"),
-    ("Human Rights Watch", "Other"),
-    ("Local Source Project", "Local partner-Other"),
+    ("Synthetic community radio", "Subnational"),
+    ("Synthetic national daily A", "National"),
+    ("Synthetic national daily B", "National"),
+    ("Synthetic news site A", "National"),
+    ("Synthetic news site B", "National"),
+    ("Synthetic weekly", "National"),
+    ("Synthetic wire service A", "International"),
+    ("Synthetic wire service B", "International"),
+    ("Synthetic international radio", "International"),
+    ("Synthetic regional magazine", "Regional"),
+    ("Synthetic monitoring account", "New media"),
+    ("Synthetic social media post", "New media"),
+    ("Synthetic rights report", "Other"),
+    ("Synthetic local partner", "Local partner-Other"),
 ];
+
+/// Opens every note: these rows are not real events.
+pub const SYNTHETIC_TAG: &str = "[SYNTHETIC conflictmap sample, not a real event] ";
 
 /// Writes "source" and "source_scale" values into the two buffers.
 pub(crate) fn sources(source: &mut String, scale: &mut String, rng: &mut impl Rng) {
@@ -76,6 +80,7 @@ pub(crate) fn notes(
     rng: &mut impl Rng,
 ) {
     out.clear();
+    out.push_str(SYNTHETIC_TAG);
     let _ = write!(out, "On {}, ", date.format("%-d %B %Y"));
     let a1 = d.actor1.short;
     let a2 = d.actor2.map_or("", |a| a.short);

@@ -90,6 +90,49 @@ impl Category {
     }
 }
 
+impl Category {
+    /// The definition in words, for the notes printed with tables and maps, e.g.
+    /// "a primary actor in Militant Islamist groups; event type Battles,
+    /// Explosions/Remote violence or Violence against civilians".
+    pub fn describe(&self, all: &Categories) -> String {
+        let roles = match self.actor_roles {
+            ActorRoles::Primary => "a primary actor (actor1/actor2)",
+            ActorRoles::Any => "an actor",
+        };
+        let actors = if self.actor_groups.is_empty() {
+            "any actors".to_string()
+        } else {
+            let labels: Vec<&str> = self
+                .actor_groups
+                .iter()
+                .map(|id| {
+                    all.groups
+                        .iter()
+                        .find(|g| &g.id == id)
+                        .map_or(id.as_str(), |g| g.label.as_str())
+                })
+                .collect();
+            format!("{roles} in {}", join_or(&labels))
+        };
+        let types = match &self.event_types {
+            None => "any event type".to_string(),
+            Some(t) => {
+                let t: Vec<&str> = t.iter().map(String::as_str).collect();
+                format!("event type {}", join_or(&t))
+            }
+        };
+        format!("{actors}; {types}")
+    }
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 /// A parsed and validated categories file.
 #[derive(Debug, Clone)]
 pub struct Categories {

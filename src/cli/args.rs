@@ -1,0 +1,219 @@
+//! Command-line arguments (clap). Each subcommand's arguments, and the groups they
+//! share: which study, which events, which filters.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::Dataset;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "conflictmap",
+    version,
+    about = "Conflict-event data (ACLED, UCDP GED) into report maps, zone tables and GIS layers.",
+    long_about = "Conflict-event data (ACLED, UCDP GED) into report maps, zone tables and GIS layers.\n\
+                  Without --events, commands use the shipped synthetic sample (not real events).\n\
+                  Mali is the built-in study; other countries work through --study or the boundary flags."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read an event file and report what is in it: format, rows read/kept/skipped by
+    /// reason, date range, counts by year, category and region, bounding box.
+    Inspect(InspectArgs),
+    /// Write a deterministic synthetic ACLED-format sample (for demos and benchmarks).
+    Sample(SampleArgs),
+    /// Yearly events and deaths per zone and category, as CSV, JSON and Markdown.
+    Zones(ZonesArgs),
+}
+
+/// Which study (country, boundary files, zones, categories).
+#[derive(Debug, Args, Clone, Default)]
+pub struct StudyArgs {
+    /// Study file (TOML). Default: the built-in Mali study.
+    #[arg(long, value_name = "FILE")]
+    pub study: Option<PathBuf>,
+    /// Country outline (GeoJSON polygons), replacing the study's.
+    #[arg(long, value_name = "FILE")]
+    pub outline: Option<PathBuf>,
+    /// Pick the outline's features by a property, e.g. ISO_A3=BFA.
+    #[arg(long, value_name = "FIELD=VALUE")]
+    pub outline_where: Option<String>,
+    /// Country name for messages and titles.
+    #[arg(long, value_name = "NAME")]
+    pub country_name: Option<String>,
+    /// Country ISO 3166-1 alpha-3 code.
+    #[arg(long, value_name = "ISO3")]
+    pub country_iso3: Option<String>,
+    /// First-level admin units (GeoJSON polygons).
+    #[arg(long, value_name = "FILE")]
+    pub adm1: Option<PathBuf>,
+    /// Second-level admin units (GeoJSON polygons).
+    #[arg(long, value_name = "FILE")]
+    pub adm2: Option<PathBuf>,
+    /// Neighbouring countries (GeoJSON polygons).
+    #[arg(long, value_name = "FILE")]
+    pub neighbours: Option<PathBuf>,
+    /// Shared land borders (GeoJSON lines).
+    #[arg(long, value_name = "FILE")]
+    pub borders: Option<PathBuf>,
+    /// Towns (GeoJSON points).
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// Category definitions (TOML). Default: the study's, else the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub categories: Option<PathBuf>,
+}
+
+/// Which events, and how strictly to read them.
+#[derive(Debug, Args, Clone, Default)]
+pub struct EventArgs {
+    /// Event file: ACLED CSV (current, monadic or dyadic export), UCDP GED CSV, or a
+    /// GeoJSON FeatureCollection of points. Default: the shipped synthetic sample.
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Force the input format instead of detecting it from the header.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    pub format: Option<Dataset>,
+    /// Fail on the first bad row instead of skipping it.
+    #[arg(long)]
+    pub strict: bool,
+    /// Keep events that lie outside the study country (they are always counted and
+    /// reported; by default they are dropped).
+    #[arg(long)]
+    pub keep_outside: bool,
+    /// Write every reported problem (file, line, column, reason) to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub diagnostics: Option<PathBuf>,
+    /// How many problems of each kind to print (the rest are counted).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub show_problems: usize,
+}
+
+fn parse_format(s: &str) -> Result<Dataset, String> {
+    s.parse()
+}
+
+/// Which events count.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Years to include, e.g. 2012-2024 or 2020 (default: the years in the data).
+    #[arg(long, value_name = "FROM-TO", value_parser = parse_years)]
+    pub years: Option<(i32, i32)>,
+    /// Only these event types (comma-separated, as in the data, e.g.
+    /// "Battles,Violence against civilians").
+    #[arg(long, value_name = "TYPES", value_delimiter = ',')]
+    pub event_types: Vec<String>,
+    /// Keep events located at least this precisely: 1 = exact town only, 2 = also near a
+    /// town, 3 = also region centroids (everything). Events without a precision are
+    /// kept only when this is 3 or unset.
+    #[arg(long, value_name = "1|2|3", value_parser = clap::value_parser!(u8).range(1..=3))]
+    pub min_precision: Option<u8>,
+}
+
+pub fn parse_years(s: &str) -> Result<(i32, i32), String> {
+    let parse = |t: &str| {
+        t.trim()
+            .parse::<i32>()
+            .map_err(|_| format!("\"{t}\" is not a year"))
+    };
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (parse(a)?, parse(b)?),
+        None => (parse(s)?, parse(s)?),
+    };
+    if a > b {
+        return Err(format!("years {a}-{b}: the first is after the last"));
+    }
+    Ok((a, b))
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Print the report as JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    /// Number of rows.
+    #[arg(long, default_value_t = 8000)]
+    pub rows: u64,
+    /// Random seed: the same seed gives a byte-identical file.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output CSV file.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// First year of events.
+    #[arg(long, default_value_t = 2012)]
+    pub first_year: i32,
+    /// Last year of events.
+    #[arg(long, default_value_t = 2024)]
+    pub last_year: i32,
+    /// Last event date (a partial last year), e.g. 2024-09-13.
+    #[arg(long, value_name = "DATE")]
+    pub last_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct ZonesArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Categories to show (ids from the categories file; repeatable or comma-separated).
+    /// Default: all.
+    #[arg(long = "category", value_name = "ID", value_delimiter = ',')]
+    pub category_ids: Vec<String>,
+    /// Count the last year as running to this date (for the projection), instead of the
+    /// last event date in the data.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// Radius of the study's rings, replacing theirs (km).
+    #[arg(long, value_name = "KM")]
+    pub ring_km: Option<f64>,
+    /// Width of the study's border bands, replacing theirs (km).
+    #[arg(long, value_name = "KM")]
+    pub band_km: Option<f64>,
+    /// Neighbours of the study's border bands, replacing theirs (ISO3 codes,
+    /// comma-separated).
+    #[arg(long, value_name = "ISO3", value_delimiter = ',')]
+    pub band_neighbours: Vec<String>,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn years_parse() {
+        assert_eq!(parse_years("2012-2024"), Ok((2012, 2024)));
+        assert_eq!(parse_years("2020"), Ok((2020, 2020)));
+        assert!(parse_years("2024-2012").is_err());
+        assert!(parse_years("20x0").is_err());
+    }
+}

@@ -1,0 +1,194 @@
+//! The stage every command shares: the study, its boundaries and categories, then the
+//! events, classified once and assigned to regions once.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use crate::cli::args::{EventArgs, StudyArgs};
+use crate::error::{Error, Result};
+use crate::input::{Diagnostic, ReadOptions, ReadOutput, read_events, read_events_from};
+use crate::model::{
+    Boundaries, Categories, CategorySet, CercleId, RegionId, Study, StudyOverrides,
+};
+use crate::output::write_atomic;
+use crate::units::LonLat;
+
+/// The shipped synthetic sample: what commands read without `--events`. Built into the
+/// binary so that it works from any folder.
+pub const SAMPLE_FILE: &str = "data/mali_synthetic_sample.csv";
+static SAMPLE_CSV: &[u8] = include_bytes!("../../data/mali_synthetic_sample.csv");
+
+pub struct Setup {
+    pub study: Study,
+    pub boundaries: Boundaries,
+    pub categories: Categories,
+}
+
+pub fn setup(args: &StudyArgs) -> Result<Setup> {
+    let mut study = match &args.study {
+        Some(path) => Study::load(path)?,
+        None => Study::mali(),
+    };
+    study.apply(&StudyOverrides {
+        country_name: args.country_name.clone(),
+        iso3: args.country_iso3.clone(),
+        outline: args.outline.clone(),
+        outline_where: args.outline_where.clone(),
+        adm1: args.adm1.clone(),
+        adm2: args.adm2.clone(),
+        neighbours: args.neighbours.clone(),
+        borders: args.borders.clone(),
+        places: args.places.clone(),
+    })?;
+    let boundaries = Boundaries::load(&study)?;
+    let categories = match &args.categories {
+        Some(path) => Categories::load(path)?,
+        None => study.load_categories()?,
+    };
+    Ok(Setup {
+        study,
+        boundaries,
+        categories,
+    })
+}
+
+/// Events read, classified and placed.
+pub struct Loaded {
+    /// The input as shown to users.
+    pub input: String,
+    /// True for the shipped synthetic sample (or any file named "synthetic"): every
+    /// product made from it says so.
+    pub synthetic: bool,
+    pub read: ReadOutput,
+    /// Per event: its categories.
+    pub classes: Vec<CategorySet>,
+    /// Per event: its first- and second-level admin units.
+    pub admin: Vec<(Option<RegionId>, Option<CercleId>)>,
+}
+
+impl Loaded {
+    pub fn positions(&self) -> Vec<LonLat> {
+        self.read.events.events.iter().map(|e| e.position).collect()
+    }
+
+    /// The data attribution for products.
+    pub fn attribution(&self) -> String {
+        if self.synthetic {
+            return "Data: synthetic sample in ACLED's export format, made by conflictmap (not ACLED data)."
+                .to_string();
+        }
+        match self.read.summary.format {
+            Some(d) => d.attribution().to_string(),
+            None => "Data: as named in the input".to_string(),
+        }
+    }
+}
+
+/// Prints the first `show` problems of each kind to stderr as they are found and, with
+/// `--diagnostics`, writes all of them to a CSV file.
+struct ProblemLog {
+    show: usize,
+    shown: Mutex<HashMap<crate::input::Problem, usize>>,
+    csv: Option<Mutex<csv::Writer<Vec<u8>>>>,
+}
+
+impl ProblemLog {
+    fn new(show: usize, csv: bool) -> Self {
+        let csv = csv.then(|| {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record([
+                "file", "line", "feature", "column", "problem", "outcome", "detail",
+            ]);
+            Mutex::new(w)
+        });
+        ProblemLog {
+            show,
+            shown: Mutex::new(HashMap::new()),
+            csv,
+        }
+    }
+
+    fn report(&self, d: &Diagnostic) {
+        let mut shown = self.shown.lock().expect("problem log");
+        let n = shown.entry(d.problem).or_default();
+        *n += 1;
+        if *n <= self.show {
+            eprintln!("warning: {d}");
+        } else if *n == self.show + 1 {
+            eprintln!(
+                "warning: more \"{}\" problems: counted in the summary{}",
+                d.problem,
+                if self.csv.is_some() {
+                    ", all listed in the diagnostics file"
+                } else {
+                    " (--diagnostics FILE lists them all)"
+                }
+            );
+        }
+        if let Some(w) = &self.csv {
+            let _ = w.lock().expect("diagnostics csv").write_record([
+                d.file.display().to_string(),
+                d.line.to_string(),
+                d.feature.map(|f| f.to_string()).unwrap_or_default(),
+                d.column.clone().unwrap_or_default(),
+                d.problem.code().to_string(),
+                format!("{:?}", d.outcome).to_lowercase(),
+                d.detail.clone(),
+            ]);
+        }
+    }
+
+    fn finish(self, path: Option<&Path>) -> Result<()> {
+        if let (Some(path), Some(w)) = (path, self.csv) {
+            let bytes = w
+                .into_inner()
+                .expect("diagnostics csv")
+                .into_inner()
+                .map_err(|e| Error::io(path, e.into_error()))?;
+            write_atomic(path, |out| out.write_all(&bytes))?;
+        }
+        Ok(())
+    }
+}
+
+pub fn load_events(setup: &Setup, args: &EventArgs) -> Result<Loaded> {
+    let log = ProblemLog::new(args.show_problems, args.diagnostics.is_some());
+    let report = |d: &Diagnostic| log.report(d);
+    let opts = ReadOptions {
+        format: args.format,
+        strict: args.strict,
+        keep_outside: args.keep_outside,
+        territory: Some(&setup.boundaries),
+        diagnostics_limit: args.show_problems.max(1),
+        on_diagnostic: Some(&report),
+    };
+    let (input, synthetic, read) = match &args.events {
+        Some(path) => {
+            let synthetic = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"));
+            (
+                path.display().to_string(),
+                synthetic,
+                read_events(path, &opts)?,
+            )
+        }
+        None => (
+            format!("{SAMPLE_FILE} (built in)"),
+            true,
+            read_events_from(SAMPLE_CSV, &PathBuf::from(SAMPLE_FILE), &opts)?,
+        ),
+    };
+    log.finish(args.diagnostics.as_deref())?;
+    let classes = setup.categories.classify_all(&read.events);
+    let positions: Vec<LonLat> = read.events.events.iter().map(|e| e.position).collect();
+    let admin = setup.boundaries.assign(&positions);
+    Ok(Loaded {
+        input,
+        synthetic,
+        read,
+        classes,
+        admin,
+    })
+}

@@ -1,0 +1,20 @@
+//! The command line: arguments, the shared load stage, and one module per command.
+
+pub mod args;
+mod inspect;
+mod load;
+mod sample;
+mod zones;
+
+pub use args::{Cli, Command};
+pub use load::SAMPLE_FILE;
+
+use crate::error::Result;
+
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Inspect(a) => inspect::run(&a),
+        Command::Sample(a) => sample::run(&a),
+        Command::Zones(a) => zones::run(&a),
+    }
+}

@@ -1,0 +1,61 @@
+//! `conflictmap sample`: the deterministic synthetic ACLED-format sample.
+
+use crate::cli::args::SampleArgs;
+use crate::cli::load::setup;
+use crate::error::{Error, Result};
+use crate::output::write_atomic;
+use crate::sample::{SampleOptions, SamplePlace, write_sample};
+
+pub fn run(args: &SampleArgs) -> Result<()> {
+    let setup = setup(&args.study)?;
+    let b = &setup.boundaries;
+    // Towns with their region and cercle names, as ACLED's admin1/admin2 columns.
+    let places: Vec<SamplePlace> = b
+        .places()
+        .items
+        .iter()
+        .filter_map(|p| {
+            let region = b.region_of(p.pos)?;
+            let cercle = b.cercle_of(p.pos);
+            Some(SamplePlace {
+                name: p.name.clone(),
+                lon: p.pos.lon(),
+                lat: p.pos.lat(),
+                admin1: b.region(region).name.clone(),
+                admin2: cercle.map(|c| b.cercle(c).name.clone()).unwrap_or_default(),
+                population: p.population.unwrap_or(0),
+            })
+        })
+        .collect();
+    // Without --last-date, a sample ending in the default last year stops at the default
+    // data cut (a partial year, as in the ACSS report); other ranges run to 31 December.
+    let default = SampleOptions::default();
+    let last_date = args.last_date.or(if args.last_year == default.last_year {
+        default.last_date
+    } else {
+        None
+    });
+    let opts = SampleOptions {
+        rows: args.rows,
+        seed: args.seed,
+        first_year: args.first_year,
+        last_year: args.last_year,
+        last_date,
+    };
+    let mut stats = None;
+    write_atomic(&args.out, |w| {
+        stats = Some(write_sample(&mut *w, &places, &opts)?);
+        w.flush()
+    })?;
+    let stats = stats.ok_or_else(|| Error::Usage("sample: nothing written".into()))?;
+    eprintln!(
+        "Wrote {} synthetic rows (seed {}) to {}",
+        stats.rows,
+        args.seed,
+        args.out.display()
+    );
+    for (year, n) in &stats.by_year {
+        eprintln!("  {year}: {n}");
+    }
+    Ok(())
+}

@@ -1,0 +1,245 @@
+//! `conflictmap zones`: yearly events and deaths per zone and category, written to the
+//! output folder as CSV, JSON and Markdown (the Markdown also to stdout).
+
+use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate};
+use crate::analysis::zones::{self, Zone, ZoneKind};
+use crate::cli::args::{FilterArgs, ZonesArgs};
+use crate::cli::load::{Loaded, load_events, setup};
+use crate::error::{Error, Result};
+use crate::model::{Categories, Event, EventSet};
+use crate::output::tables::{self, TableContext};
+use crate::output::write_bytes_atomic;
+
+pub fn run(args: &ZonesArgs) -> Result<()> {
+    let mut setup = setup(&args.study)?;
+    override_zones(&mut setup.study.zones, args)?;
+    let loaded = load_events(&setup, &args.events)?;
+    let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
+    let selected = select_categories(&setup.categories, &args.category_ids)?;
+    let (table, context) = build(&setup, &loaded, &zones, &selected, args)?;
+
+    let out = &args.out;
+    let write = |name: &str, bytes: &[u8]| write_bytes_atomic(&out.join(name), bytes);
+    write(
+        "zones.csv",
+        &tables::to_csv(&table).map_err(|e| Error::Usage(format!("zones.csv: {e}")))?,
+    )?;
+    write(
+        "zones.json",
+        &tables::to_json(&table, &context).map_err(|e| Error::Usage(format!("zones.json: {e}")))?,
+    )?;
+    let md = tables::to_markdown(&table, &context);
+    write("zones.md", md.as_bytes())?;
+    print!("{md}");
+    eprint!("{}", loaded.read.summary);
+    eprintln!(
+        "Wrote {}, {} and {}",
+        out.join("zones.csv").display(),
+        out.join("zones.json").display(),
+        out.join("zones.md").display()
+    );
+    Ok(())
+}
+
+fn override_zones(z: &mut crate::model::study::ZonesConfig, args: &ZonesArgs) -> Result<()> {
+    for (flag, v) in [("--ring-km", args.ring_km), ("--band-km", args.band_km)] {
+        if let Some(v) = v
+            && !(v.is_finite() && v > 0.0)
+        {
+            return Err(Error::Usage(format!(
+                "{flag} must be a positive number, not {v}"
+            )));
+        }
+    }
+    if let Some(km) = args.ring_km {
+        for r in &mut z.ring {
+            r.radius_km = km;
+            if let Some(c) = &r.centre_name {
+                r.name = format!("Within {km} km of {c}");
+            }
+        }
+    }
+    for b in &mut z.border_band {
+        if let Some(km) = args.band_km {
+            b.width_km = km;
+        }
+        if !args.band_neighbours.is_empty() {
+            b.neighbours = args.band_neighbours.clone();
+        }
+        if args.band_km.is_some() || !args.band_neighbours.is_empty() {
+            b.name = format!(
+                "Within {} km of the borders with {}",
+                b.width_km,
+                b.neighbours.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Indices of the categories to show, in the order asked (default: all).
+fn select_categories(cats: &Categories, ids: &[String]) -> Result<Vec<usize>> {
+    if ids.is_empty() {
+        return Ok((0..cats.len()).collect());
+    }
+    ids.iter()
+        .map(|id| {
+            cats.index_of(id).ok_or_else(|| {
+                let known: Vec<&str> = cats.list().iter().map(|c| c.id.as_str()).collect();
+                Error::Usage(format!(
+                    "--category {id}: no such category; known: {}",
+                    known.join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// True if the event passes `--event-types` and `--min-precision`.
+fn passes(e: &Event, set: &EventSet, f: &FilterArgs) -> bool {
+    let type_ok = f.event_types.is_empty()
+        || f.event_types
+            .iter()
+            .any(|t| t.trim().eq_ignore_ascii_case(set.str(e.event_type)));
+    let precision_ok = match f.min_precision {
+        None | Some(3) => true,
+        Some(max) => e.geo_precision.is_some_and(|p| p <= max),
+    };
+    type_ok && precision_ok
+}
+
+fn build(
+    setup: &crate::cli::load::Setup,
+    loaded: &Loaded,
+    zones: &[Zone],
+    selected: &[usize],
+    args: &ZonesArgs,
+) -> Result<(YearTable, TableContext)> {
+    let events = &loaded.read.events;
+    let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
+    let membership = zones::apply(zones, &setup.boundaries, &loaded.positions(), &regions);
+    let tallies: Vec<Tally> = events
+        .events
+        .iter()
+        .zip(&membership.masks)
+        .zip(&loaded.classes)
+        .filter(|((e, _), _)| passes(e, events, &args.filter))
+        .map(|((e, zones), classes)| Tally {
+            year: e.year(),
+            fatalities: e.fatalities,
+            zones: *zones,
+            categories: selected
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| classes.contains(**c))
+                .fold(0u64, |m, (bit, _)| m | 1 << bit),
+        })
+        .collect();
+    let (first, last) = match (args.filter.years, events.date_range()) {
+        (Some(y), _) => y,
+        (None, Some((a, b))) => (chrono::Datelike::year(&a), chrono::Datelike::year(&b)),
+        (None, None) => {
+            return Err(Error::Usage(format!(
+                "{}: no events to tabulate",
+                loaded.input
+            )));
+        }
+    };
+    // Coverage runs to --as-of, else to the last event date in the data (DOMAIN.md).
+    let as_of = args.as_of.or(events.date_range().map(|(_, b)| b));
+    let projection = as_of.and_then(Projection::for_as_of);
+    let keys: Vec<RowKey> = selected
+        .iter()
+        .map(|i| {
+            let c = &setup.categories.list()[*i];
+            RowKey {
+                zone_id: String::new(),
+                zone_name: String::new(),
+                category_id: c.id.clone(),
+                category_label: c.label.clone(),
+                deaths_label: c.deaths_label.clone(),
+            }
+        })
+        .collect();
+    let zone_names: Vec<(String, String)> = membership
+        .table_zones
+        .iter()
+        .map(|z| (z.id.clone(), z.name.clone()))
+        .collect();
+    let table = tabulate(&tallies, &zone_names, &keys, first..=last, projection);
+    let context = TableContext {
+        title: format!(
+            "{}: events and deaths per zone and year",
+            setup.boundaries.name()
+        ),
+        input: loaded.input.clone(),
+        attribution: loaded.attribution(),
+        synthetic: loaded.synthetic,
+        notes: notes(zones, setup, selected, args),
+    };
+    Ok((table, context))
+}
+
+/// The definitions and filters behind the numbers, printed with the table.
+fn notes(
+    zones: &[Zone],
+    setup: &crate::cli::load::Setup,
+    selected: &[usize],
+    args: &ZonesArgs,
+) -> Vec<String> {
+    let mut notes = vec![
+        "Distances are WGS84 geodesic (Karney); points exactly at a threshold count as inside."
+            .to_string(),
+    ];
+    for z in zones {
+        let what = match &z.kind {
+            ZoneKind::Ring {
+                centre,
+                centre_name,
+                radius,
+            } => format!(
+                "geodesic distance to {} ({}) ≤ {} km",
+                centre_name.as_deref().unwrap_or("the centre"),
+                hemispheres(*centre),
+                radius.get()
+            ),
+            ZoneKind::Band { width, borders } => format!(
+                "inside {} and within {} km of its border with {} (per neighbour and combined)",
+                setup.boundaries.name(),
+                width.get(),
+                borders
+                    .iter()
+                    .map(|b| b.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ZoneKind::Regions { regions } => format!(
+                "events in the regions {}",
+                regions
+                    .iter()
+                    .map(|r| setup.boundaries.region(*r).name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        notes.push(format!("{}: {what}.", z.name));
+    }
+    for c in selected.iter().map(|i| &setup.categories.list()[*i]) {
+        notes.push(format!("{}: {}.", c.label, c.describe(&setup.categories)));
+    }
+    let f = &args.filter;
+    if !f.event_types.is_empty() {
+        notes.push(format!("Only event types: {}.", f.event_types.join(", ")));
+    }
+    if let Some(p) = f.min_precision {
+        notes.push(format!("Only events with geo_precision ≤ {p}."));
+    }
+    notes
+}
+
+/// "12.6392° N, 8.0029° W"
+fn hemispheres(p: crate::units::LonLat) -> String {
+    let ns = if p.lat() >= 0.0 { 'N' } else { 'S' };
+    let ew = if p.lon() >= 0.0 { 'E' } else { 'W' };
+    format!("{:.4}° {ns}, {:.4}° {ew}", p.lat().abs(), p.lon().abs())
+}
