@@ -13,7 +13,7 @@ use super::draft::{
 };
 use super::layout::Layout;
 use super::territory::Territory;
-use super::values::{ged_violence_type, parse_coordinate, parse_count, split_actors};
+use super::values::{ged_violence_type, parse_coordinate, parse_count};
 use crate::model::Dataset;
 
 /// How the file ended, for its last record.
@@ -51,18 +51,6 @@ impl<'a> Decoder<'a> {
                 }
                 String::from_utf8_lossy(bytes)
             }
-        }
-    }
-}
-
-/// Splits a list field into actor names, keeping borrowed text borrowed.
-fn actors<'a>(field: Cow<'a, str>, sep: char, known: &Known, out: &mut SmallVec<[Text<'a>; 2]>) {
-    match field {
-        Cow::Borrowed(s) => {
-            out.extend(split_actors(s, sep).map(|a| known.borrowed(a)));
-        }
-        Cow::Owned(s) => {
-            out.extend(split_actors(&s, sep).map(|a| known.text(Cow::Owned(a.to_string()))))
         }
     }
 }
@@ -183,13 +171,13 @@ impl RowParser<'_> {
         for &i in &l.primary {
             let f = dec.get(i);
             if ged {
-                actors(f, ',', known, &mut primary);
+                known.actors(f, ',', &mut primary);
             } else if !f.trim().is_empty() {
                 primary.push(known.text(f));
             }
         }
         for &i in &l.associated {
-            actors(dec.get(i), ';', known, &mut associated);
+            known.actors(dec.get(i), ';', &mut associated);
         }
 
         let fields = Fields {

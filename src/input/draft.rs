@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
 use super::territory::Territory;
-use super::values::{ged_precision, parse_count, parse_date};
+use super::values::{ged_precision, parse_count, parse_date, split_actors};
 use crate::model::{Strings, Sym};
 use crate::units::LonLat;
 
@@ -68,6 +68,16 @@ impl Known {
 
     pub fn borrowed<'a>(&self, s: &'a str) -> Text<'a> {
         self.text(Cow::Borrowed(s))
+    }
+
+    /// Splits a list of actors on `sep` into `out`, keeping borrowed text borrowed.
+    pub fn actors<'a>(&self, list: Cow<'a, str>, sep: char, out: &mut SmallVec<[Text<'a>; 2]>) {
+        match list {
+            Cow::Borrowed(s) => out.extend(split_actors(s, sep).map(|a| self.borrowed(a))),
+            Cow::Owned(s) => {
+                out.extend(split_actors(&s, sep).map(|a| self.text(Cow::Owned(a.to_string()))))
+            }
+        }
     }
 
     /// The symbol of `t`, interning (and remembering) new text.

@@ -20,7 +20,6 @@ use super::draft::{
     precision_field,
 };
 use super::layout::{FieldNames, expected_layouts};
-use super::values::split_actors;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Strings};
@@ -250,10 +249,7 @@ impl FeatureParser<'_> {
         }
         let mut associated = SmallVec::new();
         for name in ["assoc_actor_1", "assoc_actor_2"] {
-            let list = get(name);
-            for a in split_actors(&list, ';') {
-                associated.push(self.known.text(Cow::Owned(a.to_string())));
-            }
+            self.known.actors(get(name), ';', &mut associated);
         }
         Ok(Fields {
             id,
