@@ -3,22 +3,24 @@
 //! stops at the first one in strict mode. Whatever the batch size, the result is the
 //! same as reading the rows one by one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use lasso::Key;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
-use super::draft::{Draft, Fields, Issue, Origin, Text};
+use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
 use super::layout::FieldNames;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Event, EventSet, Strings, Sym};
 
 /// What the duplicate check remembers of an id: no row text, just a hash of the fields
-/// that decide "same row" and where the first row went.
-#[derive(Debug, Clone, Copy)]
+/// that decide "same row" and where the first row went. Kept in a vector indexed by the
+/// id's symbol (symbols are dense), so there is no hashing; `line == 0`: not seen.
+#[derive(Debug, Clone, Copy, Default)]
 struct Seen {
     /// Hash of the event-level fields (and, except in the monadic layout, the actors).
     fingerprint: u64,
@@ -30,6 +32,10 @@ struct Seen {
 
 const DROPPED: u32 = u32::MAX;
 
+/// What differs when the first row was dropped (outside) and only its hash is known.
+const UNCOMPARED: &str = "content (the first row was dropped as outside the territory, \
+                          so the fields were not compared one by one)";
+
 pub(crate) struct Assembler<'o> {
     path: PathBuf,
     opts: &'o ReadOptions<'o>,
@@ -38,8 +44,9 @@ pub(crate) struct Assembler<'o> {
     /// Name of the id column, for duplicate messages.
     id_column: String,
     strings: Strings,
+    known: Known,
     events: Vec<Event>,
-    seen: HashMap<Sym, Seen>,
+    seen: Vec<Seen>,
     summary: ReadSummary,
     diagnostics: Vec<Diagnostic>,
     kept_per_problem: BTreeMap<Problem, usize>,
@@ -62,9 +69,10 @@ impl<'o> Assembler<'o> {
             dataset,
             names,
             id_column: id_column.to_string(),
+            known: Known::new(&strings),
             strings,
             events: Vec::new(),
-            seen: HashMap::new(),
+            seen: Vec::new(),
             summary,
             diagnostics: Vec::new(),
             kept_per_problem: BTreeMap::new(),
@@ -86,7 +94,12 @@ impl<'o> Assembler<'o> {
         let outside = fields.outside.take();
         let event = self.event(fields, origin);
         let fingerprint = fingerprint(&event, self.monadic());
-        if let Some(&seen) = self.seen.get(&event.id) {
+        let slot = event.id.into_usize();
+        if slot >= self.seen.len() {
+            self.seen.resize(slot + 1 + slot / 2, Seen::default());
+        }
+        let seen = self.seen[slot];
+        if seen.line != 0 {
             return self.repeat(origin, event, fingerprint, seen, draft.warnings);
         }
         for w in draft.warnings {
@@ -102,42 +115,53 @@ impl<'o> Assembler<'o> {
                 index = DROPPED;
             }
         }
-        let seen = Seen {
+        self.seen[slot] = Seen {
             fingerprint,
             line: origin.line,
             index,
         };
-        self.seen.insert(event.id, seen);
         if index != DROPPED {
             self.events.push(event);
         }
         Ok(())
     }
 
+    /// The strings already interned, for the parallel step.
+    pub fn known(&self) -> &Known {
+        &self.known
+    }
+
     /// Interns the row's text and builds its event (actors without repeats).
-    fn event(&self, f: Fields<'_>, origin: Origin) -> Event {
-        let s = &self.strings;
-        let unique = |texts: &[Text<'_>]| {
+    fn event(&mut self, f: Fields<'_>, origin: Origin) -> Event {
+        let (s, known) = (&self.strings, &mut self.known);
+        let mut unique = |texts: &[Text<'_>]| {
             let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
             for t in texts {
-                push_unique(&mut out, t.resolve(s));
+                push_unique(&mut out, known.resolve(s, t));
             }
             out
         };
+        let primary_actors = unique(&f.primary);
+        let associated_actors = unique(&f.associated);
+        // Ids are interned without being remembered in `known` (they rarely repeat).
+        let id = match &f.id {
+            Text::Known(sym) => *sym,
+            Text::New(text) => s.intern(text),
+        };
         Event {
-            id: f.id.resolve(s),
+            id,
             date: f.date,
             position: f.position,
             geo_precision: f.geo_precision,
-            event_type: f.event_type.resolve(s),
-            sub_event_type: f.sub_event_type.resolve(s),
-            primary_actors: unique(&f.primary),
-            associated_actors: unique(&f.associated),
+            event_type: known.resolve(s, &f.event_type),
+            sub_event_type: known.resolve(s, &f.sub_event_type),
+            primary_actors,
+            associated_actors,
             fatalities: f.fatalities,
-            admin1: f.admin1.resolve(s),
-            admin2: f.admin2.resolve(s),
-            admin3: f.admin3.resolve(s),
-            location: f.location.resolve(s),
+            admin1: known.resolve(s, &f.admin1),
+            admin2: known.resolve(s, &f.admin2),
+            admin3: known.resolve(s, &f.admin3),
+            location: known.resolve(s, &f.location),
             dataset: self.dataset,
             source_line: origin.line,
         }
@@ -158,10 +182,8 @@ impl<'o> Assembler<'o> {
         let differs = match first {
             Some(first) => differences(first, &event, &self.names, self.monadic()),
             None if fingerprint == seen.fingerprint => Vec::new(),
-            None => vec!["content (the first row was dropped as outside the territory, so fields were not compared one by one)".to_string()],
+            None => vec![UNCOMPARED.to_string()],
         };
-        let id = self.strings.get(event.id).to_string();
-        let first_at = self.place(seen.line);
         if self.monadic() && differs.is_empty() {
             // Monadic export: one row per actor of the same event. Fatalities are the
             // event's, so they are counted once (from the first row).
@@ -179,6 +201,8 @@ impl<'o> Assembler<'o> {
             }
             return Ok(());
         }
+        let id = self.strings.get(event.id).to_string();
+        let first_at = self.place(seen.line);
         let issue = if differs.is_empty() {
             let detail = format!("id \"{id}\" already read at {first_at} with the same content");
             Issue::new(Problem::DuplicateIdentical, &self.id_column, detail)

@@ -58,7 +58,7 @@ pub(crate) fn read_csv<R: Read>(
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
     let dataset = match opts.format {
-        Some(Dataset::GeoJson) => unreachable!("GeoJSON is read by the GeoJSON reader"),
+        Some(Dataset::GeoJson) => return Err(Error::format(path, "GeoJSON is not a CSV layout")),
         Some(forced) => forced,
         None => detect_format(&names).map_err(|m| Error::format(path, m))?,
     };
@@ -75,7 +75,6 @@ pub(crate) fn read_csv<R: Read>(
     );
     let parser = RowParser {
         layout: &layout,
-        strings: &strings,
         territory: opts.territory,
     };
 
@@ -86,19 +85,22 @@ pub(crate) fn read_csv<R: Read>(
             for mut batch in full_rx {
                 let ending = batch.ending;
                 let last = batch.len.wrapping_sub(1);
+                let known = assembler.known();
                 let drafts: Vec<_> = batch.records[..batch.len]
                     .par_iter()
                     .with_min_len(256)
                     .enumerate()
                     .map(|(i, r)| {
                         let e = if i == last { ending } else { None };
-                        parser.parse(r, e.unwrap_or(Ending::More))
+                        parser.parse(r, e.unwrap_or(Ending::More), known)
                     })
                     .collect();
                 for d in drafts {
                     assembler.push(d)?;
                 }
                 batch.len = 0;
+                batch.ending = None;
+                // Hand the records back for reuse (the reader may have stopped: ignore).
                 let _ = empty_tx.send(batch);
             }
             Ok(assembler)

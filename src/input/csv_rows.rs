@@ -8,12 +8,13 @@ use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
 use super::draft::{
-    Draft, Fields, Issue, Origin, Text, date_field, fatalities_field, locate, precision_field,
+    Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
+    precision_field,
 };
 use super::layout::Layout;
 use super::territory::Territory;
-use super::values::{ged_violence_type, parse_coordinate, parse_count, split_actors};
-use crate::model::{Dataset, Strings};
+use super::values::{ged_violence_type, parse_coordinate, parse_count};
+use crate::model::Dataset;
 
 /// How the file ended, for its last record.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -28,11 +29,12 @@ pub(crate) enum Ending {
 
 pub(crate) struct RowParser<'c> {
     pub layout: &'c Layout,
-    pub strings: &'c Strings,
     pub territory: Option<&'c dyn Territory>,
 }
 
-/// Decodes fields, remembering which ones were not valid UTF-8.
+/// Decodes fields, remembering which ones were not valid UTF-8. Only the columns the
+/// reader uses are decoded, so only those are reported (bytes elsewhere, e.g. in the
+/// notes, change nothing that is read).
 struct Decoder<'a> {
     record: &'a ByteRecord,
     invalid: SmallVec<[usize; 2]>,
@@ -53,25 +55,8 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// Splits a list field into actor names, keeping borrowed text borrowed.
-fn actors<'a>(
-    field: Cow<'a, str>,
-    sep: char,
-    strings: &Strings,
-    out: &mut SmallVec<[Text<'a>; 2]>,
-) {
-    match field {
-        Cow::Borrowed(s) => {
-            out.extend(split_actors(s, sep).map(|a| Text::borrowed(strings, a)));
-        }
-        Cow::Owned(s) => {
-            out.extend(split_actors(&s, sep).map(|a| Text::new(strings, Cow::Owned(a.to_string()))))
-        }
-    }
-}
-
 impl RowParser<'_> {
-    pub fn parse<'a>(&self, record: &'a ByteRecord, ending: Ending) -> Draft<'a> {
+    pub fn parse<'a>(&self, record: &'a ByteRecord, ending: Ending, known: &Known) -> Draft<'a> {
         let origin = Origin {
             line: record.position().map_or(0, |p| p.line()),
             feature: None,
@@ -80,7 +65,7 @@ impl RowParser<'_> {
             record,
             invalid: SmallVec::new(),
         };
-        let row = self.fields(&mut dec, ending);
+        let row = self.fields(&mut dec, ending, known);
         let mut warnings = Vec::new();
         if let Some(&first) = dec.invalid.first() {
             let cols: Vec<&str> = dec.invalid.iter().map(|&i| self.layout.name(i)).collect();
@@ -107,16 +92,18 @@ impl RowParser<'_> {
         &self,
         dec: &mut Decoder<'a>,
         ending: Ending,
+        known: &Known,
     ) -> Result<(Fields<'a>, Option<Issue>), Issue> {
         let l = self.layout;
         self.check_field_count(dec.record.len(), ending)?;
         let text = |dec: &mut Decoder<'a>, i: Option<usize>| match i {
-            Some(i) => Text::new(self.strings, dec.get(i)),
-            None => Text::Known(self.strings.empty()),
+            Some(i) => known.text(dec.get(i)),
+            None => Text::Known(known.empty()),
         };
 
-        let id = text(dec, Some(l.id));
-        if id.is_blank(self.strings) {
+        // Ids are not looked up: they rarely repeat (repeats are found when interning).
+        let id = Text::New(dec.get(l.id));
+        if id.is_blank(known) {
             return Err(Issue::new(
                 Problem::MissingId,
                 l.name(l.id),
@@ -161,13 +148,10 @@ impl RowParser<'_> {
                         format!("\"{}\" is not 1, 2 or 3", raw.trim()),
                     )
                 })?;
-            (
-                Text::borrowed(self.strings, t),
-                Text::borrowed(self.strings, s),
-            )
+            (known.borrowed(t), known.borrowed(s))
         } else {
             let t = text(dec, Some(l.event_type));
-            if t.is_blank(self.strings) {
+            if t.is_blank(known) {
                 let col = l.name(l.event_type);
                 return Err(Issue::new(
                     Problem::BadEventType,
@@ -187,13 +171,13 @@ impl RowParser<'_> {
         for &i in &l.primary {
             let f = dec.get(i);
             if ged {
-                actors(f, ',', self.strings, &mut primary);
+                known.actors(f, ',', &mut primary);
             } else if !f.trim().is_empty() {
-                primary.push(Text::new(self.strings, f));
+                primary.push(known.text(f));
             }
         }
         for &i in &l.associated {
-            actors(dec.get(i), ';', self.strings, &mut associated);
+            known.actors(dec.get(i), ';', &mut associated);
         }
 
         let fields = Fields {

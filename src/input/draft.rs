@@ -2,13 +2,14 @@
 //! order) hands to the sequential step (dedup, merge, diagnostics, in file order).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
 use super::territory::Territory;
-use super::values::{ged_precision, parse_count, parse_date};
+use super::values::{ged_precision, parse_count, parse_date, split_actors};
 use crate::model::{Strings, Sym};
 use crate::units::LonLat;
 
@@ -23,30 +24,73 @@ pub(crate) enum Text<'a> {
     New(Cow<'a, str>),
 }
 
-impl<'a> Text<'a> {
-    pub fn new(strings: &Strings, s: Cow<'a, str>) -> Self {
-        match strings.lookup(s.trim()) {
-            Some(sym) => Text::Known(sym),
+impl Text<'_> {
+    /// True if the text is empty after trimming.
+    pub fn is_blank(&self, known: &Known) -> bool {
+        match self {
+            Text::Known(sym) => *sym == known.empty,
+            Text::New(s) => s.trim().is_empty(),
+        }
+    }
+}
+
+/// Strings already interned, as a plain map that the parallel step reads without locks
+/// (the interner's own map takes a lock per lookup, which two threads fight over). Only
+/// the sequential step adds to it. Event ids are not kept here: they rarely repeat.
+#[derive(Debug)]
+pub(crate) struct Known {
+    map: HashMap<Box<str>, Sym>,
+    empty: Sym,
+}
+
+/// Beyond this many strings (a column of nearly unique text), new ones are no longer
+/// remembered here; they are still interned, once, by the sequential step.
+const KNOWN_MAX: usize = 1 << 20;
+
+impl Known {
+    pub fn new(strings: &Strings) -> Self {
+        let empty = strings.empty();
+        let map = HashMap::from([(Box::from(""), empty)]);
+        Known { map, empty }
+    }
+
+    pub fn empty(&self) -> Sym {
+        self.empty
+    }
+
+    /// The text as a [`Text`]: its symbol if already interned.
+    pub fn text<'a>(&self, s: Cow<'a, str>) -> Text<'a> {
+        match self.map.get(s.trim()) {
+            Some(&sym) => Text::Known(sym),
             None => Text::New(s),
         }
     }
 
-    pub fn borrowed(strings: &Strings, s: &'a str) -> Self {
-        Text::new(strings, Cow::Borrowed(s))
+    pub fn borrowed<'a>(&self, s: &'a str) -> Text<'a> {
+        self.text(Cow::Borrowed(s))
     }
 
-    pub fn resolve(&self, strings: &Strings) -> Sym {
-        match self {
-            Text::Known(sym) => *sym,
-            Text::New(s) => strings.intern(s),
+    /// Splits a list of actors on `sep` into `out`, keeping borrowed text borrowed.
+    pub fn actors<'a>(&self, list: Cow<'a, str>, sep: char, out: &mut SmallVec<[Text<'a>; 2]>) {
+        match list {
+            Cow::Borrowed(s) => out.extend(split_actors(s, sep).map(|a| self.borrowed(a))),
+            Cow::Owned(s) => {
+                out.extend(split_actors(&s, sep).map(|a| self.text(Cow::Owned(a.to_string()))))
+            }
         }
     }
 
-    /// True if the text is empty after trimming.
-    pub fn is_blank(&self, strings: &Strings) -> bool {
-        match self {
-            Text::Known(sym) => strings.get(*sym).is_empty(),
-            Text::New(s) => s.trim().is_empty(),
+    /// The symbol of `t`, interning (and remembering) new text.
+    pub fn resolve(&mut self, strings: &Strings, t: &Text<'_>) -> Sym {
+        match t {
+            Text::Known(sym) => *sym,
+            Text::New(s) => {
+                let sym = strings.intern(s);
+                if self.map.len() < KNOWN_MAX {
+                    self.map.entry(s.trim().into()).or_insert(sym);
+                }
+                sym
+            }
         }
     }
 }
@@ -156,17 +200,20 @@ pub(crate) fn locate(
     lon_col: &str,
     territory: Option<&dyn Territory>,
 ) -> Result<(LonLat, Option<Issue>), Issue> {
-    let both = if lat_col == lon_col {
-        lat_col.to_string()
-    } else {
-        format!("{lat_col}/{lon_col}")
+    // Messages are built only for rows that have a problem.
+    let both = || {
+        if lat_col == lon_col {
+            lat_col.to_string()
+        } else {
+            format!("{lat_col}/{lon_col}")
+        }
     };
-    let shown = format!("latitude {lat}, longitude {lon}");
+    let shown = || format!("latitude {lat}, longitude {lon}");
     // Swapped: outside (or out of range) as given, inside with the two exchanged.
     let swapped = |t: &dyn Territory| LonLat::new(lat, lon).is_some_and(|p| t.contains(p));
     let Some(p) = LonLat::new(lon, lat) else {
         if let Some(t) = territory.filter(|t| swapped(*t)) {
-            return Err(swapped_issue(&both, &shown, t));
+            return Err(swapped_issue(&both(), &shown(), t));
         }
         let (col, what) = if (-90.0..=90.0).contains(&lat) {
             (lon_col, format!("longitude {lon} is outside [-180, 180]"))
@@ -178,7 +225,7 @@ pub(crate) fn locate(
     if lat == 0.0 && lon == 0.0 {
         return Err(Issue::new(
             Problem::ZeroZero,
-            &both,
+            &both(),
             "position (0, 0): a missing position written as zeros",
         ));
     }
@@ -186,12 +233,12 @@ pub(crate) fn locate(
         return Ok((p, None));
     };
     if swapped(t) {
-        return Err(swapped_issue(&both, &shown, t));
+        return Err(swapped_issue(&both(), &shown(), t));
     }
     let outside = Issue::new(
         Problem::OutsideCountry,
-        &both,
-        format!("{shown} is outside {}", t.name()),
+        &both(),
+        format!("{} is outside {}", shown(), t.name()),
     );
     Ok((p, Some(outside)))
 }

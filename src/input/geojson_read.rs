@@ -16,10 +16,10 @@ use smallvec::SmallVec;
 use super::assemble::Assembler;
 use super::diagnostics::{Outcome, Problem};
 use super::draft::{
-    Draft, Fields, Issue, Origin, Text, date_field, fatalities_field, locate, precision_field,
+    Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
+    precision_field,
 };
 use super::layout::{FieldNames, expected_layouts};
-use super::values::split_actors;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Strings};
@@ -95,7 +95,7 @@ pub(crate) fn read_geojson<R: Read>(
         .map(|v| serde_json::from_value::<Feature>(v).map_err(|e| e.to_string()))
         .collect();
     let parser = FeatureParser {
-        strings: &strings,
+        known: assembler.known(),
         opts,
     };
     let drafts: Vec<Draft> = features
@@ -110,7 +110,7 @@ pub(crate) fn read_geojson<R: Read>(
 }
 
 struct FeatureParser<'c> {
-    strings: &'c Strings,
+    known: &'c Known,
     opts: &'c ReadOptions<'c>,
 }
 
@@ -199,18 +199,15 @@ impl FeatureParser<'_> {
             )));
         }
         let get = |name: &str| prop(props, name).map_or(Cow::Borrowed(""), as_text);
-        let text = |name: &str| Text::new(self.strings, get(name));
+        let text = |name: &str| self.known.text(get(name));
 
         let id_col = if prop(props, "event_id_cnty").is_some() {
             "event_id_cnty"
         } else {
             "id"
         };
-        let id = Text::new(
-            self.strings,
-            id_prop.map(as_text).or(feature_id).unwrap_or_default(),
-        );
-        if id.is_blank(self.strings) {
+        let id = Text::New(id_prop.map(as_text).or(feature_id).unwrap_or_default());
+        if id.is_blank(self.known) {
             return Err(Issue::new(
                 Problem::MissingId,
                 id_col,
@@ -227,7 +224,7 @@ impl FeatureParser<'_> {
         )?;
         let fatalities = fatalities_field(&get("fatalities"), "fatalities")?;
         let event_type = text("event_type");
-        if event_type.is_blank(self.strings) {
+        if event_type.is_blank(self.known) {
             let issue = Issue::new(
                 Problem::BadEventType,
                 "event_type",
@@ -247,15 +244,12 @@ impl FeatureParser<'_> {
         for name in ["actor1", "actor2"] {
             let a = get(name);
             if !a.trim().is_empty() {
-                primary.push(Text::new(self.strings, a));
+                primary.push(self.known.text(a));
             }
         }
         let mut associated = SmallVec::new();
         for name in ["assoc_actor_1", "assoc_actor_2"] {
-            let list = get(name);
-            for a in split_actors(&list, ';') {
-                associated.push(Text::new(self.strings, Cow::Owned(a.to_string())));
-            }
+            self.known.actors(get(name), ';', &mut associated);
         }
         Ok(Fields {
             id,

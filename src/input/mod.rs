@@ -3,7 +3,7 @@
 //! [`read_events`] recognises the layout (or takes it from `--format`), streams CSV
 //! record by record, and reports every row it cannot use as a [`Diagnostic`] with file,
 //! line, column and reason. The work is split in:
-//! - [`layout`]: recognising a CSV header and finding its columns;
+//! - `layout`: recognising a CSV header and finding its columns;
 //! - `csv_read`: the streaming, batched, parallel CSV loop; `csv_rows`: one CSV row;
 //! - `geojson_read`: GeoJSON FeatureCollections;
 //! - `values`, `draft`: field parsers and checks shared by both;

@@ -122,13 +122,24 @@ fn swapped_and_outside_with_a_territory() {
 fn duplicate_of_an_event_dropped_as_outside() {
     let m = mali();
     let paris: &[(&str, &str)] = &[("latitude", "48.85"), ("longitude", "2.35")];
-    let text = format!("{}{}\n", acled_file(&[paris]), acled_row(0, paris));
+    let changed: Vec<_> = paris.iter().copied().chain([("fatalities", "8")]).collect();
+    let text = format!(
+        "{}{}\n{}\n",
+        acled_file(&[paris]),
+        acled_row(0, paris),
+        acled_row(0, &changed)
+    );
     let opts = ReadOptions {
         territory: Some(&m),
         ..Default::default()
     };
     let out = read_text(text, &opts).unwrap();
     only(&out, Problem::DuplicateIdentical, 3, "event_id_cnty");
+    let d = only(&out, Problem::DuplicateConflict, 4, "event_id_cnty");
+    assert!(
+        d.detail.contains("line 2") && d.detail.contains("dropped"),
+        "{d}"
+    );
     assert_eq!((out.events.len(), out.summary.outside_country), (0, 1));
 }
 
@@ -198,4 +209,21 @@ fn crlf_line_ends_and_blank_lines() {
     let lines: Vec<_> = views(&out).iter().map(|v| v.line).collect();
     assert_eq!(lines, [2, 3, 5]);
     assert_eq!(views(&out)[2].admin[0], "Segou");
+}
+
+#[test]
+fn geojson_with_invalid_utf8_and_a_bom() {
+    let mut text = b"\xEF\xBB\xBF".to_vec();
+    text.extend_from_slice(FEATURES.replace("A7", "S\u{1}gou").as_bytes());
+    let at = text.iter().position(|&b| b == 1).unwrap();
+    text[at] = 0xE9;
+    let out = read_text(text, &ReadOptions::default()).unwrap();
+    let d = &out.diagnostics[0];
+    assert_eq!(
+        (d.problem, d.outcome, d.feature),
+        (Problem::InvalidUtf8, Outcome::Kept, None)
+    );
+    assert_eq!(d.line, 18);
+    let ids: Vec<_> = views(&out).into_iter().map(|v| v.id).collect();
+    assert!(ids.contains(&"S\u{FFFD}gou".to_string()), "{ids:?}");
 }
