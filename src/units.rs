@@ -42,6 +42,27 @@ impl fmt::Display for LonLat {
     }
 }
 
+/// The distinct positions among `points`, in first-seen order, and for each point the
+/// index of its position in that list. Events repeat positions (ACLED geocodes to named
+/// places), so per-position work (point-in-polygon, geodesic distances) is done once per
+/// place instead of once per event.
+pub fn distinct_positions(points: &[LonLat]) -> (Vec<LonLat>, Vec<u32>) {
+    let mut slot_of: rustc_hash::FxHashMap<(u64, u64), u32> = Default::default();
+    let mut distinct = Vec::new();
+    let slots = points
+        .iter()
+        .map(|p| {
+            *slot_of
+                .entry((p.lon.to_bits(), p.lat.to_bits()))
+                .or_insert_with(|| {
+                    distinct.push(*p);
+                    (distinct.len() - 1) as u32
+                })
+        })
+        .collect();
+    (distinct, slots)
+}
+
 /// A distance in kilometres on the WGS84 ellipsoid.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Km(f64);
@@ -82,6 +103,15 @@ mod tests {
         assert!(LonLat::new(181.0, 0.0).is_none());
         assert!(LonLat::new(0.0, 90.5).is_none());
         assert!(LonLat::new(f64::NAN, 0.0).is_none());
+    }
+
+    #[test]
+    fn distinct_positions_in_first_seen_order() {
+        let a = LonLat::new(-8.0, 12.6).unwrap();
+        let b = LonLat::new(-4.2, 14.5).unwrap();
+        let (d, slots) = distinct_positions(&[b, a, b, b, a]);
+        assert_eq!(d, vec![b, a]);
+        assert_eq!(slots, vec![0, 1, 0, 0, 1]);
     }
 
     #[test]

@@ -6,8 +6,6 @@
 //! region for region sets. Each event's distance to every ring centre and to every band
 //! border is computed once (per distinct position) and kept for later products.
 
-use std::collections::HashMap;
-
 use geo::{BooleanOps, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -241,20 +239,7 @@ pub fn apply(
     }
     assert!(table_zones.len() <= 64, "at most 64 table zones");
 
-    // Distinct positions, in first-seen order (deterministic).
-    let mut slot_of: HashMap<(u64, u64), usize> = HashMap::new();
-    let mut distinct: Vec<LonLat> = Vec::new();
-    let slots: Vec<usize> = positions
-        .iter()
-        .map(|p| {
-            *slot_of
-                .entry((p.lon().to_bits(), p.lat().to_bits()))
-                .or_insert_with(|| {
-                    distinct.push(*p);
-                    distinct.len() - 1
-                })
-        })
-        .collect();
+    let (distinct, slots) = crate::units::distinct_positions(positions);
     let rings: Vec<(LonLat, Km)> = zones
         .iter()
         .filter_map(|z| match &z.kind {
@@ -288,7 +273,7 @@ pub fn apply(
         .par_iter()
         .zip(regions.par_iter())
         .map(|(slot, region)| {
-            let f = &facts[*slot];
+            let f = &facts[*slot as usize];
             let mut mask = 0u64;
             let mut bit = 0;
             let mut set = |on: bool, bit: &mut usize| {
@@ -337,7 +322,10 @@ pub fn apply(
         .map(|(i, id)| {
             (
                 id.to_string(),
-                slots.iter().map(|s| facts[*s].ring_km[i]).collect(),
+                slots
+                    .iter()
+                    .map(|s| facts[*s as usize].ring_km[i])
+                    .collect(),
             )
         })
         .collect();
@@ -349,7 +337,10 @@ pub fn apply(
                 border_km.push((
                     z.id.clone(),
                     b.code.clone(),
-                    slots.iter().map(|s| facts[*s].border_km[k]).collect(),
+                    slots
+                        .iter()
+                        .map(|s| facts[*s as usize].border_km[k])
+                        .collect(),
                 ));
                 k += 1;
             }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use lasso::{Spur, ThreadedRodeo};
+use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use crate::units::LonLat;
@@ -20,12 +21,18 @@ use crate::units::LonLat;
 pub type Sym = Spur;
 
 /// The interned text of an [`EventSet`]. Safe to share between threads while reading.
-#[derive(Debug, Default, Clone)]
-pub struct Strings(Arc<ThreadedRodeo<Sym>>);
+#[derive(Debug, Clone)]
+pub struct Strings(Arc<ThreadedRodeo<Sym, FxBuildHasher>>);
+
+impl Default for Strings {
+    fn default() -> Self {
+        Strings::new()
+    }
+}
 
 impl Strings {
     pub fn new() -> Self {
-        Strings(Arc::new(ThreadedRodeo::new()))
+        Strings(Arc::new(ThreadedRodeo::with_hasher(FxBuildHasher)))
     }
 
     /// Interns `s` (trimmed) and returns its key.

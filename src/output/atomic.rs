@@ -17,11 +17,16 @@ where
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".conflictmap-")
-        .suffix(".part")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".conflictmap-").suffix(".part");
+    // Temporary files are private (0600) by default; products are ordinary files, so ask
+    // for 0666 and let the umask decide, as for any file the user creates.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
     {
         let mut w = BufWriter::new(tmp.as_file());
         fill(&mut w).map_err(|e| Error::io(path, e))?;
@@ -54,6 +59,25 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("out.txt")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn products_are_readable_like_ordinary_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.csv");
+        write_bytes_atomic(&p, b"x").unwrap();
+        let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+        // Whatever the umask, the owner can read and write, and it is not the private
+        // 0600 of a temporary file unless the umask asks for that.
+        assert_eq!(mode & 0o600, 0o600);
+        let umask_allows_group_read = {
+            let probe = dir.path().join("probe");
+            std::fs::write(&probe, b"").unwrap();
+            std::fs::metadata(&probe).unwrap().permissions().mode() & 0o040 != 0
+        };
+        assert_eq!(mode & 0o040 != 0, umask_allows_group_read, "{mode:o}");
     }
 
     #[test]

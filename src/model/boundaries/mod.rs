@@ -193,12 +193,15 @@ impl Boundaries {
         .map(|i| CercleId(i as u16))
     }
 
-    /// Region and cercle of every point, computed in parallel; same order as `points`.
+    /// Region and cercle of every point, same order as `points`: computed once per
+    /// distinct position, in parallel.
     pub fn assign(&self, points: &[LonLat]) -> Vec<(Option<RegionId>, Option<CercleId>)> {
-        points
+        let (distinct, slots) = crate::units::distinct_positions(points);
+        let per_place: Vec<_> = distinct
             .par_iter()
             .map(|&p| (self.region_of(p), self.cercle_of(p)))
-            .collect()
+            .collect();
+        slots.iter().map(|s| per_place[*s as usize]).collect()
     }
 
     /// The region called `name`, ignoring case, accents and separators ("segou" finds
