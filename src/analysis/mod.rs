@@ -1,8 +1,10 @@
-//! Analysis on the resolved model: geodesy, zones, statistics, density.
+//! Analysis on the resolved model: geodesy, map projection, zones, statistics, density.
 
+pub mod density;
 pub mod geodesy;
 pub mod overview;
 pub mod polyline_index;
+pub mod projection;
 pub mod stats;
 pub mod zone_shapes;
 pub mod zones;
