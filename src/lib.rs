@@ -3,7 +3,7 @@
 //!
 //! The pipeline reads in order: [`input`] (event files, boundaries) → [`model`] (events,
 //! boundaries, categories, study) → [`analysis`] (zones, statistics, density) →
-//! [`output`] (tables, images, layers).
+//! [`output`] (tables, layers); [`render`] draws resolved map scenes into images.
 
 pub mod analysis;
 pub mod cli;

@@ -2,13 +2,17 @@
 
 pub mod boundaries;
 pub mod categories;
+pub mod colour;
 pub mod event;
 pub mod study;
+pub mod style;
 
 pub use boundaries::{
     AdminUnit, Border, Boundaries, CercleId, Layer, LayerMeta, NamedArea, NamedLine, Neighbour,
     Place, RegionId,
 };
 pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, Classifier};
+pub use colour::Colour;
 pub use event::{Dataset, Event, EventSet, Strings, Sym};
 pub use study::{Study, StudyOverrides};
+pub use style::Style;

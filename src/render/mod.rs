@@ -1,1 +1,20 @@
+//! Map rendering: a [`scene::MapScene`] (everything resolved to pixels: layers, density
+//! raster, labels, zones, furniture) drawn by [`render`] into a tiny-skia pixmap and
+//! written by [`write_png`]. The renderer never projects: the scene builder does.
+
+pub mod build;
+pub mod encode;
+pub mod furniture;
+pub mod geom;
+pub mod labels;
+pub mod legend;
+pub mod page;
+pub mod paint;
 pub mod ramp;
+pub mod raster;
+pub mod scene;
+pub mod text;
+
+pub use encode::{encode_png, write_png};
+pub use raster::{RenderInfo, render, render_with_info};
+pub use scene::MapScene;
