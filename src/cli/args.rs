@@ -31,6 +31,8 @@ pub enum Command {
     Sample(SampleArgs),
     /// Yearly events and deaths per zone and category, as CSV, JSON and Markdown.
     Zones(ZonesArgs),
+    /// Yearly heatmap maps (PNG) plus an all-years map, with one colour scale for all.
+    Maps(MapsArgs),
 }
 
 /// Which study (country, boundary files, zones, categories).
@@ -216,4 +218,70 @@ mod tests {
         assert!(parse_years("2024-2012").is_err());
         assert!(parse_years("20x0").is_err());
     }
+}
+
+/// How each event weighs in the density.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Weight {
+    /// Every event counts 1: events per 1,000 km².
+    Events,
+    /// Every event counts its fatalities: deaths per 1,000 km².
+    Fatalities,
+}
+
+/// The density kernel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum KernelArg {
+    /// Quartic (biweight), as QGIS's heatmap: zero beyond the bandwidth.
+    Quartic,
+    /// Gaussian with standard deviation = bandwidth.
+    Gaussian,
+}
+
+#[derive(Debug, Args)]
+pub struct MapsArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// The category mapped (an id of the categories file).
+    #[arg(
+        long = "category",
+        value_name = "ID",
+        default_value = "militant_islamist_attack"
+    )]
+    pub category_id: String,
+    /// Weight of each event in the density.
+    #[arg(long, value_enum, default_value_t = Weight::Events)]
+    pub weight: Weight,
+    /// Kernel radius (quartic) or standard deviation (Gaussian), in km on the ground.
+    #[arg(long, value_name = "KM", default_value_t = 25.0)]
+    pub bandwidth_km: f64,
+    #[arg(long, value_enum, default_value_t = KernelArg::Quartic)]
+    pub kernel: KernelArg,
+    /// Density grid cell size in km (default: about one map pixel).
+    #[arg(long, value_name = "KM")]
+    pub cell_km: Option<f64>,
+    /// Map style: "report", "dark", or a style file (TOML).
+    #[arg(long, value_name = "NAME|FILE", default_value = "report")]
+    pub style: String,
+    /// Map extent: "country", a named extent of the style (e.g. "south"), or
+    /// WEST,SOUTH,EAST,NORTH in degrees.
+    #[arg(long, value_name = "EXTENT", default_value = "country")]
+    pub extent: String,
+    /// Pixel scale: 2 doubles the size for print (300 dpi metadata in the PNG).
+    #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub scale: u32,
+    /// Top of the colour scale (density units). Default: the highest density of any
+    /// year of the run, so equal density is equal colour in every map.
+    #[arg(long, value_name = "DENSITY")]
+    pub max: Option<f64>,
+    /// Also draw the events as points.
+    #[arg(long)]
+    pub points: bool,
+    /// Output folder (maps go to OUT/maps/).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
 }

@@ -1,8 +1,10 @@
 //! The command line: arguments, the shared load stage, and one module per command.
 
 pub mod args;
+mod filter;
 mod inspect;
 mod load;
+mod maps;
 mod sample;
 mod zones;
 
@@ -16,5 +18,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(a) => inspect::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Zones(a) => zones::run(&a),
+        Command::Maps(a) => maps::run(&a),
     }
 }

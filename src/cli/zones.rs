@@ -3,10 +3,11 @@
 
 use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate};
 use crate::analysis::zones::{self, Zone, ZoneKind};
-use crate::cli::args::{FilterArgs, ZonesArgs};
+use crate::cli::args::ZonesArgs;
+use crate::cli::filter::passes;
 use crate::cli::load::{Loaded, load_events, setup};
 use crate::error::{Error, Result};
-use crate::model::{Categories, Event, EventSet};
+use crate::model::Categories;
 use crate::output::tables::{self, TableContext};
 use crate::output::write_bytes_atomic;
 
@@ -93,19 +94,6 @@ fn select_categories(cats: &Categories, ids: &[String]) -> Result<Vec<usize>> {
             })
         })
         .collect()
-}
-
-/// True if the event passes `--event-types` and `--min-precision`.
-fn passes(e: &Event, set: &EventSet, f: &FilterArgs) -> bool {
-    let type_ok = f.event_types.is_empty()
-        || f.event_types
-            .iter()
-            .any(|t| t.trim().eq_ignore_ascii_case(set.str(e.event_type)));
-    let precision_ok = match f.min_precision {
-        None | Some(3) => true,
-        Some(max) => e.geo_precision.is_some_and(|p| p <= max),
-    };
-    type_ok && precision_ok
 }
 
 fn build(

@@ -198,6 +198,10 @@ pub enum Corner {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Placement {
+    /// When true (the default), the scene builder moves the legend and the inset to the
+    /// corners that cover the least of the study country (the corners below are the
+    /// preference on ties); the scale bar and north arrow stay where they are set.
+    pub auto: bool,
     pub legend: Corner,
     pub inset: Corner,
     pub scale_bar: Corner,
@@ -207,6 +211,7 @@ pub struct Placement {
 impl Default for Placement {
     fn default() -> Self {
         Placement {
+            auto: true,
             legend: Corner::BottomLeft,
             inset: Corner::TopRight,
             scale_bar: Corner::BottomRight,

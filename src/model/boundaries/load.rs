@@ -146,6 +146,12 @@ pub(super) fn places(study: &Study, spec: &PlacesSpec) -> Result<Layer<Place>> {
     let raw = RawLayer::read(study, &spec.file, &spec.filter, "boundaries.places")?;
     let items = raw
         .iter(Some(&spec.name_field))
+        .filter(|f| {
+            !spec.skip_if.iter().any(|(field, texts)| {
+                f.text(field)
+                    .is_some_and(|v| texts.iter().any(|t| v.contains(t.as_str())))
+            })
+        })
         .map(|f| {
             Ok(Place {
                 name: f.required(&spec.name_field, "boundaries.places.name_field")?,

@@ -86,6 +86,10 @@ pub struct PlacesSpec {
     /// The code of the ADM1 unit the place belongs to, if the file has one.
     #[serde(default)]
     pub admin1_field: Option<String>,
+    /// Places to leave out: FIELD = [texts]; a place whose FIELD contains any of the
+    /// texts is skipped (e.g. quality flags saying its position is doubtful).
+    #[serde(default)]
+    pub skip_if: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A basemap layer (rivers, lakes, context countries): names are optional, since

@@ -70,6 +70,7 @@ impl Study {
                         name_field: "name".into(),
                         population_field: Some("population".into()),
                         admin1_field: None,
+                        skip_if: Default::default(),
                     })
                 }
             }
