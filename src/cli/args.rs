@@ -33,6 +33,9 @@ pub enum Command {
     Zones(ZonesArgs),
     /// Yearly heatmap maps (PNG) plus an all-years map, with one colour scale for all.
     Maps(MapsArgs),
+    /// Benchmark: generate synthetic files of several sizes and time every stage of the
+    /// maps pipeline (wall time and peak memory).
+    Bench(BenchArgs),
 }
 
 /// Which study (country, boundary files, zones, categories).
@@ -212,6 +215,14 @@ mod tests {
     }
 
     #[test]
+    fn counts_parse() {
+        assert_eq!(parse_count("10k"), Ok(10_000));
+        assert_eq!(parse_count("1M"), Ok(1_000_000));
+        assert_eq!(parse_count("2500"), Ok(2_500));
+        assert!(parse_count("0").is_err() && parse_count("x").is_err());
+    }
+
+    #[test]
     fn years_parse() {
         assert_eq!(parse_years("2012-2024"), Ok((2012, 2024)));
         assert_eq!(parse_years("2020"), Ok((2020, 2020)));
@@ -284,4 +295,30 @@ pub struct MapsArgs {
     /// Output folder (maps go to OUT/maps/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Numbers of events to benchmark, e.g. 10k,1m,10m.
+    #[arg(long, value_delimiter = ',', default_value = "10k,1m", value_parser = parse_count)]
+    pub sizes: Vec<u64>,
+    /// Folder for the generated event files (reused between runs) and the maps.
+    #[arg(long, value_name = "DIR", default_value = "output/bench")]
+    pub dir: PathBuf,
+}
+
+/// "10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.
+pub fn parse_count(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (digits, mult) = match t.chars().last() {
+        Some('k') => (&t[..t.len() - 1], 1_000),
+        Some('m') => (&t[..t.len() - 1], 1_000_000),
+        _ => (t.as_str(), 1),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| *n > 0)
+        .map(|n| n * mult)
+        .ok_or_else(|| format!("\"{s}\" is not a count such as 10k or 1m"))
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::cli::args::{EventArgs, StudyArgs};
+use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
 use crate::input::{Diagnostic, ReadOptions, ReadOutput, read_events, read_events_from};
 use crate::model::{
@@ -153,6 +154,11 @@ impl ProblemLog {
 }
 
 pub fn load_events(setup: &Setup, args: &EventArgs) -> Result<Loaded> {
+    load_events_timed(setup, args, &mut Stopwatch::new())
+}
+
+/// [`load_events`], timing the "read" and "classify" stages.
+pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) -> Result<Loaded> {
     let log = ProblemLog::new(args.show_problems, args.diagnostics.is_some());
     let report = |d: &Diagnostic| log.report(d);
     let opts = ReadOptions {
@@ -181,9 +187,11 @@ pub fn load_events(setup: &Setup, args: &EventArgs) -> Result<Loaded> {
         ),
     };
     log.finish(args.diagnostics.as_deref())?;
+    sw.lap("read");
     let classes = setup.categories.classify_all(&read.events);
     let positions: Vec<LonLat> = read.events.events.iter().map(|e| e.position).collect();
     let admin = setup.boundaries.assign(&positions);
+    sw.lap("classify");
     Ok(Loaded {
         input,
         synthetic,

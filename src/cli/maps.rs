@@ -11,7 +11,8 @@ use crate::analysis::projection::MapProjection;
 use crate::analysis::zones;
 use crate::cli::args::{KernelArg, MapsArgs, Weight};
 use crate::cli::filter::passes;
-use crate::cli::load::{Loaded, Setup, load_events, setup};
+use crate::cli::load::{Loaded, Setup, load_events_timed, setup};
+use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
 use crate::model::Style;
 use crate::render::compose::{MapView, basemap};
@@ -28,6 +29,12 @@ struct Frame {
 }
 
 pub fn run(args: &MapsArgs) -> Result<()> {
+    run_timed(args, &mut Stopwatch::new()).map(|_| ())
+}
+
+/// Runs the maps pipeline, timing its stages (read, classify, basemap, grid, density,
+/// draw, encode); returns the files written.
+pub fn run_timed(args: &MapsArgs, sw: &mut Stopwatch) -> Result<Vec<PathBuf>> {
     if !(args.bandwidth_km.is_finite() && args.bandwidth_km > 0.0) {
         return Err(Error::Usage(format!(
             "--bandwidth-km must be a positive number, not {}",
@@ -35,7 +42,8 @@ pub fn run(args: &MapsArgs) -> Result<()> {
         )));
     }
     let setup = setup(&args.study)?;
-    let loaded = load_events(&setup, &args.events)?;
+    sw.lap("setup");
+    let loaded = load_events_timed(&setup, &args.events, sw)?;
     let style = match args.style.as_str() {
         "report" | "dark" => Style::builtin(&args.style)?,
         path => Style::load(path)?,
@@ -71,6 +79,7 @@ pub fn run(args: &MapsArgs) -> Result<()> {
     template.synthetic = loaded.synthetic;
     let view = MapView::fit(proj, extent, template.frame)?;
     basemap(&mut template, &view, &setup.boundaries, &zones);
+    sw.lap("basemap");
 
     // The events mapped, projected once.
     let events = &loaded.read.events;
@@ -125,15 +134,20 @@ pub fn run(args: &MapsArgs) -> Result<()> {
         density::bin(&spec, margin, &pts, w.as_deref())
     };
     let all = bin_years(&|_| true);
-    let plan = DensityPlan::new(&all, kernel, bandwidth_m);
-    let slug = &args.category_id;
-    let mut frames: Vec<Frame> = years
+    let per_year: Vec<_> = years
         .clone()
         .into_par_iter()
-        .map(|year| Frame {
+        .map(|year| (year, bin_years(&|y| y == year)))
+        .collect();
+    sw.lap("grid");
+    let plan = DensityPlan::new(&all, kernel, bandwidth_m);
+    let slug = &args.category_id;
+    let mut frames: Vec<Frame> = per_year
+        .par_iter()
+        .map(|(year, binned)| Frame {
             label: year.to_string(),
             file: format!("{slug}_{year}.png"),
-            grid: plan.apply(&bin_years(&|y| y == year)),
+            grid: plan.apply(binned),
         })
         .collect();
     frames.push(Frame {
@@ -141,6 +155,9 @@ pub fn run(args: &MapsArgs) -> Result<()> {
         file: format!("{slug}_all_years.png"),
         grid: plan.apply(&all),
     });
+    drop(per_year);
+    drop(all);
+    sw.lap("density");
 
     // One colour scale for every yearly map (the all-years map sums every year, so it
     // gets its own scale, stated in its legend).
@@ -185,7 +202,7 @@ pub fn run(args: &MapsArgs) -> Result<()> {
     );
     let out_dir = args.out.join("maps");
     let dpi = (args.scale >= 2).then_some(300);
-    let written: Vec<Result<PathBuf>> = frames
+    let drawn: Vec<Result<tiny_skia::Pixmap>> = frames
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
@@ -222,16 +239,20 @@ pub fn run(args: &MapsArgs) -> Result<()> {
                     .collect();
                 scene.add_events(&cat.id, &cat.label, pts);
             }
-            let pixmap = render(&scene)?;
-            let path = out_dir.join(&f.file);
-            write_png(&pixmap, &path, dpi)?;
-            Ok(path)
+            render(&scene)
         })
         .collect();
-    let mut paths = Vec::new();
-    for w in written {
-        paths.push(w?);
-    }
+    let drawn: Vec<tiny_skia::Pixmap> = drawn.into_iter().collect::<Result<_>>()?;
+    sw.lap("draw");
+    let paths: Vec<PathBuf> = drawn
+        .par_iter()
+        .zip(&frames)
+        .map(|(pixmap, f)| {
+            let path = out_dir.join(&f.file);
+            write_png(pixmap, &path, dpi).map(|_| path)
+        })
+        .collect::<Result<_>>()?;
+    sw.lap("encode");
     eprint!("{}", loaded.read.summary);
     eprintln!(
         "Mapped {} events ({}) on one colour scale (top: {:.2} {unit}); wrote {} maps to {}",
@@ -241,7 +262,7 @@ pub fn run(args: &MapsArgs) -> Result<()> {
         paths.len(),
         out_dir.display()
     );
-    Ok(())
+    Ok(paths)
 }
 
 /// The years mapped: `--years`, else the years of the data.

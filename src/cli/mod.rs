@@ -1,11 +1,13 @@
 //! The command line: arguments, the shared load stage, and one module per command.
 
 pub mod args;
+mod bench;
 mod filter;
 mod inspect;
 mod load;
 mod maps;
 mod sample;
+pub mod stopwatch;
 mod zones;
 
 pub use args::{Cli, Command};
@@ -19,5 +21,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sample(a) => sample::run(&a),
         Command::Zones(a) => zones::run(&a),
         Command::Maps(a) => maps::run(&a),
+        Command::Bench(a) => bench::run(&a),
     }
 }

@@ -8,25 +8,7 @@ use crate::sample::{SampleOptions, SamplePlace, write_sample};
 
 pub fn run(args: &SampleArgs) -> Result<()> {
     let setup = setup(&args.study)?;
-    let b = &setup.boundaries;
-    // Towns with their region and cercle names, as ACLED's admin1/admin2 columns.
-    let places: Vec<SamplePlace> = b
-        .places()
-        .items
-        .iter()
-        .filter_map(|p| {
-            let region = b.region_of(p.pos)?;
-            let cercle = b.cercle_of(p.pos);
-            Some(SamplePlace {
-                name: p.name.clone(),
-                lon: p.pos.lon(),
-                lat: p.pos.lat(),
-                admin1: b.region(region).name.clone(),
-                admin2: cercle.map(|c| b.cercle(c).name.clone()).unwrap_or_default(),
-                population: p.population.unwrap_or(0),
-            })
-        })
-        .collect();
+    let places = sample_places(&setup.boundaries);
     // Without --last-date, a sample ending in the default last year stops at the default
     // data cut (a partial year, as in the ACSS report); other ranges run to 31 December.
     let default = SampleOptions::default();
@@ -58,4 +40,24 @@ pub fn run(args: &SampleArgs) -> Result<()> {
         eprintln!("  {year}: {n}");
     }
     Ok(())
+}
+
+/// The study's towns with their region and cercle names (ACLED's admin1/admin2).
+pub fn sample_places(b: &crate::model::Boundaries) -> Vec<SamplePlace> {
+    b.places()
+        .items
+        .iter()
+        .filter_map(|p| {
+            let region = b.region_of(p.pos)?;
+            let cercle = b.cercle_of(p.pos);
+            Some(SamplePlace {
+                name: p.name.clone(),
+                lon: p.pos.lon(),
+                lat: p.pos.lat(),
+                admin1: b.region(region).name.clone(),
+                admin2: cercle.map(|c| b.cercle(c).name.clone()).unwrap_or_default(),
+                population: p.population.unwrap_or(0),
+            })
+        })
+        .collect()
 }

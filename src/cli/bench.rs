@@ -1,0 +1,103 @@
+//! `conflictmap bench`: the maps pipeline on synthetic files of several sizes, with wall
+//! time and peak memory per stage. Targets and peers' numbers are in the README.
+
+use std::path::{Path, PathBuf};
+
+use clap::Parser;
+
+use crate::cli::args::{BenchArgs, Cli, Command};
+use crate::cli::load::setup;
+use crate::cli::maps;
+use crate::cli::sample::sample_places;
+use crate::cli::stopwatch::Stopwatch;
+use crate::error::{Error, Result};
+use crate::output::{write_atomic, write_bytes_atomic};
+use crate::sample::{SampleOptions, write_sample};
+
+/// Seed of the benchmark files (fixed, so every run measures the same data).
+const SEED: u64 = 1;
+
+pub fn run(args: &BenchArgs) -> Result<()> {
+    let setup = setup(&Default::default())?;
+    let places = sample_places(&setup.boundaries);
+    let mut report =
+        String::from("| events | stage | wall (s) | peak memory (MB) |\n|---:|---|---:|---:|\n");
+    for &rows in &args.sizes {
+        let file = args.dir.join(format!("events_{rows}_seed{SEED}.csv"));
+        if !file.exists() {
+            eprintln!("bench: generating {rows} events into {}", file.display());
+            let opts = SampleOptions {
+                rows,
+                seed: SEED,
+                ..SampleOptions::default()
+            };
+            write_atomic(&file, |w| {
+                write_sample(&mut *w, &places, &opts)?;
+                w.flush()
+            })?;
+        }
+        let out = args.dir.join(format!("maps_{rows}"));
+        let maps_args = maps_args(&file, &out)?;
+        let mut sw = Stopwatch::new();
+        let written = maps::run_timed(&maps_args, &mut sw)?;
+        eprintln!("\n{rows} events: {} maps", written.len());
+        for s in sw.stages() {
+            let mb = s
+                .peak_kb
+                .map(|k| format!("{:.0}", k as f64 / 1024.0))
+                .unwrap_or_default();
+            eprintln!(
+                "  {:<10} {:>8.3} s {:>8} MB",
+                s.name,
+                s.wall.as_secs_f64(),
+                mb
+            );
+            report.push_str(&format!(
+                "| {rows} | {} | {:.3} | {mb} |\n",
+                s.name,
+                s.wall.as_secs_f64()
+            ));
+        }
+        let peak = sw
+            .max_peak_kb()
+            .map(|k| format!("{:.0}", k as f64 / 1024.0))
+            .unwrap_or_default();
+        eprintln!(
+            "  {:<10} {:>8.3} s {:>8} MB (peak of any stage)",
+            "total",
+            sw.total().as_secs_f64(),
+            peak
+        );
+        report.push_str(&format!(
+            "| {rows} | **total** | **{:.3}** | **{peak}** |\n",
+            sw.total().as_secs_f64()
+        ));
+    }
+    let md = args.dir.join("bench.md");
+    write_bytes_atomic(&md, report.as_bytes())?;
+    print!("{report}");
+    eprintln!("Wrote {}", md.display());
+    Ok(())
+}
+
+/// The `maps` arguments of a default run on `events`, parsed like the command line so the
+/// benchmark measures exactly what users run.
+fn maps_args(events: &Path, out: &Path) -> Result<crate::cli::args::MapsArgs> {
+    let argv: Vec<PathBuf> = vec![
+        "conflictmap".into(),
+        "maps".into(),
+        "--events".into(),
+        events.into(),
+        "--out".into(),
+        out.into(),
+        "--show-problems".into(),
+        "0".into(),
+    ];
+    match Cli::try_parse_from(argv)
+        .map_err(|e| Error::Usage(e.to_string()))?
+        .command
+    {
+        Command::Maps(a) => Ok(a),
+        _ => unreachable!("parsed a maps command"),
+    }
+}
