@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# The main job on the shipped synthetic sample (or pass your own arguments, e.g.
-# ./run.sh inspect --events my_acled_export.csv). Installs the system packages the
-# build needs first (see scripts/setup.sh).
+# The main job: the zone tables and the yearly heatmap maps of the study, on the shipped
+# synthetic sample, into output/ (or pass a command and its arguments, e.g.
+# ./run.sh zones --events my_acled_export.csv). Installs the system packages the build
+# needs first (see scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")"
 ./scripts/setup.sh
-if [ $# -eq 0 ]; then set -- inspect; fi
-cargo run --release --quiet -- "$@"
+cargo build --release --quiet
+bin=target/release/conflictmap
+if [ $# -gt 0 ]; then
+  exec "$bin" "$@"
+fi
+"$bin" zones --out output
+"$bin" maps --out output
+echo "Products in output/: zones.csv, zones.json, zones.md and maps/*.png"
