@@ -19,6 +19,16 @@ impl LonLat {
             .then_some(LonLat { lon, lat })
     }
 
+    /// The position of a geo coordinate (x = longitude, y = latitude), if in range.
+    pub fn from_coord(c: geo::Coord<f64>) -> Option<Self> {
+        LonLat::new(c.x, c.y)
+    }
+
+    /// Both ends of a segment, if both are valid positions.
+    pub fn segment(seg: &geo::Line<f64>) -> Option<(Self, Self)> {
+        Some((Self::from_coord(seg.start)?, Self::from_coord(seg.end)?))
+    }
+
     pub fn lon(self) -> f64 {
         self.lon
     }

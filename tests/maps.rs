@@ -9,12 +9,17 @@ use conflictmap::model::{Boundaries, Study, Style};
 use conflictmap::render::compose::{MapView, basemap};
 use conflictmap::render::scene::MapScene;
 
-fn run(args: &[&str]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+/// Runs the binary from the repository root.
+fn conflictmap(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_conflictmap"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    let out = conflictmap(args);
     assert!(
         out.status.success(),
         "conflictmap {args:?}:\n{}",
@@ -132,11 +137,7 @@ fn bad_map_arguments_are_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
         let mut all = vec!["maps", "--out", dir.path().to_str().unwrap()];
         all.extend(args.iter().copied());
-        let o = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(&all)
-            .output()
-            .unwrap();
+        let o = conflictmap(&all);
         assert!(!o.status.success(), "{all:?} should fail");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(expect), "{all:?}: {err}");

@@ -57,10 +57,7 @@ impl PolylineIndex {
         let mut entries = Vec::new();
         for line in lines {
             for seg in line.lines() {
-                let (Some(a), Some(b)) = (
-                    LonLat::new(seg.start.x, seg.start.y),
-                    LonLat::new(seg.end.x, seg.end.y),
-                ) else {
+                let Some((a, b)) = LonLat::segment(&seg) else {
                     continue;
                 };
                 if a == b {

@@ -63,10 +63,7 @@ pub fn ring_polygon(centre: LonLat, radius: Km, bearings: usize) -> Polygon<f64>
 pub fn densify_geodesic(line: &LineString<f64>, step_km: f64) -> Vec<LonLat> {
     let mut out: Vec<LonLat> = Vec::new();
     for seg in line.lines() {
-        let (Some(a), Some(b)) = (
-            LonLat::new(seg.start.x, seg.start.y),
-            LonLat::new(seg.end.x, seg.end.y),
-        ) else {
+        let Some((a, b)) = LonLat::segment(&seg) else {
             continue;
         };
         if out.last() != Some(&a) {
