@@ -1,6 +1,7 @@
 //! Writers for every product. All writes go through [`atomic`].
 
 pub mod atomic;
+pub mod layer;
 pub mod tables;
 
 pub use atomic::{write_atomic, write_bytes_atomic};
