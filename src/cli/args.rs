@@ -249,14 +249,9 @@ pub enum KernelArg {
     Gaussian,
 }
 
-#[derive(Debug, Args)]
-pub struct MapsArgs {
-    #[command(flatten)]
-    pub study: StudyArgs,
-    #[command(flatten)]
-    pub events: EventArgs,
-    #[command(flatten)]
-    pub filter: FilterArgs,
+/// What the density shows and how it is computed (shared by `maps` and `layers`).
+#[derive(Debug, Args, Clone)]
+pub struct DensityArgs {
     /// The category mapped (an id of the categories file).
     #[arg(
         long = "category",
@@ -275,6 +270,15 @@ pub struct MapsArgs {
     /// Density grid cell size in km (default: about one map pixel).
     #[arg(long, value_name = "KM")]
     pub cell_km: Option<f64>,
+    /// Top of the colour scale (density units). Default: the highest density of any
+    /// year of the run, so equal density is equal colour in every map.
+    #[arg(long, value_name = "DENSITY")]
+    pub max: Option<f64>,
+}
+
+/// Which map (style and extent).
+#[derive(Debug, Args, Clone)]
+pub struct ViewArgs {
     /// Map style: "report", "dark", or a style file (TOML).
     #[arg(long, value_name = "NAME|FILE", default_value = "report")]
     pub style: String,
@@ -282,13 +286,23 @@ pub struct MapsArgs {
     /// WEST,SOUTH,EAST,NORTH in degrees.
     #[arg(long, value_name = "EXTENT", default_value = "country")]
     pub extent: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MapsArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub density: DensityArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
     /// Pixel scale: 2 doubles the size for print (300 dpi metadata in the PNG).
     #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
     pub scale: u32,
-    /// Top of the colour scale (density units). Default: the highest density of any
-    /// year of the run, so equal density is equal colour in every map.
-    #[arg(long, value_name = "DENSITY")]
-    pub max: Option<f64>,
     /// Also draw the events as points.
     #[arg(long)]
     pub points: bool,

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod bench;
+mod density;
 mod filter;
 mod inspect;
 mod load;

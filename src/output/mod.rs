@@ -1,6 +1,7 @@
 //! Writers for every product. All writes go through [`atomic`].
 
 pub mod atomic;
+pub mod gis_layers;
 pub mod layer;
 pub mod tables;
 

@@ -1,0 +1,279 @@
+//! What `maps` and `layers` share: the style, the map view, and the yearly densities on
+//! one grid with one colour scale, so a GeoTIFF holds exactly what a PNG shows.
+
+use std::ops::RangeInclusive;
+
+use chrono::Datelike;
+use rayon::prelude::*;
+
+use crate::analysis::density::{self, DensityGrid, DensityPlan, Kernel, UNIT_LABEL};
+use crate::analysis::projection::{MapProjection, default_crs_for};
+use crate::cli::args::{DensityArgs, FilterArgs, KernelArg, ViewArgs, Weight};
+use crate::cli::filter::passes;
+use crate::cli::load::{Loaded, Setup};
+use crate::cli::stopwatch::Stopwatch;
+use crate::error::{Error, Result};
+use crate::model::{Category, Style};
+use crate::render::compose::MapView;
+use crate::render::geom::PxRect;
+use crate::render::ramp::{ColourScale, RampName, ScaleKind};
+use crate::units::Km;
+
+pub fn style(args: &ViewArgs) -> Result<Style> {
+    match args.style.as_str() {
+        "report" | "dark" => Style::builtin(&args.style),
+        path => Style::load(path),
+    }
+}
+
+/// The map view of `args.extent` in `frame`, in the style's CRS (or one chosen for the
+/// extent when the style names none).
+pub fn view(args: &ViewArgs, style: &Style, setup: &Setup, frame: PxRect) -> Result<MapView> {
+    let extent = extent(&args.extent, style, setup)?;
+    let crs = if style.map.crs.trim().is_empty() {
+        default_crs_for(extent)
+    } else {
+        style.map.crs.clone()
+    };
+    MapView::fit(MapProjection::new(&crs)?, extent, frame)
+}
+
+/// The map extent from `--extent`: the country, a named extent of the style, or a bbox.
+fn extent(arg: &str, style: &Style, setup: &Setup) -> Result<[f64; 4]> {
+    if arg == "country" {
+        use geo::BoundingRect;
+        let r = setup
+            .boundaries
+            .outline()
+            .bounding_rect()
+            .ok_or_else(|| Error::Usage("the country outline is empty".into()))?;
+        // A margin of 3 % so the outline does not touch the frame.
+        let (dx, dy) = (0.03 * r.width(), 0.03 * r.height());
+        return Ok([
+            r.min().x - dx,
+            r.min().y - dy,
+            r.max().x + dx,
+            r.max().y + dy,
+        ]);
+    }
+    if let Some(b) = style.extent(arg) {
+        return Ok(b);
+    }
+    let nums: Vec<f64> = arg
+        .split(',')
+        .map(|s| s.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| {
+            let named: Vec<&str> = style.extents.keys().map(String::as_str).collect();
+            Error::Usage(format!(
+                "--extent {arg}: expected \"country\", one of the style's extents ({}), or WEST,SOUTH,EAST,NORTH",
+                named.join(", ")
+            ))
+        })?;
+    match nums[..] {
+        [w, s, e, n]
+            if w < e
+                && s < n
+                && (-180.0..=180.0).contains(&w)
+                && (-90.0..=90.0).contains(&s)
+                && e <= 180.0
+                && n <= 90.0 =>
+        {
+            Ok([w, s, e, n])
+        }
+        _ => Err(Error::Usage(format!(
+            "--extent {arg}: not a WEST,SOUTH,EAST,NORTH box in degrees"
+        ))),
+    }
+}
+
+/// The density of one year (or of all years).
+pub struct YearGrid {
+    /// "2024", or "2012–2024" for all years.
+    pub label: String,
+    /// None for the all-years grid.
+    pub year: Option<i32>,
+    pub grid: DensityGrid,
+}
+
+/// Every yearly density, the all-years one last, with their colour scales.
+pub struct Densities {
+    pub category: Category,
+    pub years: RangeInclusive<i32>,
+    pub grids: Vec<YearGrid>,
+    /// The scale of every yearly grid (one scale: equal density, equal colour).
+    pub year_scale: ColourScale,
+    /// The all-years grid's own scale.
+    pub all_scale: ColourScale,
+    /// "events per 1,000 km²" or "deaths per 1,000 km²".
+    pub unit: String,
+    pub kernel: Kernel,
+    /// Indices (into the event set) of the events mapped, and their map coordinates.
+    pub selected: Vec<usize>,
+    pub xy: Vec<[f64; 2]>,
+}
+
+impl Densities {
+    /// "Kernel density of … (quartic kernel, 25 km bandwidth)".
+    pub fn describe(&self, args: &DensityArgs) -> String {
+        let c = &self.category;
+        format!(
+            "Kernel density of {} ({} kernel, {} km bandwidth)",
+            match args.weight {
+                Weight::Events => c.label.clone(),
+                Weight::Fatalities => format!("{} in {}", c.deaths_label, c.label),
+            },
+            match self.kernel {
+                Kernel::Quartic => "quartic",
+                Kernel::Gaussian => "Gaussian",
+            },
+            args.bandwidth_km
+        )
+    }
+}
+
+/// Projects the selected events once, bins them per year on one grid covering the view,
+/// convolves with one kernel plan, and picks the colour scales. Laps "grid" and "density".
+pub fn compute(
+    args: &DensityArgs,
+    filter: &FilterArgs,
+    setup: &Setup,
+    loaded: &Loaded,
+    view: &MapView,
+    style: &Style,
+    sw: &mut Stopwatch,
+) -> Result<Densities> {
+    if !(args.bandwidth_km.is_finite() && args.bandwidth_km > 0.0) {
+        return Err(Error::Usage(format!(
+            "--bandwidth-km must be a positive number, not {}",
+            args.bandwidth_km
+        )));
+    }
+    let cats = &setup.categories;
+    let category = cats.index_of(&args.category_id).ok_or_else(|| {
+        let known: Vec<&str> = cats.list().iter().map(|c| c.id.as_str()).collect();
+        Error::Usage(format!(
+            "--category {}: no such category; known: {}",
+            args.category_id,
+            known.join(", ")
+        ))
+    })?;
+    let events = &loaded.read.events;
+    let selected: Vec<usize> = (0..events.len())
+        .filter(|&i| {
+            let e = &events.events[i];
+            loaded.classes[i].contains(category)
+                && passes(e, events, filter)
+                && filter
+                    .years
+                    .is_none_or(|(a, b)| (a..=b).contains(&e.year()))
+        })
+        .collect();
+    let positions: Vec<_> = selected
+        .iter()
+        .map(|&i| events.events[i].position)
+        .collect();
+    let xy = view.projection().project_all_xy(&positions);
+    let weights: Option<Vec<f32>> = (args.weight == Weight::Fatalities).then(|| {
+        selected
+            .iter()
+            .map(|&i| events.events[i].fatalities as f32)
+            .collect()
+    });
+    let cell_m = match args.cell_km {
+        Some(km) => view.map_metres(
+            Km::new(km)
+                .filter(|k| k.get() > 0.0)
+                .ok_or_else(|| Error::Usage(format!("--cell-km must be positive, not {km}")))?,
+        ),
+        None => view.metres_per_px(),
+    };
+    let kernel = match args.kernel {
+        KernelArg::Quartic => Kernel::Quartic,
+        KernelArg::Gaussian => Kernel::Gaussian,
+    };
+    let bandwidth_m = view.map_metres(Km::new(args.bandwidth_km).expect("checked above"));
+    let spec = view.grid(cell_m);
+    let margin = kernel.support_m(bandwidth_m);
+    let years = match filter.years {
+        Some((a, b)) => a..=b,
+        None => {
+            let (a, b) = events
+                .date_range()
+                .ok_or_else(|| Error::Usage(format!("{}: no events to map", loaded.input)))?;
+            a.year()..=b.year()
+        }
+    };
+    let bin_years = |keep: &dyn Fn(i32) -> bool| {
+        let idx: Vec<usize> = (0..selected.len())
+            .filter(|&k| keep(events.events[selected[k]].year()))
+            .collect();
+        let pts: Vec<[f64; 2]> = idx.iter().map(|&k| xy[k]).collect();
+        let w: Option<Vec<f32>> = weights
+            .as_ref()
+            .map(|w| idx.iter().map(|&k| w[k]).collect());
+        density::bin(&spec, margin, &pts, w.as_deref())
+    };
+    let all = bin_years(&|_| true);
+    let per_year: Vec<_> = years
+        .clone()
+        .into_par_iter()
+        .map(|year| (year, bin_years(&|y| y == year)))
+        .collect();
+    sw.lap("grid");
+    let plan = DensityPlan::new(&all, kernel, bandwidth_m);
+    let mut grids: Vec<YearGrid> = per_year
+        .par_iter()
+        .map(|(year, binned)| YearGrid {
+            label: year.to_string(),
+            year: Some(*year),
+            grid: plan.apply(binned),
+        })
+        .collect();
+    grids.push(YearGrid {
+        label: format!("{}–{}", years.start(), years.end()),
+        year: None,
+        grid: plan.apply(&all),
+    });
+    drop(per_year);
+    drop(all);
+    sw.lap("density");
+
+    let ramp: RampName = style
+        .density
+        .ramp
+        .parse()
+        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))?;
+    let scale_for = |grids: &[&DensityGrid]| {
+        let max = args
+            .max
+            .map(|m| m as f32)
+            .unwrap_or_else(|| density::max_value(grids));
+        ColourScale {
+            ramp,
+            max,
+            threshold: (style.density.threshold as f32) * max,
+            scale: ScaleKind::Sqrt,
+        }
+    };
+    let n = grids.len();
+    let yearly: Vec<&DensityGrid> = grids[..n - 1].iter().map(|g| &g.grid).collect();
+    let year_scale = scale_for(&yearly);
+    let all_scale = scale_for(&[&grids[n - 1].grid]);
+    let cat = cats.list()[category].clone();
+    let unit = match args.weight {
+        Weight::Events => UNIT_LABEL.to_string(),
+        Weight::Fatalities => UNIT_LABEL.replace("events", &cat.deaths_label),
+    };
+    Ok(Densities {
+        category: cat,
+        years,
+        grids,
+        year_scale,
+        all_scale,
+        unit,
+        kernel,
+        selected,
+        xy,
+    })
+}

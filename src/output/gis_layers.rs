@@ -1,0 +1,270 @@
+//! The GIS layers (events, zones, regions, cercles) built from the loaded events and the
+//! analysis, as [`VectorLayer`]s for the GeoJSON and GeoPackage writers. Field names are
+//! stable and documented in the README.
+
+use chrono::Datelike;
+use geo::{Geometry, MultiPolygon};
+
+use crate::analysis::zones::{Membership, Zone, ZoneKind};
+use crate::model::{AdminUnit, Boundaries, Categories, CategorySet, CercleId, EventSet, RegionId};
+use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, VectorLayer};
+
+/// Per event: its categories and its admin units (as computed by the load stage).
+pub struct EventFacts<'a> {
+    pub events: &'a EventSet,
+    pub classes: &'a [CategorySet],
+    pub admin: &'a [(Option<RegionId>, Option<CercleId>)],
+    pub membership: &'a Membership,
+}
+
+/// `zone_<id>` with ':' made safe for field names (`southern_borders_50km_civ`).
+pub fn zone_field(id: &str) -> String {
+    format!("in_{}", id.replace(':', "_").to_lowercase())
+}
+
+/// The events as points with every normalised attribute, category and zone flags,
+/// distances (km) to each ring centre and each band border, region and cercle.
+pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> VectorLayer {
+    use FieldType::*;
+    let mut fields = vec![
+        Field::new("event_id", Text),
+        Field::new("event_date", Date),
+        Field::new("year", Integer),
+        Field::new("event_type", Text),
+        Field::new("sub_event_type", Text),
+        Field::new("primary_actors", Text),
+        Field::new("associated_actors", Text),
+        Field::new("fatalities", Integer),
+        Field::new("geo_precision", Integer),
+        Field::new("admin1", Text),
+        Field::new("admin2", Text),
+        Field::new("admin3", Text),
+        Field::new("location", Text),
+        Field::new("dataset", Text),
+        Field::new("source_line", Integer),
+        Field::new("region", Text),
+        Field::new("cercle", Text),
+    ];
+    fields.extend(
+        cats.list()
+            .iter()
+            .map(|c| Field::new(&format!("cat_{}", c.id), Boolean)),
+    );
+    let m = f.membership;
+    fields.extend(
+        m.table_zones
+            .iter()
+            .map(|z| Field::new(&zone_field(&z.id), Boolean)),
+    );
+    fields.extend(
+        m.ring_km
+            .iter()
+            .map(|(id, _)| Field::new(&format!("km_to_{id}_centre"), Real)),
+    );
+    fields.extend(
+        m.border_km
+            .iter()
+            .map(|(_, code, _)| Field::new(&format!("km_to_border_{}", code.to_lowercase()), Real)),
+    );
+    let s = f.events;
+    let text = |sym| Value::Text(s.str(sym).to_string());
+    let joined = |syms: &[crate::model::Sym]| {
+        Value::Text(
+            syms.iter()
+                .map(|a| s.str(*a))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    };
+    let features = s
+        .events
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let (region, cercle) = f.admin[i];
+            let mut values = vec![
+                text(e.id),
+                Value::Date(e.date),
+                Value::Int(i64::from(e.year())),
+                text(e.event_type),
+                text(e.sub_event_type),
+                joined(&e.primary_actors),
+                joined(&e.associated_actors),
+                Value::Int(i64::from(e.fatalities)),
+                e.geo_precision
+                    .map_or(Value::Null, |p| Value::Int(i64::from(p))),
+                text(e.admin1),
+                text(e.admin2),
+                text(e.admin3),
+                text(e.location),
+                Value::Text(format!("{:?}", e.dataset).to_lowercase()),
+                Value::Int(e.source_line as i64),
+                region.map_or(Value::Null, |r| Value::Text(b.region(r).name.clone())),
+                cercle.map_or(Value::Null, |c| Value::Text(b.cercle(c).name.clone())),
+            ];
+            values.extend((0..cats.len()).map(|c| Value::Bool(f.classes[i].contains(c))));
+            values
+                .extend((0..m.table_zones.len()).map(|z| Value::Bool(m.masks[i] & (1 << z) != 0)));
+            values.extend(m.ring_km.iter().map(|(_, d)| Value::Real(round3(d[i]))));
+            values.extend(
+                m.border_km
+                    .iter()
+                    .map(|(_, _, d)| Value::Real(round3(d[i]))),
+            );
+            Feature {
+                geometry: Geometry::Point(e.position.to_point()),
+                values,
+            }
+        })
+        .collect();
+    VectorLayer {
+        name: "events".into(),
+        description: "Events with their attributes, categories, zones and distances (km)".into(),
+        geometry: GeometryKind::Point,
+        fields,
+        features,
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// The zones as polygons (a band also per neighbour): id, name, kind, distance_km.
+pub fn zones_layer(zones: &[Zone]) -> VectorLayer {
+    use FieldType::*;
+    let mut features = Vec::new();
+    let mut push = |id: String, name: String, kind: &str, km: f64, poly: &MultiPolygon<f64>| {
+        features.push(Feature {
+            geometry: Geometry::MultiPolygon(poly.clone()),
+            values: vec![
+                Value::Text(id),
+                Value::Text(name),
+                Value::Text(kind.into()),
+                Value::Real(km),
+            ],
+        });
+    };
+    for z in zones {
+        match &z.kind {
+            ZoneKind::Ring { radius, .. } => push(
+                z.id.clone(),
+                z.name.clone(),
+                "ring",
+                radius.get(),
+                &z.polygon,
+            ),
+            ZoneKind::Band { width, borders } => {
+                push(
+                    z.id.clone(),
+                    z.name.clone(),
+                    "band",
+                    width.get(),
+                    &z.polygon,
+                );
+                for b in borders {
+                    push(
+                        format!("{}:{}", z.id, b.code),
+                        format!("Within {} km of the border with {}", width.get(), b.name),
+                        "band_part",
+                        width.get(),
+                        &b.polygon,
+                    );
+                }
+            }
+            ZoneKind::Regions { .. } => {
+                push(z.id.clone(), z.name.clone(), "regions", 0.0, &z.polygon)
+            }
+        }
+    }
+    VectorLayer {
+        name: "zones".into(),
+        description: "Analysis zones: geodesic rings and border bands, region sets".into(),
+        geometry: GeometryKind::MultiPolygon,
+        fields: vec![
+            Field::new("zone_id", Text),
+            Field::new("name", Text),
+            Field::new("kind", Text),
+            Field::new("distance_km", Real),
+        ],
+        features,
+    }
+}
+
+/// Admin units (regions or cercles) with, per category and year, events and deaths
+/// (`<category>_<year>_events`, `<category>_<year>_deaths`), and per category the
+/// events of all years per 1,000 km² (`<category>_per_1000km2`): choropleth-ready.
+pub fn admin_layer(
+    name: &str,
+    units: &[AdminUnit],
+    unit_of: impl Fn(usize) -> Option<usize>,
+    f: &EventFacts,
+    cats: &Categories,
+    years: std::ops::RangeInclusive<i32>,
+) -> VectorLayer {
+    use FieldType::*;
+    let first = *years.start();
+    let ny = years.clone().count();
+    let nc = cats.len();
+    // counts[unit][cat][year] = (events, deaths)
+    let mut counts = vec![vec![vec![(0i64, 0i64); ny]; nc]; units.len()];
+    for (i, e) in f.events.events.iter().enumerate() {
+        let (Some(u), true) = (unit_of(i), years.contains(&e.year())) else {
+            continue;
+        };
+        let y = (e.date.year() - first) as usize;
+        for c in f.classes[i].iter().filter(|c| *c < nc) {
+            let cell = &mut counts[u][c][y];
+            cell.0 += 1;
+            cell.1 += i64::from(e.fatalities);
+        }
+    }
+    let mut fields = vec![
+        Field::new("name", Text),
+        Field::new("code", Text),
+        Field::new("area_km2", Real),
+    ];
+    for c in cats.list() {
+        for y in years.clone() {
+            fields.push(Field::new(&format!("{}_{y}_events", c.id), Integer));
+            fields.push(Field::new(&format!("{}_{y}_deaths", c.id), Integer));
+        }
+        fields.push(Field::new(&format!("{}_per_1000km2", c.id), Real));
+    }
+    let features = units
+        .iter()
+        .enumerate()
+        .map(|(u, unit)| {
+            let mut values = vec![
+                Value::Text(unit.name.clone()),
+                unit.code.clone().map_or(Value::Null, Value::Text),
+                Value::Real((unit.area_km2 * 10.0).round() / 10.0),
+            ];
+            for c in 0..nc {
+                let mut total = 0;
+                for cell in &counts[u][c] {
+                    values.push(Value::Int(cell.0));
+                    values.push(Value::Int(cell.1));
+                    total += cell.0;
+                }
+                let rate = if unit.area_km2 > 0.0 {
+                    total as f64 * 1000.0 / unit.area_km2
+                } else {
+                    0.0
+                };
+                values.push(Value::Real(round3(rate)));
+            }
+            Feature {
+                geometry: Geometry::MultiPolygon(unit.geometry.clone()),
+                values,
+            }
+        })
+        .collect();
+    VectorLayer {
+        name: name.into(),
+        description: format!("{name} with events and deaths per category and year"),
+        geometry: GeometryKind::MultiPolygon,
+        fields,
+        features,
+    }
+}
