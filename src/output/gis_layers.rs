@@ -240,9 +240,9 @@ pub fn admin_layer(
                 unit.code.clone().map_or(Value::Null, Value::Text),
                 Value::Real((unit.area_km2 * 10.0).round() / 10.0),
             ];
-            for c in 0..nc {
+            for per_year in &counts[u] {
                 let mut total = 0;
-                for cell in &counts[u][c] {
+                for cell in per_year {
                     values.push(Value::Int(cell.0));
                     values.push(Value::Int(cell.1));
                     total += cell.0;
