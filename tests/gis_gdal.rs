@@ -253,3 +253,44 @@ fn gdalinfo_reads_multiband_epsg_geotiff_with_descriptions() {
         "band 2 value",
     );
 }
+
+/// The WKT1 GDAL reads from a one-band GeoTIFF in `crs`.
+fn wkt_of_geotiff_in(crs: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("density.tif");
+    write_geotiff(&path, &[("2024", &density_grid(0.0))], crs, -9999.0).unwrap();
+    gdalinfo_json(&path)["coordinateSystem"]["wkt"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn gdalinfo_reads_albers_and_mercator_geotiffs() {
+    let wkt = wkt_of_geotiff_in(
+        "+proj=aea +lat_1=11 +lat_2=23 +lat_0=17 +lon_0=-4 +x_0=500000 +datum=WGS84 +units=m",
+    );
+    for expected in [
+        "Albers_Conic_Equal_Area",
+        "PARAMETER[\"standard_parallel_1\",11]",
+        "PARAMETER[\"standard_parallel_2\",23]",
+        "PARAMETER[\"latitude_of_center\",17]",
+        "PARAMETER[\"longitude_of_center\",-4]",
+        "PARAMETER[\"false_easting\",500000]",
+    ] {
+        assert!(wkt.contains(expected), "no {expected} in {wkt}");
+    }
+    let wkt = wkt_of_geotiff_in("+proj=merc +lat_ts=3 +lon_0=13.5 +datum=WGS84 +units=m +no_defs");
+    for expected in [
+        "Mercator_2SP",
+        "PARAMETER[\"standard_parallel_1\",3]",
+        "PARAMETER[\"central_meridian\",13.5]",
+    ] {
+        assert!(wkt.contains(expected), "no {expected} in {wkt}");
+    }
+    let wkt = wkt_of_geotiff_in("+proj=utm +zone=29 +datum=WGS84 +units=m");
+    assert!(
+        wkt.contains("Transverse_Mercator") && wkt.contains("PARAMETER[\"central_meridian\",-9]"),
+        "{wkt}"
+    );
+}

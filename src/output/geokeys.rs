@@ -1,6 +1,6 @@
 //! GeoTIFF 1.0 GeoKeys for a map CRS: an EPSG projected code, or a user-defined
-//! projection from the PROJ strings our styles use (Lambert conformal conic, Albers equal
-//! area, UTM), on WGS 84 in metres. Anything else is refused with the CRS named, rather
+//! projection from the PROJ strings our styles and default CRSs use (Lambert conformal
+//! conic, Albers equal area, Mercator, UTM), on WGS 84 in metres. Anything else is refused with the CRS named, rather
 //! than written as a raster that QGIS would misplace.
 
 use crate::analysis::projection::MapProjection;
@@ -35,6 +35,7 @@ const GCS_WGS_84: u16 = 4326;
 const ANGULAR_DEGREE: u16 = 9102;
 const LINEAR_METER: u16 = 9001;
 const CT_TRANSVERSE_MERCATOR: u16 = 1;
+const CT_MERCATOR: u16 = 7;
 const CT_LAMBERT_CONF_CONIC_2SP: u16 = 8;
 const CT_ALBERS_EQUAL_AREA: u16 = 11;
 
@@ -85,7 +86,7 @@ pub fn geo_tags(crs: &str) -> Result<GeoTags> {
 fn unsupported(crs: &str, why: &str) -> Error {
     Error::Usage(format!(
         "GeoTIFF: cannot write CRS \"{crs}\" as GeoKeys: {why} (supported: EPSG:nnnn \
-         projected codes; +proj=lcc, +proj=aea or +proj=utm on WGS 84 in metres)"
+         projected codes; +proj=lcc, aea, merc or utm on WGS 84 in metres)"
     ))
 }
 
@@ -130,8 +131,8 @@ impl<'a> ProjParams<'a> {
 /// Keys accepted in a PROJ string; any other (+k_0 on a cone, +pm, +axis, +to_meter, ...)
 /// would change the coordinates and is refused rather than silently dropped.
 const KNOWN: &[&str] = &[
-    "proj", "lat_0", "lat_1", "lat_2", "lon_0", "x_0", "y_0", "zone", "south", "datum", "ellps",
-    "units", "no_defs", "type", "towgs84", "wktext",
+    "proj", "lat_0", "lat_1", "lat_2", "lat_ts", "lon_0", "x_0", "y_0", "zone", "south", "datum",
+    "ellps", "units", "no_defs", "type", "towgs84", "wktext",
 ];
 
 fn user_defined(crs: &str) -> Result<Vec<(u16, KeyValue)>> {
@@ -186,6 +187,16 @@ fn user_defined(crs: &str) -> Result<Vec<(u16, KeyValue)>> {
             (PROJ_STD_PARALLEL_2, d(num("lat_2", 0.0)?)),
             // GDAL reads and writes the Albers origin as the natural origin.
             (PROJ_NAT_ORIGIN_LAT, d(num("lat_0", 0.0)?)),
+            (PROJ_NAT_ORIGIN_LONG, d(num("lon_0", 0.0)?)),
+            (PROJ_FALSE_EASTING, d(num("x_0", 0.0)?)),
+            (PROJ_FALSE_NORTHING, d(num("y_0", 0.0)?)),
+        ]),
+        // The default CRS of an equatorial country (`default_crs_for`): Mercator with a
+        // latitude of true scale, which GDAL reads as Mercator (2SP).
+        Some("merc") => keys.extend([
+            (PROJ_COORD_TRANS, KeyValue::Short(CT_MERCATOR)),
+            (PROJ_STD_PARALLEL_1, d(num("lat_ts", 0.0)?)),
+            (PROJ_NAT_ORIGIN_LAT, d(0.0)),
             (PROJ_NAT_ORIGIN_LONG, d(num("lon_0", 0.0)?)),
             (PROJ_FALSE_EASTING, d(num("x_0", 0.0)?)),
             (PROJ_FALSE_NORTHING, d(num("y_0", 0.0)?)),

@@ -79,7 +79,8 @@ fn albers_and_utm() {
 #[test]
 fn unsupported_crs_is_a_usage_error_naming_it() {
     for crs in [
-        "+proj=merc +lat_ts=5 +datum=WGS84 +units=m",
+        "+proj=tmerc +lat_0=0 +lon_0=-4 +datum=WGS84 +units=m",
+        "+proj=merc +lat_0=5 +lat_ts=5 +k_0=1 +datum=WGS84",
         "+proj=lcc +lat_1=12 +lat_2=22 +ellps=clrk80 +units=m",
         "+proj=lcc +lat_1=12 +lat_2=22 +datum=WGS84 +units=us-ft",
         "+proj=lcc +lat_1=12 +lat_2=22 +datum=WGS84 +k_0=0.99",
@@ -92,4 +93,14 @@ fn unsupported_crs_is_a_usage_error_naming_it() {
             other => panic!("{crs}: {other:?}"),
         }
     }
+}
+
+#[test]
+fn mercator_of_an_equatorial_country() {
+    let crs = crate::analysis::projection::default_crs_for([8.0, -4.0, 19.0, 4.0]);
+    assert!(crs.starts_with("+proj=merc"), "{crs}");
+    let t = geo_tags(&crs).unwrap();
+    assert_eq!(short(&t, PROJ_COORD_TRANS), Some(7));
+    assert!(double(&t, PROJ_STD_PARALLEL_1).unwrap() > 2.0);
+    assert_eq!(double(&t, PROJ_NAT_ORIGIN_LONG), Some(13.5));
 }

@@ -105,7 +105,7 @@ fn refuses_mismatched_grids_and_unknown_crs() {
         encode_geotiff(&[], LCC, 0.0),
         Err(Error::Usage(_))
     ));
-    let merc = "+proj=merc +datum=WGS84";
+    let merc = "+proj=stere +datum=WGS84";
     assert!(matches!(
         encode_geotiff(&[("a", &a)], merc, 0.0),
         Err(Error::Usage(m)) if m.contains(merc)
