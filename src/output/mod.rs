@@ -1,8 +1,12 @@
 //! Writers for every product. All writes go through [`atomic`].
 
 pub mod atomic;
+pub mod geojson;
+mod geokeys;
+pub mod geotiff;
 pub mod gis_layers;
 pub mod layer;
+pub mod qml;
 pub mod tables;
 
 pub use atomic::{write_atomic, write_bytes_atomic};

@@ -1,0 +1,277 @@
+//! QGIS style files (QML) for the exported layers, so that a layer opens already styled
+//! as in the report maps. Each function returns the whole, self-contained document: the
+//! same text goes into a `.qml` file beside a GeoJSON/GeoTIFF (QGIS loads it
+//! automatically) and into a GeoPackage's `layer_styles.styleQML`.
+//!
+//! Only the symbology category is written (`styleCategories="Symbology"`), so loading a
+//! style never touches the layer's fields, forms or labels.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::error::Result;
+use crate::output::atomic::write_bytes_atomic;
+use crate::render::ramp::ColourScale;
+
+/// The zones layer's field telling rings from bands ("ring" / "band"): [`zones_qml`]
+/// dashes the rings, as the report maps do.
+pub const ZONE_KIND_FIELD: &str = "kind";
+
+/// Stops sampled from the ramp for [`density_qml`]: enough that the piecewise-linear
+/// interpolation QGIS does between them follows a square-root scale too.
+const DENSITY_STOPS: usize = 11;
+
+const OUTLINE: [u8; 4] = [35, 35, 35, 255];
+/// Outlines of the zones, as in the report style (ring dark, border band blue).
+const RING_COLOUR: [u8; 4] = [0x1d, 0x1d, 0x1d, 255];
+const BAND_COLOUR: [u8; 4] = [0x1f, 0x5f, 0x9e, 255];
+
+/// Writes a style returned by one of this module's functions, atomically.
+pub fn write_qml(text: &str, path: &Path) -> Result<()> {
+    write_bytes_atomic(path, text.as_bytes())
+}
+
+/// Categorized point markers on a text or boolean `field`: one (value, label, RGBA)
+/// per category. Boolean values are matched as text: "true" / "false".
+pub fn events_qml(field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
+    let mut cats = String::new();
+    let mut symbols = String::new();
+    for (i, (value, label, colour)) in categories.iter().enumerate() {
+        let _ = writeln!(
+            cats,
+            "      <category symbol=\"{i}\" value=\"{}\" label=\"{}\" type=\"string\" render=\"true\"/>",
+            esc(value),
+            esc(label)
+        );
+        symbols.push_str(&marker_symbol(&i.to_string(), *colour));
+    }
+    let body = format!(
+        "  <renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <categories>\n{cats}    </categories>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>0</layerGeometryType>\n",
+        esc(field)
+    );
+    document(&body)
+}
+
+/// Zone outlines without fill: rings (`"kind" = 'ring'`) dashed dark grey, every other
+/// zone (border bands) a thinner solid blue line, in the report maps' colours.
+pub fn zones_qml() -> String {
+    let filter = esc(&format!("\"{ZONE_KIND_FIELD}\" = 'ring'"));
+    let mut symbols = outline_symbol("0", RING_COLOUR, 0.6, "dash");
+    symbols.push_str(&outline_symbol("1", BAND_COLOUR, 0.5, "solid"));
+    let body = format!(
+        "  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <rules>\n      <rule symbol=\"0\" label=\"Ring\" filter=\"{filter}\"/>\n      <rule symbol=\"1\" label=\"Border band\" filter=\"ELSE\"/>\n    </rules>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>2</layerGeometryType>\n"
+    );
+    document(&body)
+}
+
+/// Graduated polygon fills on a numeric `field`: class `i` runs from `breaks[i]` to
+/// `breaks[i + 1]` in `colours[i]`.
+///
+/// # Panics
+/// When `breaks` does not have one more value than `colours` (a caller's bug).
+pub fn choropleth_qml(field: &str, breaks: &[f64], colours: &[[u8; 4]]) -> String {
+    assert_eq!(
+        breaks.len(),
+        colours.len() + 1,
+        "choropleth: n classes need n + 1 breaks"
+    );
+    let mut ranges = String::new();
+    let mut symbols = String::new();
+    for (i, (pair, colour)) in breaks.windows(2).zip(colours).enumerate() {
+        let (lower, upper) = (pair[0], pair[1]);
+        let _ = writeln!(
+            ranges,
+            "      <range symbol=\"{i}\" lower=\"{lower}\" upper=\"{upper}\" label=\"{} – {}\" render=\"true\"/>",
+            label_number(lower),
+            label_number(upper)
+        );
+        symbols.push_str(&fill_symbol(&i.to_string(), *colour));
+    }
+    let body = format!(
+        "  <renderer-v2 type=\"graduatedSymbol\" attr=\"{}\" graduatedMethod=\"GraduatedColor\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <ranges>\n{ranges}    </ranges>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>2</layerGeometryType>\n",
+        esc(field)
+    );
+    document(&body)
+}
+
+/// A density band (1-based `band`) in the colours of the PNG maps: the same ramp, the
+/// same fixed range (threshold to the scale's maximum, not the band's own statistics)
+/// and transparent below the threshold.
+pub fn density_qml(scale: &ColourScale, band: u32) -> String {
+    let stops = scale.legend_stops(DENSITY_STOPS);
+    let min = f64::from(scale.threshold.max(0.0));
+    let max = f64::from(scale.max);
+    let mut items: Vec<(f64, [u8; 4])> = Vec::new();
+    if scale.threshold > 0.0 {
+        // QGIS gives values at or below the first item its colour: make that item the
+        // largest float below the threshold, transparent, so the step is at the threshold.
+        let below = f32::from_bits(scale.threshold.to_bits() - 1);
+        items.push((f64::from(below), [0; 4]));
+    }
+    items.extend(stops.iter().map(|&(v, c)| (f64::from(v), c)));
+    let mut xml_items = String::new();
+    for (v, [r, g, b, a]) in &items {
+        let _ = writeln!(
+            xml_items,
+            "          <item value=\"{v}\" label=\"{}\" color=\"#{r:02x}{g:02x}{b:02x}\" alpha=\"{a}\"/>",
+            label_number(*v)
+        );
+    }
+    let span = (max - min).max(f64::MIN_POSITIVE);
+    let ramp_stops: Vec<String> = items
+        .iter()
+        .skip(1)
+        .take(items.len().saturating_sub(2))
+        .map(|(v, c)| format!("{};{}", ((v - min) / span).clamp(0.0, 1.0), rgba(*c)))
+        .collect();
+    let (first, last) = (items[0].1, items[items.len() - 1].1);
+    let body = format!(
+        r#"  <pipe>
+    <rasterrenderer type="singlebandpseudocolor" band="{band}" opacity="1" alphaBand="-1" nodataColor="" classificationMin="{min}" classificationMax="{max}">
+      <rasterTransparency/>
+      <minMaxOrigin>
+        <limits>None</limits>
+        <extent>WholeRaster</extent>
+        <statAccuracy>Estimated</statAccuracy>
+        <cumulativeCutLower>0.02</cumulativeCutLower>
+        <cumulativeCutUpper>0.98</cumulativeCutUpper>
+        <stdDevFactor>2</stdDevFactor>
+      </minMaxOrigin>
+      <rastershader>
+        <colorrampshader colorRampType="INTERPOLATED" classificationMode="1" clip="0" minimumValue="{min}" maximumValue="{max}" labelPrecision="3">
+          <colorramp type="gradient" name="[source]">
+            <Option type="Map">
+              <Option type="QString" name="color1" value="{c1}"/>
+              <Option type="QString" name="color2" value="{c2}"/>
+              <Option type="QString" name="discrete" value="0"/>
+              <Option type="QString" name="rampType" value="gradient"/>
+              <Option type="QString" name="stops" value="{stops}"/>
+            </Option>
+          </colorramp>
+{xml_items}        </colorrampshader>
+      </rastershader>
+    </rasterrenderer>
+    <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
+    <huesaturation saturation="0" grayscaleMode="0" colorizeOn="0" invertColors="0"/>
+    <rasterresampler maxOversample="2"/>
+    <resamplingStage>resamplingFilter</resamplingStage>
+  </pipe>
+  <blendMode>0</blendMode>
+"#,
+        c1 = rgba(first),
+        c2 = rgba(last),
+        stops = ramp_stops.join(":"),
+    );
+    document(&body)
+}
+
+fn document(body: &str) -> String {
+    format!(
+        "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology\">\n{body}</qgis>\n"
+    )
+}
+
+fn marker_symbol(name: &str, colour: [u8; 4]) -> String {
+    symbol(
+        "marker",
+        name,
+        "SimpleMarker",
+        &[
+            ("angle", "0".into()),
+            ("color", rgba(colour)),
+            ("joinstyle", "bevel".into()),
+            ("name", "circle".into()),
+            ("offset", "0,0".into()),
+            ("outline_color", rgba(OUTLINE)),
+            ("outline_style", "solid".into()),
+            ("outline_width", "0.2".into()),
+            ("outline_width_unit", "MM".into()),
+            ("scale_method", "diameter".into()),
+            ("size", "2".into()),
+            ("size_unit", "MM".into()),
+        ],
+    )
+}
+
+fn fill_symbol(name: &str, colour: [u8; 4]) -> String {
+    symbol(
+        "fill",
+        name,
+        "SimpleFill",
+        &[
+            ("color", rgba(colour)),
+            ("joinstyle", "bevel".into()),
+            ("outline_color", rgba(OUTLINE)),
+            ("outline_style", "solid".into()),
+            ("outline_width", "0.26".into()),
+            ("outline_width_unit", "MM".into()),
+            ("style", "solid".into()),
+        ],
+    )
+}
+
+/// A fill symbol with no fill ("no" brush) and a `pen` outline ("dash", "dot", "solid").
+fn outline_symbol(name: &str, colour: [u8; 4], width_mm: f64, pen: &str) -> String {
+    symbol(
+        "fill",
+        name,
+        "SimpleFill",
+        &[
+            ("color", rgba([0, 0, 0, 0])),
+            ("joinstyle", "round".into()),
+            ("outline_color", rgba(colour)),
+            ("outline_style", pen.into()),
+            ("outline_width", width_mm.to_string()),
+            ("outline_width_unit", "MM".into()),
+            ("style", "no".into()),
+        ],
+    )
+}
+
+fn symbol(kind: &str, name: &str, class: &str, props: &[(&str, String)]) -> String {
+    let mut s = format!(
+        "      <symbol type=\"{kind}\" name=\"{name}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n        <layer class=\"{class}\" enabled=\"1\" locked=\"0\" pass=\"0\">\n          <Option type=\"Map\">\n"
+    );
+    for (k, v) in props {
+        let _ = writeln!(
+            s,
+            "            <Option type=\"QString\" name=\"{k}\" value=\"{}\"/>",
+            esc(v)
+        );
+    }
+    s.push_str("          </Option>\n        </layer>\n      </symbol>\n");
+    s
+}
+
+/// QGIS's colour notation in symbol properties: "r,g,b,a".
+fn rgba([r, g, b, a]: [u8; 4]) -> String {
+    format!("{r},{g},{b},{a}")
+}
+
+/// A number for a legend label: at most 3 decimals, no trailing zeros.
+fn label_number(v: f64) -> String {
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// Escapes text for an XML attribute value.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[path = "qml_tests.rs"]
+mod tests;
