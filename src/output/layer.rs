@@ -81,7 +81,14 @@ impl VectorLayer {
             .iter()
             .filter_map(|f| f.geometry.bounding_rect())
             .map(|r| [r.min().x, r.min().y, r.max().x, r.max().y])
-            .reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+            .reduce(|a, b| {
+                [
+                    a[0].min(b[0]),
+                    a[1].min(b[1]),
+                    a[2].max(b[2]),
+                    a[3].max(b[3]),
+                ]
+            })
     }
 }
 

@@ -1,7 +1,8 @@
 //! Writers for every product. All writes go through [`atomic`].
 
 pub mod atomic;
+pub mod gpkg;
 pub mod layer;
 pub mod tables;
 
-pub use atomic::{write_atomic, write_bytes_atomic};
+pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic};
