@@ -21,6 +21,9 @@ const WKB_MULTIPOLYGON: u32 = 6;
 /// miny, maxy); bit 4 = empty geometry; bit 5 = 0 (standard, not extended, binary).
 const FLAG_LITTLE_ENDIAN: u8 = 0b0000_0001;
 const FLAG_ENVELOPE_XY: u8 = 0b0000_0010;
+/// Bit 4 per the spec's flags table. (GDAL 3.6's `validate_gpkg.py` reads bit 3 instead
+/// and so reports "Inconsistent empty_flag" for spec-conformant empty geometries; GDAL's
+/// driver itself reads them fine.)
 const FLAG_EMPTY: u8 = 0b0001_0000;
 
 /// A 2D envelope in the order the GeoPackage header stores it.
