@@ -5,8 +5,9 @@ pub mod geojson;
 mod geokeys;
 pub mod geotiff;
 pub mod gis_layers;
+pub mod gpkg;
 pub mod layer;
 pub mod qml;
 pub mod tables;
 
-pub use atomic::{write_atomic, write_bytes_atomic};
+pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic};
