@@ -33,6 +33,9 @@ pub enum Command {
     Zones(ZonesArgs),
     /// Yearly heatmap maps (PNG) plus an all-years map, with one colour scale for all.
     Maps(MapsArgs),
+    /// GIS layers for QGIS: GeoJSON and a GeoPackage (events, zones, regions, cercles)
+    /// with their styles, and the yearly densities as GeoTIFF.
+    Layers(LayersArgs),
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
     /// maps pipeline (wall time and peak memory).
     Bench(BenchArgs),
@@ -307,6 +310,24 @@ pub struct MapsArgs {
     #[arg(long)]
     pub points: bool,
     /// Output folder (maps go to OUT/maps/).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct LayersArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub density: DensityArgs,
+    /// The density GeoTIFFs cover what the map of this style and extent shows, in its CRS.
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Output folder (layers go to OUT/layers/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
 }

@@ -5,6 +5,7 @@ mod bench;
 mod density;
 mod filter;
 mod inspect;
+mod layers;
 mod load;
 mod maps;
 mod sample;
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Sample(a) => sample::run(&a),
         Command::Zones(a) => zones::run(&a),
         Command::Maps(a) => maps::run(&a),
+        Command::Layers(a) => layers::run(&a),
         Command::Bench(a) => bench::run(&a),
     }
 }

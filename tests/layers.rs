@@ -1,0 +1,180 @@
+//! `conflictmap layers` on a hand-made fixture, checked with GDAL's own tools (installed by
+//! scripts/setup.sh) and by reading the files.
+
+use std::path::Path;
+use std::process::Command;
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let out = Command::new(name).args(args).output().unwrap_or_else(|e| {
+        panic!("{name} is not available ({e}): run scripts/setup.sh, which installs gdal-bin")
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{name} {args:?}: {stderr}");
+    assert!(
+        !stderr.contains("ERROR") && !stderr.contains("Warning"),
+        "{name} {args:?} complained: {stderr}"
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn run_layers(out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "layers",
+            "--events",
+            "tests/data/fixtures/zones_monadic.csv",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn layers_open_in_gdal_with_the_expected_content() {
+    let dir = tempfile::tempdir().unwrap();
+    run_layers(dir.path());
+    let l = dir.path().join("layers");
+    for name in ["events", "zones", "regions", "cercles"] {
+        assert!(l.join(format!("{name}.geojson")).exists(), "{name}.geojson");
+        assert!(l.join(format!("{name}.qml")).exists(), "{name}.qml");
+    }
+
+    // The GeoPackage: four layers, counts, geometry types, WGS 84.
+    let gpkg = l.join("conflictmap.gpkg");
+    let info = tool("ogrinfo", &["-so", "-al", gpkg.to_str().unwrap()]);
+    for (layer, count, geom) in [
+        ("events", 7, "Point"),
+        ("zones", 7, "Multi Polygon"),
+        ("regions", 9, "Multi Polygon"),
+        ("cercles", 50, "Multi Polygon"),
+    ] {
+        let section = info
+            .split("Layer name: ")
+            .find(|s| s.starts_with(&format!("{layer}\n")))
+            .unwrap_or_else(|| panic!("no layer {layer} in:\n{info}"));
+        assert!(
+            section.contains(&format!("Feature Count: {count}")),
+            "{layer}: {section}"
+        );
+        assert!(
+            section.contains(&format!("Geometry: {geom}")),
+            "{layer}: {section}"
+        );
+        assert!(section.contains("WGS 84"), "{layer}");
+    }
+    assert!(
+        info.contains("cat_militant_islamist_attack: Integer(Boolean)"),
+        "{info}"
+    );
+    assert!(info.contains("km_to_border_gin: Real"), "{info}");
+    assert!(
+        info.contains("militant_islamist_attack_2023_events: Integer"),
+        "{info}"
+    );
+
+    // The events GeoJSON: one event read from two monadic rows, with its flags and
+    // distances (Kati is 13.85 km from the Bamako centre of DOMAIN.md).
+    let events: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(l.join("events.geojson")).unwrap()).unwrap();
+    assert!(events.get("crs").is_none(), "RFC 7946: no crs member");
+    let kati = events["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["event_id"] == "MLI9001")
+        .unwrap();
+    let p = &kati["properties"];
+    assert_eq!(p["fatalities"], 5);
+    assert_eq!(p["region"], "Koulikoro");
+    assert_eq!(p["cat_militant_islamist_attack"], true);
+    assert_eq!(p["in_bamako_150km"], true);
+    assert_eq!(p["in_southern_borders_50km"], false);
+    let d = p["km_to_bamako_150km_centre"].as_f64().unwrap();
+    assert!((d - 13.85).abs() < 0.05, "{d}");
+    let actors = p["primary_actors"].as_str().unwrap();
+    assert!(
+        actors.contains("JNIM") && actors.contains("Military Forces of Mali"),
+        "{actors}"
+    );
+
+    // Regions: the Sikasso row counts the Kadiolo attack of 2023.
+    let regions: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(l.join("regions.geojson")).unwrap()).unwrap();
+    let sikasso = regions["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "Sikasso")
+        .unwrap();
+    assert_eq!(
+        sikasso["properties"]["militant_islamist_attack_2023_events"],
+        1
+    );
+    assert_eq!(
+        sikasso["properties"]["militant_islamist_attack_2023_deaths"],
+        7
+    );
+
+    // The densities: one GeoTIFF per year (2022-2024), all years, and a band per year.
+    let by_year = l.join("density_militant_islamist_attack_by_year.tif");
+    let info: serde_json::Value = serde_json::from_str(&tool(
+        "gdalinfo",
+        &["-json", "-stats", by_year.to_str().unwrap()],
+    ))
+    .unwrap();
+    let bands = info["bands"].as_array().unwrap();
+    let names: Vec<&str> = bands
+        .iter()
+        .map(|b| b["description"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["2022", "2023", "2024"]);
+    let wkt = info["coordinateSystem"]["wkt"].as_str().unwrap();
+    assert!(
+        wkt.contains("Lambert"),
+        "the map CRS of the report style: {wkt}"
+    );
+    assert!(
+        bands
+            .iter()
+            .all(|b| b["noDataValue"].as_f64() == Some(-9999.0))
+    );
+    // 2022 has attacks; its maximum density is positive.
+    assert!(bands[0]["maximum"].as_f64().unwrap() > 0.0);
+    for y in [2022, 2023, 2024] {
+        let tif = l.join(format!("density_militant_islamist_attack_{y}.tif"));
+        assert!(tif.exists() && tif.with_extension("qml").exists(), "{y}");
+    }
+    assert!(
+        l.join("density_militant_islamist_attack_all_years.tif")
+            .exists()
+    );
+}
+
+#[test]
+fn a_second_run_overwrites_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    run_layers(dir.path());
+    let l = dir.path().join("layers");
+    let before: Vec<_> = std::fs::read_dir(&l)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let gpkg = std::fs::read(l.join("conflictmap.gpkg")).unwrap();
+    run_layers(dir.path());
+    let mut after: Vec<_> = std::fs::read_dir(&l)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    let mut before = before;
+    before.sort();
+    after.sort();
+    assert_eq!(before, after, "no temporary or extra files");
+    assert_eq!(
+        gpkg,
+        std::fs::read(l.join("conflictmap.gpkg")).unwrap(),
+        "byte-identical"
+    );
+}
