@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The main job: the zone tables and the yearly heatmap maps of the study, on the shipped
+# The main job: the zone tables, the yearly heatmap maps and the GIS layers of the study, on the shipped
 # synthetic sample, into output/ (or pass a command and its arguments, e.g.
 # ./run.sh zones --events my_acled_export.csv). Installs the system packages the build
 # needs first (see scripts/setup.sh).
@@ -13,4 +13,5 @@ if [ $# -gt 0 ]; then
 fi
 "$bin" zones --out output
 "$bin" maps --out output
-echo "Products in output/: zones.csv, zones.json, zones.md and maps/*.png"
+"$bin" layers --out output
+echo "Products in output/: zones.csv, zones.json, zones.md, maps/*.png and layers/ (GeoJSON, GeoPackage, GeoTIFF, QGIS styles)"
