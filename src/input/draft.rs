@@ -2,9 +2,9 @@
 //! order) hands to the sequential step (dedup, merge, diagnostics, in file order).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
@@ -39,7 +39,7 @@ impl Text<'_> {
 /// the sequential step adds to it. Event ids are not kept here: they rarely repeat.
 #[derive(Debug)]
 pub(crate) struct Known {
-    map: HashMap<Box<str>, Sym>,
+    map: FxHashMap<Box<str>, Sym>,
     empty: Sym,
 }
 
@@ -50,7 +50,8 @@ const KNOWN_MAX: usize = 1 << 20;
 impl Known {
     pub fn new(strings: &Strings) -> Self {
         let empty = strings.empty();
-        let map = HashMap::from([(Box::from(""), empty)]);
+        let mut map = FxHashMap::default();
+        map.insert(Box::from(""), empty);
         Known { map, empty }
     }
 

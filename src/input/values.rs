@@ -27,6 +27,9 @@ const TIME_FORMATS: &[&str] = &["%H:%M:%S%.f", "%H:%M"];
 /// `Err` explains the problem (the caller quotes the value).
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
     let s = s.trim();
+    if let Some(date) = iso_date(s) {
+        return Ok(date);
+    }
     let mut impossible = false;
     for fmt in DATE_FORMATS {
         match NaiveDate::parse_and_remainder(s, fmt) {
@@ -40,6 +43,22 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
     } else {
         "is not a date in a known format (e.g. 2024-09-17, 17 September 2024, 17-09-2024)"
     })
+}
+
+/// A plain "YYYY-MM-DD" date without going through chrono's format parser (the layout of
+/// nearly every row, and the parser re-reads its format string on every call). `None`
+/// for anything else, impossible dates included, which the general path then explains.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// True if `rest` (what follows a date) is a time of day: " 00:00:00.000" or "T12:30".
@@ -138,6 +157,21 @@ mod tests {
             assert_eq!(parse_date(s), Ok(sept17), "{s}");
         }
         assert_eq!(parse_date("2024-1-2"), Ok(d(2024, 1, 2)));
+        // The fast path and chrono agree on plain ISO dates, and leave the rest alone.
+        for s in ["2024-09-17", "0001-01-01", "2024-02-29", "1999-12-31"] {
+            let chrono = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            assert_eq!(iso_date(s), chrono, "{s}");
+            assert_eq!(parse_date(s).ok(), chrono, "{s}");
+        }
+        for s in [
+            "2024-02-30",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024+09-17",
+        ] {
+            assert_eq!(iso_date(s), None, "{s}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bad_structure;
+mod blocks;
 mod fixtures;
 mod ged;
 mod options;
