@@ -4,10 +4,11 @@
 //! same as reading the rows one by one.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use lasso::Key;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
@@ -15,11 +16,11 @@ use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
 use super::layout::FieldNames;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Event, EventSet, Strings, Sym};
+use crate::model::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
 
 /// What the duplicate check remembers of an id: no row text, just a hash of the fields
 /// that decide "same row" and where the first row went. Kept in a vector indexed by the
-/// id's symbol (symbols are dense), so there is no hashing; `line == 0`: not seen.
+/// id's index; `line == 0`: not seen.
 #[derive(Debug, Clone, Copy, Default)]
 struct Seen {
     /// Hash of the event-level fields (and, except in the monadic layout, the actors).
@@ -45,6 +46,9 @@ pub(crate) struct Assembler<'o> {
     id_column: String,
     strings: Strings,
     known: Known,
+    /// Event ids, and a table of their indexes to find a repeated id.
+    ids: EventIds,
+    id_table: HashTable<u32>,
     events: Vec<Event>,
     seen: Vec<Seen>,
     summary: ReadSummary,
@@ -71,6 +75,8 @@ impl<'o> Assembler<'o> {
             id_column: id_column.to_string(),
             known: Known::new(&strings),
             strings,
+            ids: EventIds::default(),
+            id_table: HashTable::new(),
             events: Vec::new(),
             seen: Vec::new(),
             summary,
@@ -94,10 +100,7 @@ impl<'o> Assembler<'o> {
         let outside = fields.outside.take();
         let event = self.event(fields, origin);
         let fingerprint = fingerprint(&event, self.monadic());
-        let slot = event.id.into_usize();
-        if slot >= self.seen.len() {
-            self.seen.resize(slot + 1 + slot / 2, Seen::default());
-        }
+        let slot = event.id.index();
         let seen = self.seen[slot];
         if seen.line != 0 {
             return self.repeat(origin, event, fingerprint, seen, draft.warnings);
@@ -131,8 +134,35 @@ impl<'o> Assembler<'o> {
         &self.known
     }
 
+    /// The id of `text` (trimmed): the one already read, or a new one.
+    fn event_id(&mut self, text: &str) -> EventId {
+        let text = text.trim();
+        let hash = FxBuildHasher.hash_one(text);
+        let ids = &self.ids;
+        if let Some(&i) = self
+            .id_table
+            .find(hash, |&i| ids.get(EventId::from_index(i)) == text)
+        {
+            return EventId::from_index(i);
+        }
+        let id = self.ids.push(text);
+        let ids = &self.ids;
+        self.id_table.insert_unique(hash, id.index() as u32, |&i| {
+            FxBuildHasher.hash_one(ids.get(EventId::from_index(i)))
+        });
+        self.seen.push(Seen::default());
+        id
+    }
+
     /// Interns the row's text and builds its event (actors without repeats).
     fn event(&mut self, f: Fields<'_>, origin: Origin) -> Event {
+        let id = match &f.id {
+            Text::Known(sym) => {
+                let text = self.strings.get(*sym).to_string();
+                self.event_id(&text)
+            }
+            Text::New(text) => self.event_id(text),
+        };
         let (s, known) = (&self.strings, &mut self.known);
         let mut unique = |texts: &[Text<'_>]| {
             let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
@@ -143,11 +173,6 @@ impl<'o> Assembler<'o> {
         };
         let primary_actors = unique(&f.primary);
         let associated_actors = unique(&f.associated);
-        // Ids are interned without being remembered in `known` (they rarely repeat).
-        let id = match &f.id {
-            Text::Known(sym) => *sym,
-            Text::New(text) => s.intern(text),
-        };
         Event {
             id,
             date: f.date,
@@ -201,7 +226,7 @@ impl<'o> Assembler<'o> {
             }
             return Ok(());
         }
-        let id = self.strings.get(event.id).to_string();
+        let id = self.ids.get(event.id).to_string();
         let first_at = self.place(seen.line);
         let issue = if differs.is_empty() {
             let detail = format!("id \"{id}\" already read at {first_at} with the same content");
@@ -263,6 +288,7 @@ impl<'o> Assembler<'o> {
             events: EventSet {
                 events: self.events,
                 strings: self.strings,
+                ids: self.ids,
             },
             summary: self.summary,
             diagnostics: self.diagnostics,

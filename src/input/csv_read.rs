@@ -86,6 +86,7 @@ pub(crate) fn read_csv<R: Read>(
             lines: 0,
             seq: None,
             tail: None,
+            spares: Vec::new(),
         };
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
@@ -160,6 +161,7 @@ fn process(mut tokens: Tokens, path: &Path, opts: &ReadOptions) -> Result<ReadOu
                 );
                 assembled?;
                 held = Some(last);
+                tokens.recycle(std::mem::take(&mut group));
                 next
             }
             None => tokens.next_group(),
@@ -277,27 +279,31 @@ fn is_blank(record: &ByteRecord) -> bool {
 
 /// The records of a sub-chunk (blank lines left out, positions relative to it) and the
 /// number of '\n' in it; `None` if its quotes do not allow reading it apart.
-fn tokenise(chunk: &[u8]) -> Option<(Vec<ByteRecord>, u64)> {
+/// Records are read into `spares` (records of an earlier block) first.
+fn tokenise(chunk: &[u8], mut spares: Vec<ByteRecord>) -> Option<(Vec<ByteRecord>, u64)> {
     if !quotes_are_structural(chunk) {
         return None;
     }
     let mut rdr = csv_builder().from_reader(chunk);
     let mut records = Vec::new();
-    let mut record = ByteRecord::new();
+    let mut record = spares.pop().unwrap_or_default();
     // Reading a byte slice cannot fail.
     while rdr.read_byte_record(&mut record).ok()? {
         if !is_blank(&record) {
-            records.push(take_record(&mut record));
+            records.push(take_record(&mut record, &mut spares));
         }
     }
     let newlines = rdr.position().line() - 1;
     Some((records, newlines))
 }
 
-/// Takes the record just read, leaving in its place one with room for a similar record
-/// (growing an empty record field by field costs several reallocations per record).
-fn take_record(record: &mut ByteRecord) -> ByteRecord {
-    let room = ByteRecord::with_capacity(record.as_slice().len() + 64, record.len());
+/// Takes the record just read, leaving in its place a spare one or one with room for a
+/// similar record (growing an empty record field by field costs several reallocations,
+/// and allocating and freeing a record per row is a good part of reading).
+fn take_record(record: &mut ByteRecord, spares: &mut Vec<ByteRecord>) -> ByteRecord {
+    let room = spares
+        .pop()
+        .unwrap_or_else(|| ByteRecord::with_capacity(record.as_slice().len() + 64, record.len()));
     std::mem::replace(record, room)
 }
 
@@ -329,6 +335,8 @@ struct Tokens {
     /// The sequential reader, once parallel tokenising has been given up.
     seq: Option<csv::Reader<Chain>>,
     tail: Option<Tail>,
+    /// Records of a block already processed, to read new records into.
+    spares: Vec<ByteRecord>,
 }
 
 impl Tokens {
@@ -378,9 +386,19 @@ impl Tokens {
             .collect();
         starts.push(cut);
         starts.dedup();
+        // Spare records shared out in proportion to the sub-chunks' sizes.
+        let mut spares = std::mem::take(&mut self.spares);
+        let per_byte = spares.len() as f64 / cut.max(1) as f64;
+        let mut shares = Vec::with_capacity(starts.len());
+        for w in starts.windows(2).rev() {
+            let n = ((w[1] - w[0]) as f64 * per_byte) as usize;
+            shares.push(spares.split_off(spares.len() - n.min(spares.len())));
+        }
+        shares.reverse();
         let chunks: Vec<Option<(Vec<ByteRecord>, u64)>> = starts
             .par_windows(2)
-            .map(|w| tokenise(&region[w[0]..w[1]]))
+            .zip(shares)
+            .map(|(w, share)| tokenise(&region[w[0]..w[1]], share))
             .collect();
         let mut parts = Vec::with_capacity(chunks.len());
         let mut resume = cut;
@@ -430,13 +448,13 @@ impl Tokens {
     fn next_sequential(&mut self) -> std::io::Result<Option<Vec<ByteRecord>>> {
         let rdr = self.seq.as_mut().expect("sequential reader");
         let mut records = Vec::new();
-        let mut record = ByteRecord::new();
+        let mut record = self.spares.pop().unwrap_or_default();
         while records.len() < self.batch {
             match rdr.read_byte_record(&mut record) {
                 Ok(true) if is_blank(&record) => {}
                 Ok(true) => {
                     shift(&mut record, self.abs, self.lines);
-                    records.push(take_record(&mut record));
+                    records.push(take_record(&mut record, &mut self.spares));
                 }
                 Ok(false) => break,
                 Err(e) => {
@@ -452,6 +470,15 @@ impl Tokens {
             return Ok(None);
         }
         Ok(Some(records))
+    }
+
+    /// Takes back the records of a processed group, to read later records into.
+    fn recycle(&mut self, mut records: Vec<ByteRecord>) {
+        if self.spares.is_empty() {
+            self.spares = records;
+        } else {
+            self.spares.append(&mut records);
+        }
     }
 
     /// How the stream ends, given the offset where its last record starts.
