@@ -14,6 +14,7 @@ use smallvec::SmallVec;
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
 use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
 use super::layout::FieldNames;
+use super::values::trim;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
@@ -46,9 +47,11 @@ pub(crate) struct Assembler<'o> {
     id_column: String,
     strings: Strings,
     known: Known,
-    /// Event ids, and a table of their indexes to find a repeated id.
+    /// Event ids, and a table to find a repeated id: per id, a 32-bit hash of its text
+    /// (high half) and its index (low half). The table's own hash is derived from the
+    /// stored half, so growing it and most misses never touch the ids' text.
     ids: EventIds,
-    id_table: HashTable<u32>,
+    id_table: HashTable<u64>,
     events: Vec<Event>,
     seen: Vec<Seen>,
     summary: ReadSummary,
@@ -136,20 +139,18 @@ impl<'o> Assembler<'o> {
 
     /// The id of `text` (trimmed): the one already read, or a new one.
     fn event_id(&mut self, text: &str) -> EventId {
-        let text = text.trim();
-        let hash = FxBuildHasher.hash_one(text);
+        let text = trim(text);
+        let short = FxBuildHasher.hash_one(text) as u32;
         let ids = &self.ids;
-        if let Some(&i) = self
-            .id_table
-            .find(hash, |&i| ids.get(EventId::from_index(i)) == text)
-        {
-            return EventId::from_index(i);
+        let same =
+            |&e: &u64| (e >> 32) as u32 == short && ids.get(EventId::from_index(e as u32)) == text;
+        if let Some(&e) = self.id_table.find(spread(short), same) {
+            return EventId::from_index(e as u32);
         }
         let id = self.ids.push(text);
-        let ids = &self.ids;
-        self.id_table.insert_unique(hash, id.index() as u32, |&i| {
-            FxBuildHasher.hash_one(ids.get(EventId::from_index(i)))
-        });
+        let entry = u64::from(short) << 32 | id.index() as u64;
+        self.id_table
+            .insert_unique(spread(short), entry, |&e| spread((e >> 32) as u32));
         self.seen.push(Seen::default());
         id
     }
@@ -316,6 +317,12 @@ fn strict_error(d: Diagnostic) -> Error {
             message,
         },
     }
+}
+
+/// A table hash from a 32-bit id hash: multiplying spreads it over the 64 bits (the
+/// table uses the top bits as tags and the low bits as positions).
+fn spread(short: u32) -> u64 {
+    u64::from(short).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn push_unique(list: &mut SmallVec<[Sym; 2]>, sym: Sym) {

@@ -13,7 +13,7 @@ use super::draft::{
 };
 use super::layout::Layout;
 use super::territory::Territory;
-use super::values::{ged_violence_type, parse_coordinate, parse_count};
+use super::values::{ged_violence_type, parse_coordinate, parse_count, trim};
 use crate::model::Dataset;
 
 /// How the file ended, for its last record.
@@ -172,7 +172,7 @@ impl RowParser<'_> {
             let f = dec.get(i);
             if ged {
                 known.actors(f, ',', &mut primary);
-            } else if !f.trim().is_empty() {
+            } else if !trim(&f).is_empty() {
                 primary.push(known.text(f));
             }
         }

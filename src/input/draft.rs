@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
 use super::territory::Territory;
-use super::values::{ged_precision, parse_count, parse_date, split_actors};
+use super::values::{ged_precision, parse_count, parse_date, split_actors, trim};
 use crate::model::{Strings, Sym};
 use crate::units::LonLat;
 
@@ -29,7 +29,7 @@ impl Text<'_> {
     pub fn is_blank(&self, known: &Known) -> bool {
         match self {
             Text::Known(sym) => *sym == known.empty,
-            Text::New(s) => s.trim().is_empty(),
+            Text::New(s) => trim(s).is_empty(),
         }
     }
 }
@@ -61,7 +61,7 @@ impl Known {
 
     /// The text as a [`Text`]: its symbol if already interned.
     pub fn text<'a>(&self, s: Cow<'a, str>) -> Text<'a> {
-        match self.map.get(s.trim()) {
+        match self.map.get(trim(&s)) {
             Some(&sym) => Text::Known(sym),
             None => Text::New(s),
         }
@@ -88,7 +88,7 @@ impl Known {
             Text::New(s) => {
                 let sym = strings.intern(s);
                 if self.map.len() < KNOWN_MAX {
-                    self.map.entry(s.trim().into()).or_insert(sym);
+                    self.map.entry(trim(s).into()).or_insert(sym);
                 }
                 sym
             }
@@ -155,7 +155,7 @@ pub(crate) struct Draft<'a> {
 
 /// The date of `col`: MissingDate if empty, BadDate (quoting the value) if not a date.
 pub(crate) fn date_field(raw: &str, col: &str) -> Result<NaiveDate, Issue> {
-    let v = raw.trim();
+    let v = trim(raw);
     if v.is_empty() {
         return Err(Issue::new(Problem::MissingDate, col, "the date is empty"));
     }
