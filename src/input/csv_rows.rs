@@ -101,7 +101,8 @@ impl RowParser<'_> {
             None => Text::Known(known.empty()),
         };
 
-        // Ids are not looked up: they rarely repeat (repeats are found when interning).
+        // Ids are not looked up: they rarely repeat (the assembler finds repeats in its
+        // id table).
         let id = Text::New(dec.get(l.id));
         if id.is_blank(known) {
             return Err(Issue::new(
