@@ -77,8 +77,10 @@ pub(crate) fn read_csv<R: Read>(
     let block_size = if parallel { block_size } else { BLOCK };
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Msg>(1);
+        let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
         let tokens = Tokens {
             rx,
+            back: back_tx,
             parallel,
             sub: (block_size / SUB_CHUNKS).max(1),
             batch: batch_size,
@@ -91,7 +93,7 @@ pub(crate) fn read_csv<R: Read>(
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
         let worker = scope.spawn(move || process(tokens, path, opts));
-        read_blocks(reader, block_size, &tx);
+        read_blocks(reader, block_size, &tx, &back_rx);
         drop(tx);
         worker.join().expect("the processing thread panicked")
     })
@@ -181,11 +183,20 @@ fn process(mut tokens: Tokens, path: &Path, opts: &ReadOptions) -> Result<ReadOu
 
 /// The reading thread: blocks of about `block` bytes, each cut after the last '\n'
 /// outside quotes (by parity); the rest is carried into the next block.
-fn read_blocks<R: Read>(mut reader: R, block: usize, tx: &mpsc::SyncSender<Msg>) {
+/// Block buffers come back through `back` once tokenised: fresh ones would cost the
+/// kernel a page fault and a page clearing per 4 KB of input.
+fn read_blocks<R: Read>(
+    mut reader: R,
+    block: usize,
+    tx: &mpsc::SyncSender<Msg>,
+    back: &mpsc::Receiver<Vec<u8>>,
+) {
     let mut carry: Vec<u8> = Vec::new();
     let mut tail = Tail::new();
     loop {
-        let mut data = Vec::with_capacity(carry.len() + block);
+        let mut data = back.try_recv().unwrap_or_default();
+        data.clear();
+        data.reserve(carry.len() + block);
         data.append(&mut carry);
         let before = data.len();
         let n = match reader.by_ref().take(block as u64).read_to_end(&mut data) {
@@ -323,6 +334,8 @@ fn shift(record: &mut ByteRecord, byte: u64, lines: u64) {
 /// `batch` records when reading sequentially.
 struct Tokens {
     rx: mpsc::Receiver<Msg>,
+    /// Block buffers handed back to the reading thread for reuse.
+    back: mpsc::Sender<Vec<u8>>,
     /// False: read sequentially from the start.
     parallel: bool,
     /// Nominal sub-chunk size.
@@ -434,6 +447,8 @@ impl Tokens {
             self.start_sequential(chain);
         } else {
             self.abs += data.len() as u64;
+            // The reading thread may have finished: then the buffer is just dropped.
+            let _ = self.back.send(data);
         }
         records
     }
