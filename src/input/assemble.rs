@@ -4,22 +4,24 @@
 //! same as reading the rows one by one.
 
 use std::collections::BTreeMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use lasso::Key;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
 use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
 use super::layout::FieldNames;
+use super::values::trim;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Event, EventSet, Strings, Sym};
+use crate::model::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
 
 /// What the duplicate check remembers of an id: no row text, just a hash of the fields
 /// that decide "same row" and where the first row went. Kept in a vector indexed by the
-/// id's symbol (symbols are dense), so there is no hashing; `line == 0`: not seen.
+/// id's index; `line == 0`: not seen.
 #[derive(Debug, Clone, Copy, Default)]
 struct Seen {
     /// Hash of the event-level fields (and, except in the monadic layout, the actors).
@@ -45,6 +47,11 @@ pub(crate) struct Assembler<'o> {
     id_column: String,
     strings: Strings,
     known: Known,
+    /// Event ids, and a table to find a repeated id: per id, a 32-bit hash of its text
+    /// (high half) and its index (low half). The table's own hash is derived from the
+    /// stored half, so growing it and most misses never touch the ids' text.
+    ids: EventIds,
+    id_table: HashTable<u64>,
     events: Vec<Event>,
     seen: Vec<Seen>,
     summary: ReadSummary,
@@ -71,6 +78,8 @@ impl<'o> Assembler<'o> {
             id_column: id_column.to_string(),
             known: Known::new(&strings),
             strings,
+            ids: EventIds::default(),
+            id_table: HashTable::new(),
             events: Vec::new(),
             seen: Vec::new(),
             summary,
@@ -94,10 +103,7 @@ impl<'o> Assembler<'o> {
         let outside = fields.outside.take();
         let event = self.event(fields, origin);
         let fingerprint = fingerprint(&event, self.monadic());
-        let slot = event.id.into_usize();
-        if slot >= self.seen.len() {
-            self.seen.resize(slot + 1 + slot / 2, Seen::default());
-        }
+        let slot = event.id.index();
         let seen = self.seen[slot];
         if seen.line != 0 {
             return self.repeat(origin, event, fingerprint, seen, draft.warnings);
@@ -131,8 +137,33 @@ impl<'o> Assembler<'o> {
         &self.known
     }
 
+    /// The id of `text` (trimmed): the one already read, or a new one.
+    fn event_id(&mut self, text: &str) -> EventId {
+        let text = trim(text);
+        let short = FxBuildHasher.hash_one(text) as u32;
+        let ids = &self.ids;
+        let same =
+            |&e: &u64| (e >> 32) as u32 == short && ids.get(EventId::from_index(e as u32)) == text;
+        if let Some(&e) = self.id_table.find(spread(short), same) {
+            return EventId::from_index(e as u32);
+        }
+        let id = self.ids.push(text);
+        let entry = u64::from(short) << 32 | id.index() as u64;
+        self.id_table
+            .insert_unique(spread(short), entry, |&e| spread((e >> 32) as u32));
+        self.seen.push(Seen::default());
+        id
+    }
+
     /// Interns the row's text and builds its event (actors without repeats).
     fn event(&mut self, f: Fields<'_>, origin: Origin) -> Event {
+        let id = match &f.id {
+            Text::Known(sym) => {
+                let text = self.strings.get(*sym).to_string();
+                self.event_id(&text)
+            }
+            Text::New(text) => self.event_id(text),
+        };
         let (s, known) = (&self.strings, &mut self.known);
         let mut unique = |texts: &[Text<'_>]| {
             let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
@@ -143,11 +174,6 @@ impl<'o> Assembler<'o> {
         };
         let primary_actors = unique(&f.primary);
         let associated_actors = unique(&f.associated);
-        // Ids are interned without being remembered in `known` (they rarely repeat).
-        let id = match &f.id {
-            Text::Known(sym) => *sym,
-            Text::New(text) => s.intern(text),
-        };
         Event {
             id,
             date: f.date,
@@ -201,7 +227,7 @@ impl<'o> Assembler<'o> {
             }
             return Ok(());
         }
-        let id = self.strings.get(event.id).to_string();
+        let id = self.ids.get(event.id).to_string();
         let first_at = self.place(seen.line);
         let issue = if differs.is_empty() {
             let detail = format!("id \"{id}\" already read at {first_at} with the same content");
@@ -263,6 +289,7 @@ impl<'o> Assembler<'o> {
             events: EventSet {
                 events: self.events,
                 strings: self.strings,
+                ids: self.ids,
             },
             summary: self.summary,
             diagnostics: self.diagnostics,
@@ -290,6 +317,12 @@ fn strict_error(d: Diagnostic) -> Error {
             message,
         },
     }
+}
+
+/// A table hash from a 32-bit id hash: multiplying spreads it over the 64 bits (the
+/// table uses the top bits as tags and the low bits as positions).
+fn spread(short: u32) -> u64 {
+    u64::from(short).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn push_unique(list: &mut SmallVec<[Sym; 2]>, sym: Sym) {

@@ -1,13 +1,20 @@
-//! Streaming CSV reading. The file is never held as text: records are read into a
-//! batch of reusable `ByteRecord`s, each batch is parsed in parallel (rayon) and then
-//! assembled in file order by one thread. Reading the next batch overlaps with
-//! processing the current one (the caller's thread reads, a scoped thread processes).
+//! Streaming CSV reading. The file is never held whole: a reading thread reads it in
+//! large blocks, each cut after the last line end that is outside quotes. A block is
+//! split at record boundaries into sub-chunks that are tokenised in parallel (rayon),
+//! its rows are parsed in parallel and then assembled in file order by one thread,
+//! while the next block is already being tokenised.
+//!
+//! Record boundaries come from quote parity (a '\n' after an even number of '"' ends a
+//! record), which is exact only when every quote is where the csv crate reads it as a
+//! quote. Each sub-chunk is checked for that before it is used; from the first one that
+//! fails, the rest of the file is read by a single sequential `csv::Reader`, so the
+//! result is always exactly the one of reading the file record by record.
 
 use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc;
 
-use csv::ByteRecord;
+use csv::{ByteRecord, Position};
 use rayon::prelude::*;
 
 use super::assemble::Assembler;
@@ -17,16 +24,45 @@ use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Strings};
 
-/// Records per batch: large enough to keep both cores busy, small enough (tens of MB
-/// at most) to stay out of the way of memory.
+/// Records per batch when reading sequentially (the fallback path).
 pub(crate) const BATCH: usize = 32 * 1024;
 
-/// A batch of records on its way from the reading thread to the processing thread.
-struct Batch {
-    records: Vec<ByteRecord>,
-    len: usize,
-    /// How the file ends, if this batch holds the last record.
-    ending: Option<Ending>,
+/// Bytes read per block: large enough to split among cores, small enough that a block's
+/// records (about twice its size) stay out of the way of memory.
+pub(crate) const BLOCK: usize = 16 << 20;
+
+/// As a block size: read the whole file with one sequential `csv::Reader` (the
+/// reference the parallel path is compared with in tests).
+#[cfg(test)]
+pub(crate) const SEQUENTIAL: usize = 0;
+
+/// Sub-chunks per block (nominal): a few per core, so uneven chunks still balance.
+const SUB_CHUNKS: usize = 8;
+
+/// What the reading thread sends.
+enum Msg {
+    /// The next bytes of the stream. `data[..cut]` ends at a record boundary as far as
+    /// quote parity tells; `data[cut..]` (if any) must be read sequentially.
+    Block {
+        data: Vec<u8>,
+        cut: usize,
+    },
+    Failed(std::io::Error),
+    /// End of the stream, with its last bytes (for the truncated-last-line check).
+    End(Tail),
+}
+
+/// The csv reader settings used everywhere, so every path reads records alike.
+fn csv_builder() -> csv::ReaderBuilder {
+    // Records end at '\n' only, so that a record's position is the line it starts on in
+    // CRLF files too (the csv crate would otherwise place it on the previous line's
+    // '\n'); a '\r' left at the end of a field is trimmed like other spaces.
+    let mut b = csv::ReaderBuilder::new();
+    b.has_headers(false)
+        .flexible(true)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .buffer_capacity(1 << 16);
+    b
 }
 
 pub(crate) fn read_csv<R: Read>(
@@ -34,25 +70,48 @@ pub(crate) fn read_csv<R: Read>(
     path: &Path,
     opts: &ReadOptions,
     batch_size: usize,
+    block_size: usize,
 ) -> Result<ReadOutput> {
     let batch_size = batch_size.max(1);
-    // Records end at '\n' only, so that a record's position is the line it starts on in
-    // CRLF files too (the csv crate would otherwise place it on the previous line's
-    // '\n'); a '\r' left at the end of a field is trimmed like other spaces.
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .buffer_capacity(1 << 18)
-        .from_reader(TailReader::new(reader));
-    let csv_error = |e: csv::Error| match e.into_kind() {
-        csv::ErrorKind::Io(e) => Error::io(path, e),
-        other => Error::format(path, format!("{other:?}")),
+    let parallel = block_size > 0;
+    let block_size = if parallel { block_size } else { BLOCK };
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Msg>(1);
+        let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+        let tokens = Tokens {
+            rx,
+            back: back_tx,
+            parallel,
+            sub: (block_size / SUB_CHUNKS).max(1),
+            batch: batch_size,
+            abs: 0,
+            lines: 0,
+            seq: None,
+            tail: None,
+            spares: Vec::new(),
+        };
+        // `tokens` (and with it the receiver) is dropped when processing returns, which
+        // stops the reading below if processing stopped early (strict mode).
+        let worker = scope.spawn(move || process(tokens, path, opts));
+        read_blocks(reader, block_size, &tx, &back_rx);
+        drop(tx);
+        worker.join().expect("the processing thread panicked")
+    })
+}
+
+/// Header, then every record in file order: parsed in parallel, assembled in order.
+fn process(mut tokens: Tokens, path: &Path, opts: &ReadOptions) -> Result<ReadOutput> {
+    let io = |e: std::io::Error| Error::io(path, e);
+    let (header, mut group) = loop {
+        match tokens.next_group().map_err(io)? {
+            None => return Err(Error::format(path, "the file is empty (no header row)")),
+            Some(g) if g.is_empty() => {}
+            Some(mut g) => {
+                let header = g.remove(0);
+                break (header, g);
+            }
+        }
     };
-    let mut header = ByteRecord::new();
-    if !next_record(&mut rdr, &mut header).map_err(csv_error)? {
-        return Err(Error::format(path, "the file is empty (no header row)"));
-    }
     let names: Vec<String> = header
         .iter()
         .map(|h| String::from_utf8_lossy(h).into_owned())
@@ -77,117 +136,450 @@ pub(crate) fn read_csv<R: Read>(
         layout: &layout,
         territory: opts.territory,
     };
-
-    std::thread::scope(|scope| {
-        let (full_tx, full_rx) = mpsc::sync_channel::<Batch>(1);
-        let (empty_tx, empty_rx) = mpsc::channel::<Batch>();
-        let worker = scope.spawn(move || -> Result<Assembler> {
-            for mut batch in full_rx {
-                let ending = batch.ending;
-                let last = batch.len.wrapping_sub(1);
+    // The last record read so far is held back until a later one shows up, because the
+    // last record of the file is checked for a cut-short end.
+    let mut held: Option<ByteRecord> = None;
+    loop {
+        let next = match group.pop() {
+            Some(last) => {
+                if let Some(h) = held.take() {
+                    assembler.push(parser.parse(&h, Ending::More, assembler.known()))?;
+                }
                 let known = assembler.known();
-                let drafts: Vec<_> = batch.records[..batch.len]
+                let drafts: Vec<_> = group
                     .par_iter()
                     .with_min_len(256)
-                    .enumerate()
-                    .map(|(i, r)| {
-                        let e = if i == last { ending } else { None };
-                        parser.parse(r, e.unwrap_or(Ending::More), known)
-                    })
+                    .map(|r| parser.parse(r, Ending::More, known))
                     .collect();
-                for d in drafts {
-                    assembler.push(d)?;
-                }
-                batch.len = 0;
-                batch.ending = None;
-                // Hand the records back for reuse (the reader may have stopped: ignore).
-                let _ = empty_tx.send(batch);
+                // Assembling (one thread) overlaps with tokenising the next block.
+                let (assembled, next) = rayon::join(
+                    || -> Result<()> {
+                        for d in drafts {
+                            assembler.push(d)?;
+                        }
+                        Ok(())
+                    },
+                    || tokens.next_group(),
+                );
+                assembled?;
+                held = Some(last);
+                tokens.recycle(std::mem::take(&mut group));
+                next
             }
-            Ok(assembler)
-        });
-
-        // Reads ahead one record, so the last record of the file is known as such.
-        let mut ahead = ByteRecord::new();
-        let mut more = next_record(&mut rdr, &mut ahead).map_err(csv_error);
-        let read_result = loop {
-            let mut batch = empty_rx.try_recv().unwrap_or_else(|_| Batch {
-                records: Vec::new(),
-                len: 0,
-                ending: None,
-            });
-            while batch.len < batch_size && matches!(more, Ok(true)) {
-                if batch.records.len() == batch.len {
-                    batch.records.push(ByteRecord::new());
-                }
-                std::mem::swap(&mut batch.records[batch.len], &mut ahead);
-                batch.len += 1;
-                more = next_record(&mut rdr, &mut ahead).map_err(csv_error);
-            }
-            let done = match more {
-                Ok(true) => false,
-                Ok(false) => {
-                    if let Some(last) = batch.len.checked_sub(1) {
-                        let start = batch.records[last].position().map_or(0, |p| p.byte());
-                        batch.ending = Some(rdr.get_ref().ending_from(start));
-                    }
-                    true
-                }
-                Err(_) => true,
-            };
-            // A send fails only when processing stopped (strict mode); its error wins.
-            if (batch.len > 0 || batch.ending.is_some()) && full_tx.send(batch).is_err() {
-                break Ok(());
-            }
-            if done {
-                break more.map(|_| ());
-            }
+            None => tokens.next_group(),
         };
-        drop(full_tx);
-        let assembled = worker.join().expect("the processing thread panicked");
-        let assembler = assembled?;
-        read_result?;
-        Ok(assembler.finish())
-    })
+        match next.map_err(io)? {
+            Some(g) => group = g,
+            None => break,
+        }
+    }
+    if let Some(h) = held {
+        let start = h.position().map_or(0, |p| p.byte());
+        let ending = tokens.ending_from(start);
+        assembler.push(parser.parse(&h, ending, assembler.known()))?;
+    }
+    Ok(assembler.finish())
 }
 
-/// Reads the next record, passing over blank lines (a lone '\r' or spaces).
-fn next_record<R: Read>(rdr: &mut csv::Reader<R>, record: &mut ByteRecord) -> csv::Result<bool> {
+/// The reading thread: blocks of about `block` bytes, each cut after the last '\n'
+/// outside quotes (by parity); the rest is carried into the next block.
+/// Block buffers come back through `back` once tokenised: fresh ones would cost the
+/// kernel a page fault and a page clearing per 4 KB of input.
+fn read_blocks<R: Read>(
+    mut reader: R,
+    block: usize,
+    tx: &mpsc::SyncSender<Msg>,
+    back: &mpsc::Receiver<Vec<u8>>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut tail = Tail::new();
     loop {
-        if !rdr.read_byte_record(record)? {
-            return Ok(false);
+        let mut data = back.try_recv().unwrap_or_default();
+        data.clear();
+        data.reserve(carry.len() + block);
+        data.append(&mut carry);
+        let before = data.len();
+        let n = match reader.by_ref().take(block as u64).read_to_end(&mut data) {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tx.send(Msg::Failed(e));
+                return;
+            }
+        };
+        tail.push(&data[before..]);
+        let eof = n == 0;
+        let cut = last_record_end(&data);
+        // No boundary: a record longer than the block, or quotes that do not pair up
+        // (then the rest is read sequentially: do not hold the whole file).
+        let stuck = cut == 0 && data.len() > 4 * block;
+        if !eof && cut == 0 && !stuck {
+            carry = data;
+            continue;
         }
-        let blank = record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace);
-        if !blank {
-            return Ok(true);
+        if !eof && !stuck {
+            carry = data[cut..].to_vec();
+            data.truncate(cut);
+        }
+        if !data.is_empty() && tx.send(Msg::Block { data, cut }).is_err() {
+            return;
+        }
+        if eof {
+            let _ = tx.send(Msg::End(tail));
+            return;
         }
     }
 }
 
-/// Keeps the last bytes read, so that at the end of the file the last record can be
-/// checked for an unterminated quote (the csv crate silently closes it at EOF).
-struct TailReader<R> {
-    inner: R,
-    tail: Vec<u8>,
-    /// Offset in the stream of `tail[0]`.
-    tail_start: u64,
+/// The end of the last complete record of `data` (which starts at a record start) by
+/// quote parity: just after the last '\n' preceded by an even number of '"'; 0 if none.
+fn last_record_end(data: &[u8]) -> usize {
+    let mut quotes_after = 0usize;
+    let total = memchr::memchr_iter(b'"', data).count();
+    for i in memchr::memrchr2_iter(b'"', b'\n', data) {
+        if data[i] == b'"' {
+            quotes_after += 1;
+        } else if (total - quotes_after).is_multiple_of(2) {
+            return i + 1;
+        }
+    }
+    0
 }
 
-/// The tail kept: more than any real ACLED or GED row.
-const TAIL: usize = 1 << 20;
+/// The first record boundary at or after `from` (just after a '\n' with an even number
+/// of quotes before it, given `odd`: the parity of the quotes before `from`), or
+/// `data.len()` if there is none.
+fn next_record_start(data: &[u8], from: usize, mut odd: bool) -> usize {
+    for i in memchr::memchr2_iter(b'"', b'\n', &data[from..]) {
+        if data[from + i] == b'"' {
+            odd = !odd;
+        } else if !odd {
+            return from + i + 1;
+        }
+    }
+    data.len()
+}
 
-impl<R: Read> TailReader<R> {
-    fn new(inner: R) -> Self {
-        TailReader {
-            inner,
-            tail: Vec::with_capacity(2 * TAIL),
-            tail_start: 0,
+/// True if every '"' in `chunk` (which starts at a record start) is one the csv crate
+/// reads as a quote: an opening quote at the start of a field, a closing one, or one of
+/// a doubled pair inside quotes; and no quoted field is left open at the end. Then the
+/// parity of quotes is exactly "inside a quoted field", so parity boundaries are true.
+fn quotes_are_structural(chunk: &[u8]) -> bool {
+    let (mut at, mut quoted) = (0, false);
+    while let Some(i) = memchr::memchr(b'"', &chunk[at..]) {
+        let i = at + i;
+        if !quoted {
+            if i > 0 && !matches!(chunk[i - 1], b',' | b'\n') {
+                return false;
+            }
+            quoted = true;
+            at = i + 1;
+        } else if chunk.get(i + 1) == Some(&b'"') {
+            at = i + 2;
+        } else {
+            quoted = false;
+            at = i + 1;
+        }
+    }
+    !quoted
+}
+
+/// True for a record that is a blank line (a lone '\r' or spaces), which is passed over.
+fn is_blank(record: &ByteRecord) -> bool {
+    record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace)
+}
+
+/// The records of a sub-chunk (blank lines left out, positions relative to it) and the
+/// number of '\n' in it; `None` if its quotes do not allow reading it apart.
+/// Records are read into `spares` (records of an earlier block) first.
+fn tokenise(chunk: &[u8], mut spares: Vec<ByteRecord>) -> Option<(Vec<ByteRecord>, u64)> {
+    if !quotes_are_structural(chunk) {
+        return None;
+    }
+    let mut rdr = csv_builder().from_reader(chunk);
+    let mut records = Vec::new();
+    let mut record = spares.pop().unwrap_or_default();
+    // Reading a byte slice cannot fail.
+    while rdr.read_byte_record(&mut record).ok()? {
+        if !is_blank(&record) {
+            records.push(take_record(&mut record, &mut spares));
+        }
+    }
+    let newlines = rdr.position().line() - 1;
+    Some((records, newlines))
+}
+
+/// Takes the record just read, leaving in its place a spare one or one with room for a
+/// similar record (growing an empty record field by field costs several reallocations,
+/// and allocating and freeing a record per row is a good part of reading).
+fn take_record(record: &mut ByteRecord, spares: &mut Vec<ByteRecord>) -> ByteRecord {
+    let room = spares
+        .pop()
+        .unwrap_or_else(|| ByteRecord::with_capacity(record.as_slice().len() + 64, record.len()));
+    std::mem::replace(record, room)
+}
+
+/// Moves a record's position by a sub-chunk's place in the file.
+fn shift(record: &mut ByteRecord, byte: u64, lines: u64) {
+    if let Some(p) = record.position() {
+        let mut moved = Position::new();
+        moved
+            .set_byte(p.byte() + byte)
+            .set_line(p.line() + lines)
+            .set_record(p.record());
+        record.set_position(Some(moved));
+    }
+}
+
+/// Records in file order, in groups: one block's records when tokenising in parallel,
+/// `batch` records when reading sequentially.
+struct Tokens {
+    rx: mpsc::Receiver<Msg>,
+    /// Block buffers handed back to the reading thread for reuse.
+    back: mpsc::Sender<Vec<u8>>,
+    /// False: read sequentially from the start.
+    parallel: bool,
+    /// Nominal sub-chunk size.
+    sub: usize,
+    batch: usize,
+    /// Offset in the stream, and number of '\n' before it, of the next block (parallel)
+    /// or of the sequential reader's start.
+    abs: u64,
+    lines: u64,
+    /// The sequential reader, once parallel tokenising has been given up.
+    seq: Option<csv::Reader<Chain>>,
+    tail: Option<Tail>,
+    /// Records of a block already processed, to read new records into.
+    spares: Vec<ByteRecord>,
+}
+
+impl Tokens {
+    /// The next group of records (possibly empty), or `None` at the end of the file.
+    fn next_group(&mut self) -> std::io::Result<Option<Vec<ByteRecord>>> {
+        if self.seq.is_some() {
+            return self.next_sequential();
+        }
+        match self.rx.recv() {
+            Ok(Msg::Block { data, cut }) => {
+                let cut = if self.parallel { cut } else { 0 };
+                Ok(Some(self.split(data, cut)))
+            }
+            Ok(Msg::Failed(e)) => Err(e),
+            Ok(Msg::End(tail)) => {
+                self.tail = Some(tail);
+                Ok(None)
+            }
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Tokenises `data[..cut]` in parallel; from the first sub-chunk that cannot be read
+    /// apart (or from `cut`), switches to sequential reading.
+    fn split(&mut self, data: Vec<u8>, cut: usize) -> Vec<ByteRecord> {
+        let region = &data[..cut];
+        let parities: Vec<bool> = region
+            .par_chunks(self.sub)
+            .map(|c| memchr::memchr_iter(b'"', c).count() % 2 == 1)
+            .collect();
+        // Parity of the quotes before each nominal cut point.
+        let mut odd = false;
+        let mut points = Vec::with_capacity(parities.len());
+        for (k, p) in parities.iter().enumerate() {
+            points.push((k * self.sub, odd));
+            odd ^= p;
+        }
+        let mut starts: Vec<usize> = points
+            .par_iter()
+            .map(|&(at, odd)| {
+                if at == 0 {
+                    0
+                } else {
+                    next_record_start(region, at, odd)
+                }
+            })
+            .collect();
+        starts.push(cut);
+        starts.dedup();
+        // Spare records shared out in proportion to the sub-chunks' sizes.
+        let mut spares = std::mem::take(&mut self.spares);
+        let per_byte = spares.len() as f64 / cut.max(1) as f64;
+        let mut shares = Vec::with_capacity(starts.len());
+        for w in starts.windows(2).rev() {
+            let n = ((w[1] - w[0]) as f64 * per_byte) as usize;
+            shares.push(spares.split_off(spares.len() - n.min(spares.len())));
+        }
+        shares.reverse();
+        let chunks: Vec<Option<(Vec<ByteRecord>, u64)>> = starts
+            .par_windows(2)
+            .zip(shares)
+            .map(|(w, share)| tokenise(&region[w[0]..w[1]], share))
+            .collect();
+        let mut parts = Vec::with_capacity(chunks.len());
+        let mut resume = cut;
+        for (k, c) in chunks.into_iter().enumerate() {
+            match c {
+                Some((records, newlines)) => {
+                    parts.push((records, self.abs + starts[k] as u64, self.lines));
+                    self.lines += newlines;
+                }
+                None => {
+                    resume = starts[k];
+                    break;
+                }
+            }
+        }
+        parts.par_iter_mut().for_each(|(records, byte, lines)| {
+            for r in records.iter_mut() {
+                shift(r, *byte, *lines);
+            }
+        });
+        let mut records = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
+        for (mut r, _, _) in parts {
+            records.append(&mut r);
+        }
+        if resume < data.len() {
+            self.abs += resume as u64;
+            let chain = Chain {
+                data,
+                at: resume,
+                rx: None,
+                tail: None,
+            };
+            self.start_sequential(chain);
+        } else {
+            self.abs += data.len() as u64;
+            // The reading thread may have finished: then the buffer is just dropped.
+            let _ = self.back.send(data);
+        }
+        records
+    }
+
+    fn start_sequential(&mut self, mut chain: Chain) {
+        // The receiver moves into the chain; an empty channel stands in for it.
+        let (_, dummy) = mpsc::sync_channel(0);
+        chain.rx = Some(std::mem::replace(&mut self.rx, dummy));
+        self.seq = Some(csv_builder().from_reader(chain));
+    }
+
+    fn next_sequential(&mut self) -> std::io::Result<Option<Vec<ByteRecord>>> {
+        let rdr = self.seq.as_mut().expect("sequential reader");
+        let mut records = Vec::new();
+        let mut record = self.spares.pop().unwrap_or_default();
+        while records.len() < self.batch {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) if is_blank(&record) => {}
+                Ok(true) => {
+                    shift(&mut record, self.abs, self.lines);
+                    records.push(take_record(&mut record, &mut self.spares));
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(e) => e,
+                        other => std::io::Error::other(format!("{other:?}")),
+                    });
+                }
+            }
+        }
+        if records.is_empty() {
+            self.tail = rdr.get_mut().tail.take();
+            return Ok(None);
+        }
+        Ok(Some(records))
+    }
+
+    /// Takes back the records of a processed group, to read later records into.
+    fn recycle(&mut self, mut records: Vec<ByteRecord>) {
+        if self.spares.is_empty() {
+            self.spares = records;
+        } else {
+            self.spares.append(&mut records);
         }
     }
 
     /// How the stream ends, given the offset where its last record starts.
     fn ending_from(&self, start: u64) -> Ending {
-        match start.checked_sub(self.tail_start) {
-            Some(skip) => match open_quote_field(&self.tail[skip as usize..]) {
+        match &self.tail {
+            Some(tail) => tail.ending_from(start),
+            None => Ending::Last,
+        }
+    }
+}
+
+/// The bytes of the stream from a point on, for the sequential reader: the rest of the
+/// current block, then the blocks still to come.
+struct Chain {
+    data: Vec<u8>,
+    at: usize,
+    rx: Option<mpsc::Receiver<Msg>>,
+    tail: Option<Tail>,
+}
+
+impl Read for Chain {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.data.len() {
+            let Some(rx) = &self.rx else {
+                return Ok(0);
+            };
+            match rx.recv() {
+                Ok(Msg::Block { data, .. }) => {
+                    self.data = data;
+                    self.at = 0;
+                }
+                Ok(Msg::Failed(e)) => return Err(e),
+                Ok(Msg::End(tail)) => {
+                    self.tail = Some(tail);
+                    self.rx = None;
+                }
+                Err(_) => self.rx = None,
+            }
+        }
+        let n = buf.len().min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// The last bytes of the stream, so that at the end of the file the last record can be
+/// checked for an unterminated quote (the csv crate silently closes it at EOF).
+struct Tail {
+    bytes: Vec<u8>,
+    /// Offset in the stream of `bytes[0]`.
+    start: u64,
+}
+
+/// The tail kept (at least): more than any real ACLED or GED row.
+const TAIL: usize = 1 << 20;
+
+impl Tail {
+    fn new() -> Self {
+        Tail {
+            bytes: Vec::new(),
+            start: 0,
+        }
+    }
+
+    /// Takes the next bytes of the stream, keeping at least the last `TAIL` bytes.
+    fn push(&mut self, data: &[u8]) {
+        if data.len() >= TAIL {
+            // Copy only what is kept, not every block.
+            self.start += (self.bytes.len() + data.len() - TAIL) as u64;
+            self.bytes.clear();
+            self.bytes.extend_from_slice(&data[data.len() - TAIL..]);
+            return;
+        }
+        self.bytes.extend_from_slice(data);
+        if self.bytes.len() > 2 * TAIL {
+            let drop = self.bytes.len() - TAIL;
+            self.bytes.drain(..drop);
+            self.start += drop as u64;
+        }
+    }
+
+    /// How the stream ends, given the offset where its last record starts.
+    fn ending_from(&self, start: u64) -> Ending {
+        match start.checked_sub(self.start) {
+            Some(skip) => match open_quote_field(&self.bytes[skip as usize..]) {
                 Some(col) => Ending::OpenQuote(col),
                 None => Ending::Last,
             },
@@ -195,19 +587,6 @@ impl<R: Read> TailReader<R> {
             // left open that swallowed the rest of the file.
             None => Ending::OpenQuote(0),
         }
-    }
-}
-
-impl<R: Read> Read for TailReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.tail.extend_from_slice(&buf[..n]);
-        if self.tail.len() > 2 * TAIL {
-            let drop = self.tail.len() - TAIL;
-            self.tail.drain(..drop);
-            self.tail_start += drop as u64;
-        }
-        Ok(n)
     }
 }
 
@@ -255,14 +634,42 @@ mod tests {
     }
 
     #[test]
-    fn tail_reader_keeps_the_end_of_a_long_stream() {
+    fn record_boundaries_by_quote_parity() {
+        let text = b"a,\"x\ny\",b\nc,d\n\"e\"\"\n\",f";
+        // The last '\n' is inside quotes; the one before ends "c,d".
+        assert_eq!(last_record_end(text), 14);
+        assert_eq!(last_record_end(b"a,\"b\nc"), 0);
+        assert_eq!(next_record_start(text, 0, false), 10);
+        assert_eq!(next_record_start(text, 5, true), 10);
+        assert_eq!(next_record_start(text, 11, false), 14);
+        assert_eq!(next_record_start(text, 15, true), text.len());
+    }
+
+    #[test]
+    fn quotes_read_as_quotes_or_not() {
+        assert!(quotes_are_structural(b"a,\"b,\"\"c\"\"\n\",d\n\"e\"\n"));
+        assert!(quotes_are_structural(b"\"a\"\r\n,\"\"\n"));
+        // A quote inside an unquoted field, after a closed quote, or left open.
+        assert!(!quotes_are_structural(b"a,b\"c,d\n"));
+        assert!(!quotes_are_structural(b"a,\"b\"c\"\n"));
+        assert!(!quotes_are_structural(b"a,\"b\n"));
+        assert!(!quotes_are_structural(b"a,\r\"b\"\n"));
+    }
+
+    #[test]
+    fn tail_keeps_the_end_of_a_long_stream() {
         let data: Vec<u8> = (0..3 * TAIL + 123).map(|i| (i % 251) as u8).collect();
-        let mut r = TailReader::new(&data[..]);
-        let mut sink = Vec::new();
-        r.read_to_end(&mut sink).unwrap();
-        assert_eq!(sink, data);
-        let start = r.tail_start as usize;
-        assert_eq!(&r.tail[..], &data[start..]);
-        assert!(r.tail.len() >= TAIL);
+        for step in [1000, TAIL - 1, TAIL, 2 * TAIL + 5] {
+            let mut t = Tail::new();
+            let mut sink = Vec::new();
+            for piece in data.chunks(step) {
+                t.push(piece);
+                sink.extend_from_slice(piece);
+            }
+            assert_eq!(sink, data);
+            let start = t.start as usize;
+            assert_eq!(&t.bytes[..], &data[start..], "step {step}");
+            assert!(t.bytes.len() >= TAIL);
+        }
     }
 }

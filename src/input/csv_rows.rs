@@ -13,7 +13,7 @@ use super::draft::{
 };
 use super::layout::Layout;
 use super::territory::Territory;
-use super::values::{ged_violence_type, parse_coordinate, parse_count};
+use super::values::{ged_violence_type, parse_coordinate, parse_count, trim};
 use crate::model::Dataset;
 
 /// How the file ended, for its last record.
@@ -101,7 +101,8 @@ impl RowParser<'_> {
             None => Text::Known(known.empty()),
         };
 
-        // Ids are not looked up: they rarely repeat (repeats are found when interning).
+        // Ids are not looked up: they rarely repeat (the assembler finds repeats in its
+        // id table).
         let id = Text::New(dec.get(l.id));
         if id.is_blank(known) {
             return Err(Issue::new(
@@ -172,7 +173,7 @@ impl RowParser<'_> {
             let f = dec.get(i);
             if ged {
                 known.actors(f, ',', &mut primary);
-            } else if !f.trim().is_empty() {
+            } else if !trim(&f).is_empty() {
                 primary.push(known.text(f));
             }
         }

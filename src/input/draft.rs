@@ -2,14 +2,14 @@
 //! order) hands to the sequential step (dedup, merge, diagnostics, in file order).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
 use super::territory::Territory;
-use super::values::{ged_precision, parse_count, parse_date, split_actors};
+use super::values::{ged_precision, parse_count, parse_date, split_actors, trim};
 use crate::model::{Strings, Sym};
 use crate::units::LonLat;
 
@@ -29,7 +29,7 @@ impl Text<'_> {
     pub fn is_blank(&self, known: &Known) -> bool {
         match self {
             Text::Known(sym) => *sym == known.empty,
-            Text::New(s) => s.trim().is_empty(),
+            Text::New(s) => trim(s).is_empty(),
         }
     }
 }
@@ -39,7 +39,7 @@ impl Text<'_> {
 /// the sequential step adds to it. Event ids are not kept here: they rarely repeat.
 #[derive(Debug)]
 pub(crate) struct Known {
-    map: HashMap<Box<str>, Sym>,
+    map: FxHashMap<Box<str>, Sym>,
     empty: Sym,
 }
 
@@ -50,7 +50,8 @@ const KNOWN_MAX: usize = 1 << 20;
 impl Known {
     pub fn new(strings: &Strings) -> Self {
         let empty = strings.empty();
-        let map = HashMap::from([(Box::from(""), empty)]);
+        let mut map = FxHashMap::default();
+        map.insert(Box::from(""), empty);
         Known { map, empty }
     }
 
@@ -60,7 +61,7 @@ impl Known {
 
     /// The text as a [`Text`]: its symbol if already interned.
     pub fn text<'a>(&self, s: Cow<'a, str>) -> Text<'a> {
-        match self.map.get(s.trim()) {
+        match self.map.get(trim(&s)) {
             Some(&sym) => Text::Known(sym),
             None => Text::New(s),
         }
@@ -87,7 +88,7 @@ impl Known {
             Text::New(s) => {
                 let sym = strings.intern(s);
                 if self.map.len() < KNOWN_MAX {
-                    self.map.entry(s.trim().into()).or_insert(sym);
+                    self.map.entry(trim(s).into()).or_insert(sym);
                 }
                 sym
             }
@@ -154,7 +155,7 @@ pub(crate) struct Draft<'a> {
 
 /// The date of `col`: MissingDate if empty, BadDate (quoting the value) if not a date.
 pub(crate) fn date_field(raw: &str, col: &str) -> Result<NaiveDate, Issue> {
-    let v = raw.trim();
+    let v = trim(raw);
     if v.is_empty() {
         return Err(Issue::new(Problem::MissingDate, col, "the date is empty"));
     }

@@ -93,6 +93,18 @@ pub(crate) fn read_with_batch<R: Read>(
     opts: &ReadOptions,
     batch: usize,
 ) -> Result<ReadOutput> {
+    read_with_sizes(reader, path, opts, batch, csv_read::BLOCK)
+}
+
+/// [`read_with_batch`] with a chosen CSV block size too (tests use tiny blocks to check
+/// that splitting the file for parallel tokenising does not change the result).
+pub(crate) fn read_with_sizes<R: Read>(
+    reader: R,
+    path: &Path,
+    opts: &ReadOptions,
+    batch: usize,
+    block: usize,
+) -> Result<ReadOutput> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let geojson = match opts.format {
         Some(format) => format == Dataset::GeoJson,
@@ -101,7 +113,7 @@ pub(crate) fn read_with_batch<R: Read>(
     if geojson {
         geojson_read::read_geojson(reader, path, opts)
     } else {
-        csv_read::read_csv(reader, path, opts, batch)
+        csv_read::read_csv(reader, path, opts, batch, block)
     }
 }
 

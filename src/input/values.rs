@@ -4,6 +4,18 @@
 use chrono::format::ParseErrorKind;
 use chrono::{NaiveDate, NaiveTime};
 
+/// `s.trim()`, answered without decoding characters when `s` starts and ends with a
+/// printable ASCII byte (nearly every field): no Unicode space can be at either end then.
+pub(crate) fn trim(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7F);
+    let bytes = s.as_bytes();
+    if printable(bytes.first()) && printable(bytes.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
 /// Date layouts accepted, tried in order. ACLED writes ISO dates ("2024-09-17") or
 /// "17 September 2024"; regional sheets use day-month-year ("17-09-2024"). `%B` and `%b`
 /// both accept full and abbreviated month names. Slashed day-first dates ("17/09/2024")
@@ -26,7 +38,10 @@ const TIME_FORMATS: &[&str] = &["%H:%M:%S%.f", "%H:%M"];
 /// Parses a date in any accepted layout, ignoring a trailing time of day.
 /// `Err` explains the problem (the caller quotes the value).
 pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
-    let s = s.trim();
+    let s = trim(s);
+    if let Some(date) = iso_date(s) {
+        return Ok(date);
+    }
     let mut impossible = false;
     for fmt in DATE_FORMATS {
         match NaiveDate::parse_and_remainder(s, fmt) {
@@ -40,6 +55,22 @@ pub(crate) fn parse_date(s: &str) -> Result<NaiveDate, &'static str> {
     } else {
         "is not a date in a known format (e.g. 2024-09-17, 17 September 2024, 17-09-2024)"
     })
+}
+
+/// A plain "YYYY-MM-DD" date without going through chrono's format parser (the layout of
+/// nearly every row, and the parser re-reads its format string on every call). `None`
+/// for anything else, impossible dates included, which the general path then explains.
+fn iso_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)
 }
 
 /// True if `rest` (what follows a date) is a time of day: " 00:00:00.000" or "T12:30".
@@ -56,7 +87,7 @@ fn is_time(rest: &str) -> bool {
 /// Parses a non-negative whole number ("12"; also "12.0", as spreadsheets write it).
 /// Used for fatalities and precision codes.
 pub(crate) fn parse_count(s: &str) -> Result<u32, &'static str> {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         return Err("is empty");
     }
@@ -74,12 +105,12 @@ pub(crate) fn parse_count(s: &str) -> Result<u32, &'static str> {
 
 /// Parses a coordinate; `None` if it is empty, not a number, or not finite.
 pub(crate) fn parse_coordinate(s: &str) -> Option<f64> {
-    s.trim().parse::<f64>().ok().filter(|x| x.is_finite())
+    trim(s).parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
 /// Splits an actor list on `sep`, trimming names and dropping empty ones.
 pub(crate) fn split_actors(s: &str, sep: char) -> impl Iterator<Item = &str> {
-    s.split(sep).map(str::trim).filter(|a| !a.is_empty())
+    s.split(sep).map(trim).filter(|a| !a.is_empty())
 }
 
 /// UCDP GED type_of_violence → (event type, sub-event type). GED's three types map onto
@@ -138,6 +169,21 @@ mod tests {
             assert_eq!(parse_date(s), Ok(sept17), "{s}");
         }
         assert_eq!(parse_date("2024-1-2"), Ok(d(2024, 1, 2)));
+        // The fast path and chrono agree on plain ISO dates, and leave the rest alone.
+        for s in ["2024-09-17", "0001-01-01", "2024-02-29", "1999-12-31"] {
+            let chrono = NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+            assert_eq!(iso_date(s), chrono, "{s}");
+            assert_eq!(parse_date(s).ok(), chrono, "{s}");
+        }
+        for s in [
+            "2024-02-30",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024+09-17",
+        ] {
+            assert_eq!(iso_date(s), None, "{s}");
+        }
     }
 
     #[test]
@@ -155,6 +201,29 @@ mod tests {
         assert!(parse_date("yesterday").is_err());
         assert!(parse_date("2024-09-17 noon").is_err());
         assert!(parse_date("2024-13-45").is_err());
+    }
+
+    #[test]
+    fn fast_trim_is_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r",
+            "JNIM",
+            "é",
+            " é ",
+            "a\u{a0}",
+            "\u{3000}b",
+            "x\u{85}",
+            "~",
+            "\u{7f}",
+            "a b",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
     }
 
     #[test]

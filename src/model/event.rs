@@ -64,6 +64,56 @@ impl Strings {
     }
 }
 
+/// An event's id: an index into the [`EventIds`] of its [`EventSet`]; read it with
+/// [`EventSet::id`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(u32);
+
+impl EventId {
+    /// Position of the id in its table (ids are numbered in the order first read).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The id at `index` of its table.
+    pub fn from_index(index: u32) -> Self {
+        EventId(index)
+    }
+}
+
+/// The ids of an [`EventSet`], stored end to end. Ids are unique per event, so interning
+/// them with the shared text would only cost a concurrent hash-table entry per event;
+/// here an id costs its bytes and one offset.
+#[derive(Debug, Clone, Default)]
+pub struct EventIds {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl EventIds {
+    /// Stores `s` (trimmed) as a new id. Does not look for an equal id already stored.
+    pub fn push(&mut self, s: &str) -> EventId {
+        let index = u32::try_from(self.ends.len()).expect("fewer than 2^32 event ids");
+        self.text.push_str(s.trim());
+        self.ends.push(self.text.len());
+        EventId(index)
+    }
+
+    pub fn get(&self, id: EventId) -> &str {
+        let i = id.index();
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
 /// Which dataset (and layout) a row came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -165,8 +215,9 @@ impl fmt::Display for Dataset {
 /// One conflict event, normalised from any supported input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
-    /// The source's event id (ACLED event_id_cnty, GED id, GeoJSON id property).
-    pub id: Sym,
+    /// The source's event id (ACLED event_id_cnty, GED id, GeoJSON id property); its
+    /// text is [`EventSet::id`].
+    pub id: EventId,
     pub date: NaiveDate,
     pub position: LonLat,
     /// 1 exact town, 2 near a town, 3 region centroid (ACLED); GED where_prec is mapped
@@ -211,6 +262,7 @@ impl Event {
 pub struct EventSet {
     pub events: Vec<Event>,
     pub strings: Strings,
+    pub ids: EventIds,
 }
 
 impl EventSet {
@@ -218,6 +270,7 @@ impl EventSet {
         EventSet {
             events: Vec::new(),
             strings,
+            ids: EventIds::default(),
         }
     }
 
@@ -231,6 +284,11 @@ impl EventSet {
 
     pub fn str(&self, sym: Sym) -> &str {
         self.strings.get(sym)
+    }
+
+    /// The text of an event id.
+    pub fn id(&self, id: EventId) -> &str {
+        self.ids.get(id)
     }
 
     /// First and last event date, or `None` for an empty set.
@@ -255,6 +313,16 @@ mod tests {
         let clone = s.clone();
         assert_eq!(clone.lookup("JNIM"), Some(a));
         assert_eq!(s.get(s.empty()), "");
+    }
+
+    #[test]
+    fn event_ids_stored_end_to_end() {
+        let mut ids = EventIds::default();
+        let a = ids.push(" MLI1 ");
+        let b = ids.push("");
+        let c = ids.push("MLI22");
+        assert_eq!((ids.get(a), ids.get(b), ids.get(c)), ("MLI1", "", "MLI22"));
+        assert_eq!((a.index(), c.index(), ids.len()), (0, 2, 3));
     }
 
     #[test]

@@ -13,6 +13,6 @@ pub use boundaries::{
 };
 pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, Classifier};
 pub use colour::Colour;
-pub use event::{Dataset, Event, EventSet, Strings, Sym};
+pub use event::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
 pub use study::{Study, StudyOverrides};
 pub use style::Style;

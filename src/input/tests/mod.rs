@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod bad_structure;
+mod blocks;
 mod fixtures;
 mod ged;
 mod options;
@@ -69,7 +70,7 @@ pub(super) fn view(out: &ReadOutput, e: &Event) -> View {
     let s = |sym: Sym| out.events.str(sym).to_string();
     let list = |syms: &[Sym]| syms.iter().map(|&x| s(x)).collect();
     View {
-        id: s(e.id),
+        id: out.events.id(e.id).to_string(),
         date: e.date,
         year: e.year(),
         lon: e.lon(),

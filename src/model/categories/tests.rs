@@ -23,7 +23,7 @@ fn event(set: &mut EventSet, event_type: &str, primary: &[&str], assoc: &[&str])
     let s = &set.strings;
     let syms = |names: &[&str]| names.iter().map(|n| s.intern(n)).collect::<SmallVec<_>>();
     Event {
-        id: s.intern(&format!("MLI{}", set.events.len() + 1)),
+        id: set.ids.push(&format!("MLI{}", set.events.len() + 1)),
         date: NaiveDate::from_ymd_opt(2024, 9, 17).unwrap(),
         position: LonLat::new(-8.0, 12.6).unwrap(),
         geo_precision: Some(1),
