@@ -83,7 +83,7 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
         .map(|(i, e)| {
             let (region, cercle) = f.admin[i];
             let mut values = vec![
-                text(e.id),
+                Value::Text(s.id(e.id).to_string()),
                 Value::Date(e.date),
                 Value::Int(i64::from(e.year())),
                 text(e.event_type),
