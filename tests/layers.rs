@@ -75,6 +75,29 @@ fn layers_open_in_gdal_with_the_expected_content() {
         "{info}"
     );
 
+    // Each GeoJSON on its own, as GDAL reads it: WGS 84, counts, geometry, fields.
+    for (layer, count, geom, field) in [
+        ("events", 7, "Point", "km_to_bamako_150km_centre: Real"),
+        ("zones", 7, "Multi Polygon", "kind: String"),
+        (
+            "regions",
+            9,
+            "Multi Polygon",
+            "militant_islamist_attack_per_1000km2: Real",
+        ),
+        ("cercles", 50, "Multi Polygon", "area_km2: Real"),
+    ] {
+        let path = l.join(format!("{layer}.geojson"));
+        let gj = tool("ogrinfo", &["-so", "-al", path.to_str().unwrap()]);
+        assert!(
+            gj.contains(&format!("Feature Count: {count}")),
+            "{layer}: {gj}"
+        );
+        assert!(gj.contains(&format!("Geometry: {geom}")), "{layer}: {gj}");
+        assert!(gj.contains("WGS 84"), "{layer}: {gj}");
+        assert!(gj.contains(field), "{layer}: {gj}");
+    }
+
     // The events GeoJSON: one event read from two monadic rows, with its flags and
     // distances (Kati is 13.85 km from the Bamako centre of DOMAIN.md).
     let events: serde_json::Value =
