@@ -231,7 +231,7 @@ pub fn compute(
         })
         .collect();
     grids.push(YearGrid {
-        label: format!("{}–{}", years.start(), years.end()),
+        label: span(&years),
         year: None,
         grid: plan.apply(&all),
     });
@@ -276,4 +276,13 @@ pub fn compute(
         selected,
         xy,
     })
+}
+
+/// "2012–2024", or "2024" for a single year.
+pub fn span(years: &RangeInclusive<i32>) -> String {
+    if years.start() == years.end() {
+        years.start().to_string()
+    } else {
+        format!("{}–{}", years.start(), years.end())
+    }
 }

@@ -111,11 +111,10 @@ pub fn run_timed(args: &MapsArgs, sw: &mut Stopwatch) -> Result<Vec<PathBuf>> {
     sw.lap("encode");
     eprint!("{}", loaded.read.summary);
     eprintln!(
-        "Mapped {} events ({}, {}–{}) on one colour scale (top: {:.2} {}); wrote {} maps to {}",
+        "Mapped {} events ({}, {}) on one colour scale (top: {:.2} {}); wrote {} maps to {}",
         d.selected.len(),
         cat.label,
-        d.years.start(),
-        d.years.end(),
+        density::span(&d.years),
         d.year_scale.max,
         d.unit,
         paths.len(),
