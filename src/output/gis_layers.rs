@@ -17,7 +17,7 @@ pub struct EventFacts<'a> {
     pub membership: &'a Membership,
 }
 
-/// `zone_<id>` with ':' made safe for field names (`southern_borders_50km_civ`).
+/// `in_<zone id>` with ':' made safe for field names (`in_southern_borders_50km_civ`).
 pub fn zone_field(id: &str) -> String {
     format!("in_{}", id.replace(':', "_").to_lowercase())
 }

@@ -4,13 +4,16 @@
 //! Zones come from the place's position, never from its name alone: within 50 km of
 //! Mali's borders with Côte d'Ivoire, Guinea, Senegal or Mauritania ([`Zone::Border`],
 //! taking precedence), else within 150 km of Bamako ([`Zone::BamakoRing`]), else by region.
-//! Distances here are haversine: good enough for a story; the analysis uses geodesics and
-//! keeps positions clear of the zone edges (see `jitter_km`).
+//! Distances are the same WGS84 geodesics the zone analysis uses, and positions are kept
+//! clear of the zone edges (see `jitter_km`).
 
-use geo::{Closest, Distance, Haversine, HaversineClosestPoint, LineString, Point};
+use geo::{LineString, MultiLineString};
 use rand::Rng;
 
 use super::SamplePlace;
+use crate::analysis::geodesy;
+use crate::analysis::polyline_index::PolylineIndex;
+use crate::units::{Km, LonLat};
 
 /// Bamako, as in DOMAIN.md.
 const BAMAKO: (f64, f64) = (-8.0029, 12.6392);
@@ -19,8 +22,7 @@ const BORDER_KM: f64 = 50.0;
 /// Shared land borders (Natural Earth 10m lines), to keep the border story honest.
 const BORDERS_GEOJSON: &str = include_str!("../../boundaries/mali_borders_ne10m.geojson");
 const COASTAL_NEIGHBOURS: [&str; 4] = ["CIV", "GIN", "SEN", "MRT"];
-/// Keeps jittered positions this far from every zone edge and border (haversine and
-/// geodesic distances differ by well under 1%).
+/// Keeps jittered positions this far from every zone edge and border.
 const SAFETY_KM: f64 = 3.0;
 const MAX_JITTER_KM: f64 = 25.0;
 
@@ -91,9 +93,10 @@ impl Cumulative {
     }
 }
 
+/// The coastal borders and all shared borders, indexed for exact geodesic distances.
 struct Borders {
-    coastal: Vec<LineString<f64>>,
-    all: Vec<LineString<f64>>,
+    coastal: PolylineIndex,
+    all: PolylineIndex,
 }
 
 impl Borders {
@@ -101,10 +104,7 @@ impl Borders {
         let fc: geojson::FeatureCollection = BORDERS_GEOJSON
             .parse()
             .expect("embedded border lines are valid GeoJSON");
-        let mut borders = Borders {
-            coastal: Vec::new(),
-            all: Vec::new(),
-        };
+        let (mut coastal, mut all) = (Vec::new(), Vec::new());
         for f in fc.features {
             let neighbour = f
                 .property("a3_right")
@@ -114,28 +114,28 @@ impl Borders {
             let geometry = f.geometry.expect("border feature has a geometry");
             let line: LineString<f64> = geometry.value.try_into().expect("border is a LineString");
             if COASTAL_NEIGHBOURS.contains(&neighbour.as_str()) {
-                borders.coastal.push(line.clone());
+                coastal.push(line.clone());
             }
-            borders.all.push(line);
+            all.push(line);
         }
-        borders
+        let index = |lines| PolylineIndex::new(&MultiLineString::new(lines)).expect("border lines");
+        Borders {
+            coastal: index(coastal),
+            all: index(all),
+        }
     }
 }
 
-/// Haversine distance (km) from `p` to the nearest of `lines`.
-fn distance_to_lines(p: Point<f64>, lines: &[LineString<f64>]) -> f64 {
-    lines
-        .iter()
-        .filter_map(|l| match l.haversine_closest_point(&p) {
-            Closest::Intersection(q) | Closest::SinglePoint(q) => Some(Haversine.distance(p, q)),
-            Closest::Indeterminate => None,
-        })
-        .fold(f64::INFINITY, f64::min)
-        / 1000.0
+/// Geodesic distance (km) from (`lon`, `lat`) to the nearest point of `lines`.
+fn distance_to_lines(lon: f64, lat: f64, lines: &PolylineIndex) -> f64 {
+    LonLat::new(lon, lat).map_or(f64::INFINITY, |p| lines.nearest(p).distance.get())
 }
 
-fn km_to_bamako(p: Point<f64>) -> f64 {
-    Haversine.distance(p, Point::new(BAMAKO.0, BAMAKO.1)) / 1000.0
+fn km_to_bamako(lon: f64, lat: f64) -> f64 {
+    match (LonLat::new(lon, lat), LonLat::new(BAMAKO.0, BAMAKO.1)) {
+        (Some(p), Some(b)) => geodesy::distance(p, b).get(),
+        _ => f64::INFINITY,
+    }
 }
 
 /// Region class of an admin1 name (old and 2023 regions), if known.
@@ -168,9 +168,8 @@ fn position_zone(lon: f64, lat: f64) -> Zone {
 
 /// Zone of a position, with distances to the coastal borders and to Bamako.
 fn zone_at(lon: f64, lat: f64, admin1: &str, borders: &Borders) -> (Zone, f64, f64) {
-    let p = Point::new(lon, lat);
-    let border_km = distance_to_lines(p, &borders.coastal);
-    let bamako_km = km_to_bamako(p);
+    let border_km = distance_to_lines(lon, lat, &borders.coastal);
+    let bamako_km = km_to_bamako(lon, lat);
     let zone = if border_km <= BORDER_KM {
         Zone::Border
     } else if bamako_km <= RING_KM {
@@ -189,7 +188,7 @@ impl<'a> Geography<'a> {
         for place in places {
             let (zone, border_km, bamako_km) =
                 zone_at(place.lon, place.lat, &place.admin1, &borders);
-            let any_border_km = distance_to_lines(Point::new(place.lon, place.lat), &borders.all);
+            let any_border_km = distance_to_lines(place.lon, place.lat, &borders.all);
             let margin = (border_km - BORDER_KM)
                 .abs()
                 .min((bamako_km - RING_KM).abs())
@@ -284,13 +283,15 @@ pub(crate) fn jitter(site: &Site, rng: &mut impl Rng) -> (f64, f64) {
     let spread = (k as f64 * 0.618_033_988_75).fract();
     let km = (0.3 + 0.7 * spread) * site.jitter_km;
     let bearing = (k as f64 * 137.507_764) % 360.0;
-    let p = geo::Destination::destination(
-        &Haversine,
-        Point::new(site.place.lon, site.place.lat),
+    let Some(from) = LonLat::new(site.place.lon, site.place.lat) else {
+        return (site.place.lon, site.place.lat);
+    };
+    let p = geodesy::destination(
+        from,
         bearing,
-        km * 1000.0,
+        Km::new(km).unwrap_or(Km::new(0.0).expect("0 km")),
     );
-    (p.x(), p.y())
+    (p.lon(), p.lat())
 }
 
 #[cfg(test)]
