@@ -4,17 +4,15 @@
 //! same as reading the rows one by one.
 
 use std::collections::BTreeMap;
-use std::hash::{BuildHasher, DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
 use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
+use super::id_table::{IdTable, RowId};
 use super::layout::FieldNames;
-use super::values::trim;
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
@@ -51,7 +49,7 @@ pub(crate) struct Assembler<'o> {
     /// (high half) and its index (low half). The table's own hash is derived from the
     /// stored half, so growing it and most misses never touch the ids' text.
     ids: EventIds,
-    id_table: HashTable<u64>,
+    id_table: IdTable,
     events: Vec<Event>,
     seen: Vec<Seen>,
     summary: ReadSummary,
@@ -79,7 +77,7 @@ impl<'o> Assembler<'o> {
             known: Known::new(&strings),
             strings,
             ids: EventIds::default(),
-            id_table: HashTable::new(),
+            id_table: IdTable::default(),
             events: Vec::new(),
             seen: Vec::new(),
             summary,
@@ -90,6 +88,14 @@ impl<'o> Assembler<'o> {
 
     fn monadic(&self) -> bool {
         self.dataset == Dataset::AcledMonadic
+    }
+
+    /// Makes room for about `rows` more events (a hint; nothing breaks if it is wrong).
+    pub fn reserve(&mut self, rows: usize) {
+        self.id_table.reserve(rows);
+        self.ids.reserve(rows);
+        self.seen.reserve(rows);
+        self.events.reserve(rows);
     }
 
     /// Takes the next row in file order. `Err` only in strict mode.
@@ -137,33 +143,41 @@ impl<'o> Assembler<'o> {
         &self.known
     }
 
-    /// The id of `text` (trimmed): the one already read, or a new one.
-    fn event_id(&mut self, text: &str) -> EventId {
-        let text = trim(text);
-        let short = FxBuildHasher.hash_one(text) as u32;
+    /// The id of the row: the one already read, or a new one.
+    fn event_id(&mut self, row: &RowId) -> EventId {
         let ids = &self.ids;
-        let same =
-            |&e: &u64| (e >> 32) as u32 == short && ids.get(EventId::from_index(e as u32)) == text;
-        if let Some(&e) = self.id_table.find(spread(short), same) {
-            return EventId::from_index(e as u32);
+        let next = ids.len() as u32;
+        let same = |index| ids.get(EventId::from_index(index)) == row.as_str();
+        match self.id_table.find_or_insert(row.hash(), next, same) {
+            Ok(index) => EventId::from_index(index),
+            Err(_) => {
+                self.seen.push(Seen::default());
+                self.ids.push(row.as_str())
+            }
         }
-        let id = self.ids.push(text);
-        let entry = u64::from(short) << 32 | id.index() as u64;
-        self.id_table
-            .insert_unique(spread(short), entry, |&e| spread((e >> 32) as u32));
-        self.seen.push(Seen::default());
-        id
+    }
+
+    /// Takes rows in file order, fetching each row's id slot a few rows ahead.
+    pub fn push_all(&mut self, drafts: Vec<Draft<'_>>) -> Result<()> {
+        const AHEAD: usize = 16;
+        let hash = |d: &Draft<'_>| d.row.as_ref().ok().map(|f| f.id.hash());
+        for h in drafts.iter().take(AHEAD).filter_map(hash) {
+            self.id_table.prefetch(h);
+        }
+        let later: Vec<Option<u32>> = drafts.iter().skip(AHEAD).map(hash).collect();
+        let mut later = later.into_iter();
+        for d in drafts {
+            if let Some(Some(h)) = later.next() {
+                self.id_table.prefetch(h);
+            }
+            self.push(d)?;
+        }
+        Ok(())
     }
 
     /// Interns the row's text and builds its event (actors without repeats).
     fn event(&mut self, f: Fields<'_>, origin: Origin) -> Event {
-        let id = match &f.id {
-            Text::Known(sym) => {
-                let text = self.strings.get(*sym).to_string();
-                self.event_id(&text)
-            }
-            Text::New(text) => self.event_id(text),
-        };
+        let id = self.event_id(&f.id);
         let (s, known) = (&self.strings, &mut self.known);
         let mut unique = |texts: &[Text<'_>]| {
             let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
@@ -317,12 +331,6 @@ fn strict_error(d: Diagnostic) -> Error {
             message,
         },
     }
-}
-
-/// A table hash from a 32-bit id hash: multiplying spreads it over the 64 bits (the
-/// table uses the top bits as tags and the low bits as positions).
-fn spread(short: u32) -> u64 {
-    u64::from(short).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 fn push_unique(list: &mut SmallVec<[Sym; 2]>, sym: Sym) {

@@ -71,6 +71,7 @@ pub(crate) fn read_csv<R: Read>(
     opts: &ReadOptions,
     batch_size: usize,
     block_size: usize,
+    size: Option<u64>,
 ) -> Result<ReadOutput> {
     let batch_size = batch_size.max(1);
     let parallel = block_size > 0;
@@ -92,7 +93,7 @@ pub(crate) fn read_csv<R: Read>(
         };
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
-        let worker = scope.spawn(move || process(tokens, path, opts));
+        let worker = scope.spawn(move || process(tokens, path, opts, size));
         read_blocks(reader, block_size, &tx, &back_rx);
         drop(tx);
         worker.join().expect("the processing thread panicked")
@@ -100,7 +101,12 @@ pub(crate) fn read_csv<R: Read>(
 }
 
 /// Header, then every record in file order: parsed in parallel, assembled in order.
-fn process(mut tokens: Tokens, path: &Path, opts: &ReadOptions) -> Result<ReadOutput> {
+fn process(
+    mut tokens: Tokens,
+    path: &Path,
+    opts: &ReadOptions,
+    size: Option<u64>,
+) -> Result<ReadOutput> {
     let io = |e: std::io::Error| Error::io(path, e);
     let (header, mut group) = loop {
         match tokens.next_group().map_err(io)? {
@@ -139,6 +145,13 @@ fn process(mut tokens: Tokens, path: &Path, opts: &ReadOptions) -> Result<ReadOu
     // The last record read so far is held back until a later one shows up, because the
     // last record of the file is checked for a cut-short end.
     let mut held: Option<ByteRecord> = None;
+    // Room for the whole file's events, estimated from its first block: growing the
+    // tables row by row re-hashes and copies them several times on large files.
+    if let (Some(size), Some(last)) = (size, group.last()) {
+        let bytes = last.position().map_or(0, |p| p.byte()).max(1);
+        let rows = (size as f64 * (group.len() as f64 / bytes as f64) * 1.05) as usize;
+        assembler.reserve(rows.min(1 << 31));
+    }
     loop {
         let next = match group.pop() {
             Some(last) => {
@@ -153,12 +166,7 @@ fn process(mut tokens: Tokens, path: &Path, opts: &ReadOptions) -> Result<ReadOu
                     .collect();
                 // Assembling (one thread) overlaps with tokenising the next block.
                 let (assembled, next) = rayon::join(
-                    || -> Result<()> {
-                        for d in drafts {
-                            assembler.push(d)?;
-                        }
-                        Ok(())
-                    },
+                    || -> Result<()> { assembler.push_all(drafts) },
                     || tokens.next_group(),
                 );
                 assembled?;

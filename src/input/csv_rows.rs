@@ -11,6 +11,7 @@ use super::draft::{
     Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
     precision_field,
 };
+use super::id_table::RowId;
 use super::layout::Layout;
 use super::territory::Territory;
 use super::values::{ged_violence_type, parse_coordinate, parse_count, trim};
@@ -103,8 +104,8 @@ impl RowParser<'_> {
 
         // Ids are not looked up: they rarely repeat (the assembler finds repeats in its
         // id table).
-        let id = Text::New(dec.get(l.id));
-        if id.is_blank(known) {
+        let id = RowId::new(&dec.get(l.id));
+        if id.is_empty() {
             return Err(Issue::new(
                 Problem::MissingId,
                 l.name(l.id),

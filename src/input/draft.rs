@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
+use super::id_table::RowId;
 use super::territory::Territory;
 use super::values::{ged_precision, parse_count, parse_date, split_actors, trim};
 use crate::model::{Strings, Sym};
@@ -126,7 +127,7 @@ pub(crate) struct Origin {
 /// The event fields of a row that passed every check that skips a row.
 #[derive(Debug)]
 pub(crate) struct Fields<'a> {
-    pub id: Text<'a>,
+    pub id: RowId,
     pub date: NaiveDate,
     pub position: LonLat,
     /// Set when the position is outside the territory; reported (kept or dropped by the

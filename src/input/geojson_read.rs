@@ -16,9 +16,9 @@ use smallvec::SmallVec;
 use super::assemble::Assembler;
 use super::diagnostics::{Outcome, Problem};
 use super::draft::{
-    Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
-    precision_field,
+    Draft, Fields, Issue, Known, Origin, date_field, fatalities_field, locate, precision_field,
 };
+use super::id_table::RowId;
 use super::layout::{FieldNames, expected_layouts};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
@@ -206,8 +206,8 @@ impl FeatureParser<'_> {
         } else {
             "id"
         };
-        let id = Text::New(id_prop.map(as_text).or(feature_id).unwrap_or_default());
-        if id.is_blank(self.known) {
+        let id = RowId::new(&id_prop.map(as_text).or(feature_id).unwrap_or_default());
+        if id.is_empty() {
             return Err(Issue::new(
                 Problem::MissingId,
                 id_col,

@@ -15,6 +15,7 @@ mod csv_rows;
 pub mod diagnostics;
 mod draft;
 mod geojson_read;
+mod id_table;
 mod layout;
 pub mod territory;
 mod values;
@@ -77,7 +78,9 @@ pub struct ReadOutput {
 /// Reads an event file (CSV in any ACLED layout or UCDP GED, or GeoJSON).
 pub fn read_events(path: &Path, opts: &ReadOptions) -> Result<ReadOutput> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    read_events_from(file, path, opts)
+    // The file's size lets the reader reserve room for its events up front.
+    let size = file.metadata().ok().map(|m| m.len());
+    read_sized(file, path, opts, csv_read::BATCH, csv_read::BLOCK, size)
 }
 
 /// Reads events from `reader`; `path` only names the input in messages.
@@ -105,6 +108,18 @@ pub(crate) fn read_with_sizes<R: Read>(
     batch: usize,
     block: usize,
 ) -> Result<ReadOutput> {
+    read_sized(reader, path, opts, batch, block, None)
+}
+
+/// [`read_with_sizes`] knowing the input's size in bytes, if it is a file.
+fn read_sized<R: Read>(
+    reader: R,
+    path: &Path,
+    opts: &ReadOptions,
+    batch: usize,
+    block: usize,
+    size: Option<u64>,
+) -> Result<ReadOutput> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let geojson = match opts.format {
         Some(format) => format == Dataset::GeoJson,
@@ -113,7 +128,7 @@ pub(crate) fn read_with_sizes<R: Read>(
     if geojson {
         geojson_read::read_geojson(reader, path, opts)
     } else {
-        csv_read::read_csv(reader, path, opts, batch, block)
+        csv_read::read_csv(reader, path, opts, batch, block, size)
     }
 }
 

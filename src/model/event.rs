@@ -99,6 +99,13 @@ impl EventIds {
         EventId(index)
     }
 
+    /// Makes room for about `n` more ids.
+    pub fn reserve(&mut self, n: usize) {
+        self.ends.reserve(n);
+        let mean = self.text.len().checked_div(self.ends.len()).unwrap_or(8);
+        self.text.reserve(n * mean.max(1));
+    }
+
     pub fn get(&self, id: EventId) -> &str {
         let i = id.index();
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
