@@ -40,16 +40,36 @@ pub(crate) const SEQUENTIAL: usize = 0;
 const SUB_CHUNKS: usize = 8;
 
 /// What the reading thread sends.
-enum Msg {
+enum Msg<'m> {
     /// The next bytes of the stream. `data[..cut]` ends at a record boundary as far as
     /// quote parity tells; `data[cut..]` (if any) must be read sequentially.
     Block {
-        data: Vec<u8>,
+        data: Buf<'m>,
         cut: usize,
     },
     Failed(std::io::Error),
     /// End of the stream, with its last bytes (for the truncated-last-line check).
     End(Tail),
+}
+
+/// A block of the stream: read into a buffer, or a slice of the memory-mapped file.
+enum Buf<'m> {
+    Owned(Vec<u8>),
+    /// `release`: the slice is part of a read-only map of a file (see [`release`]).
+    Mapped {
+        data: &'m [u8],
+        release: bool,
+    },
+}
+
+impl std::ops::Deref for Buf<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Buf::Owned(v) => v,
+            Buf::Mapped { data, .. } => data,
+        }
+    }
 }
 
 /// The csv reader settings used everywhere, so every path reads records alike.
@@ -73,11 +93,73 @@ pub(crate) fn read_csv<R: Read>(
     block_size: usize,
     size: Option<u64>,
 ) -> Result<ReadOutput> {
+    read_fed(
+        path,
+        opts,
+        batch_size,
+        block_size,
+        size,
+        |block, tx, back| read_blocks(reader, block, tx, back),
+    )
+}
+
+/// [`read_csv`] on a file mapped in memory: blocks are slices of the map, not copies,
+/// and the pages of each block are handed back to the system once it is tokenised.
+pub(crate) fn read_csv_mapped(
+    map: &memmap2::Mmap,
+    path: &Path,
+    opts: &ReadOptions,
+    batch_size: usize,
+    block_size: usize,
+) -> Result<ReadOutput> {
+    read_slices(map, true, path, opts, batch_size, block_size)
+}
+
+/// [`read_csv_mapped`] on bytes in memory (tests: the same blocks, nothing released).
+#[cfg(test)]
+pub(crate) fn read_csv_slices(
+    bytes: &[u8],
+    path: &Path,
+    opts: &ReadOptions,
+    batch_size: usize,
+    block_size: usize,
+) -> Result<ReadOutput> {
+    read_slices(bytes, false, path, opts, batch_size, block_size)
+}
+
+/// `release`: `bytes` is a read-only map of a file, whose pages may be dropped.
+fn read_slices(
+    bytes: &[u8],
+    release: bool,
+    path: &Path,
+    opts: &ReadOptions,
+    batch_size: usize,
+    block_size: usize,
+) -> Result<ReadOutput> {
+    let size = Some(bytes.len() as u64);
+    read_fed(path, opts, batch_size, block_size, size, |block, tx, _| {
+        read_mapped(bytes, block, release, tx)
+    })
+}
+
+/// Reads the blocks that `feed` sends (on this thread) while another thread processes
+/// them.
+fn read_fed<'m, F>(
+    path: &Path,
+    opts: &ReadOptions,
+    batch_size: usize,
+    block_size: usize,
+    size: Option<u64>,
+    feed: F,
+) -> Result<ReadOutput>
+where
+    F: FnOnce(usize, &mpsc::SyncSender<Msg<'m>>, &mpsc::Receiver<Vec<u8>>),
+{
     let batch_size = batch_size.max(1);
     let parallel = block_size > 0;
     let block_size = if parallel { block_size } else { BLOCK };
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Msg>(1);
+        let (tx, rx) = mpsc::sync_channel::<Msg<'m>>(1);
         let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
         let tokens = Tokens {
             rx,
@@ -94,7 +176,7 @@ pub(crate) fn read_csv<R: Read>(
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
         let worker = scope.spawn(move || process(tokens, path, opts, size));
-        read_blocks(reader, block_size, &tx, &back_rx);
+        feed(block_size, &tx, &back_rx);
         drop(tx);
         worker.join().expect("the processing thread panicked")
     })
@@ -102,7 +184,7 @@ pub(crate) fn read_csv<R: Read>(
 
 /// Header, then every record in file order: parsed in parallel, assembled in order.
 fn process(
-    mut tokens: Tokens,
+    mut tokens: Tokens<'_>,
     path: &Path,
     opts: &ReadOptions,
     size: Option<u64>,
@@ -196,7 +278,7 @@ fn process(
 fn read_blocks<R: Read>(
     mut reader: R,
     block: usize,
-    tx: &mpsc::SyncSender<Msg>,
+    tx: &mpsc::SyncSender<Msg<'_>>,
     back: &mpsc::Receiver<Vec<u8>>,
 ) {
     let mut carry: Vec<u8> = Vec::new();
@@ -228,6 +310,7 @@ fn read_blocks<R: Read>(
             carry = data[cut..].to_vec();
             data.truncate(cut);
         }
+        let data = Buf::Owned(data);
         if !data.is_empty() && tx.send(Msg::Block { data, cut }).is_err() {
             return;
         }
@@ -236,6 +319,39 @@ fn read_blocks<R: Read>(
             return;
         }
     }
+}
+
+/// [`read_blocks`] on a mapped file: the same blocks, as slices of the map.
+fn read_mapped<'m>(map: &'m [u8], block: usize, release: bool, tx: &mpsc::SyncSender<Msg<'m>>) {
+    let mut at = 0;
+    let mut len = block;
+    while at < map.len() {
+        let data = &map[at..(at + len).min(map.len())];
+        let eof = at + data.len() == map.len();
+        let cut = last_record_end(data);
+        let stuck = cut == 0 && data.len() > 4 * block;
+        if !eof && cut == 0 && !stuck {
+            len += block;
+            continue;
+        }
+        let data = if eof || stuck { data } else { &data[..cut] };
+        at += data.len();
+        len = block;
+        if tx
+            .send(Msg::Block {
+                data: Buf::Mapped { data, release },
+                cut,
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+    let start = map.len().saturating_sub(TAIL);
+    let _ = tx.send(Msg::End(Tail {
+        bytes: map[start..].to_vec(),
+        start: start as u64,
+    }));
 }
 
 /// The end of the last complete record of `data` (which starts at a record start) by
@@ -340,8 +456,8 @@ fn shift(record: &mut ByteRecord, byte: u64, lines: u64) {
 
 /// Records in file order, in groups: one block's records when tokenising in parallel,
 /// `batch` records when reading sequentially.
-struct Tokens {
-    rx: mpsc::Receiver<Msg>,
+struct Tokens<'m> {
+    rx: mpsc::Receiver<Msg<'m>>,
     /// Block buffers handed back to the reading thread for reuse.
     back: mpsc::Sender<Vec<u8>>,
     /// False: read sequentially from the start.
@@ -354,13 +470,13 @@ struct Tokens {
     abs: u64,
     lines: u64,
     /// The sequential reader, once parallel tokenising has been given up.
-    seq: Option<csv::Reader<Chain>>,
+    seq: Option<csv::Reader<Chain<'m>>>,
     tail: Option<Tail>,
     /// Records of a block already processed, to read new records into.
     spares: Vec<ByteRecord>,
 }
 
-impl Tokens {
+impl<'m> Tokens<'m> {
     /// The next group of records (possibly empty), or `None` at the end of the file.
     fn next_group(&mut self) -> std::io::Result<Option<Vec<ByteRecord>>> {
         if self.seq.is_some() {
@@ -382,7 +498,7 @@ impl Tokens {
 
     /// Tokenises `data[..cut]` in parallel; from the first sub-chunk that cannot be read
     /// apart (or from `cut`), switches to sequential reading.
-    fn split(&mut self, data: Vec<u8>, cut: usize) -> Vec<ByteRecord> {
+    fn split(&mut self, data: Buf<'m>, cut: usize) -> Vec<ByteRecord> {
         let region = &data[..cut];
         let parities: Vec<bool> = region
             .par_chunks(self.sub)
@@ -455,13 +571,22 @@ impl Tokens {
             self.start_sequential(chain);
         } else {
             self.abs += data.len() as u64;
-            // The reading thread may have finished: then the buffer is just dropped.
-            let _ = self.back.send(data);
+            match data {
+                // The reading thread may have finished: then the buffer is just dropped.
+                Buf::Owned(data) => {
+                    let _ = self.back.send(data);
+                }
+                Buf::Mapped {
+                    data,
+                    release: true,
+                } => release(data),
+                Buf::Mapped { .. } => {}
+            }
         }
         records
     }
 
-    fn start_sequential(&mut self, mut chain: Chain) {
+    fn start_sequential(&mut self, mut chain: Chain<'m>) {
         // The receiver moves into the chain; an empty channel stands in for it.
         let (_, dummy) = mpsc::sync_channel(0);
         chain.rx = Some(std::mem::replace(&mut self.rx, dummy));
@@ -515,14 +640,14 @@ impl Tokens {
 
 /// The bytes of the stream from a point on, for the sequential reader: the rest of the
 /// current block, then the blocks still to come.
-struct Chain {
-    data: Vec<u8>,
+struct Chain<'m> {
+    data: Buf<'m>,
     at: usize,
-    rx: Option<mpsc::Receiver<Msg>>,
+    rx: Option<mpsc::Receiver<Msg<'m>>>,
     tail: Option<Tail>,
 }
 
-impl Read for Chain {
+impl Read for Chain<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         while self.at == self.data.len() {
             let Some(rx) = &self.rx else {
@@ -546,6 +671,28 @@ impl Read for Chain {
         self.at += n;
         Ok(n)
     }
+}
+
+/// Lets the system take back the pages of a block of the mapped file once it has been
+/// tokenised (records hold copies), so that they do not count as this process's memory.
+fn release(data: &[u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = (data.as_ptr() as usize).next_multiple_of(PAGE);
+        let end = (data.as_ptr() as usize + data.len()) / PAGE * PAGE;
+        if end > start {
+            // SAFETY: the range lies in a read-only private mapping of the input file
+            // (only blocks of such a map are marked `release`), which the map's owner
+            // keeps alive. MADV_DONTNEED on it drops the page
+            // mappings only; reading there again maps the same file bytes back.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = data;
 }
 
 /// The last bytes of the stream, so that at the end of the file the last record can be

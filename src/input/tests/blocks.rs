@@ -4,7 +4,7 @@
 //! sequential reader), blank lines, CRLF and a cut-short or open-quoted last line.
 
 use super::*;
-use crate::input::csv_read::SEQUENTIAL;
+use crate::input::csv_read::{SEQUENTIAL, read_csv_slices};
 
 /// Everything a read produces, for comparing two reads (symbols included: interning
 /// order is fixed too).
@@ -34,6 +34,15 @@ fn same_for_every_block_size(bytes: &[u8], opts: &ReadOptions, what: &str) -> Re
                 "{what}, block {block}, batch {batch}"
             );
             assert_eq!(out.events.strings.len(), reference.events.strings.len());
+            // The same blocks cut as slices of the input, as from a memory-mapped file.
+            if !bytes.is_empty() {
+                let mapped = read_csv_slices(bytes, path, opts, batch, block).unwrap();
+                assert_eq!(
+                    everything(&mapped),
+                    expected,
+                    "{what}, mapped, block {block}, batch {batch}"
+                );
+            }
         }
     }
     reference
@@ -199,4 +208,19 @@ fn only_a_header_or_nothing() {
             assert!(r.unwrap_err().to_string().contains("empty"), "{block}");
         }
     }
+}
+
+#[test]
+fn a_file_read_through_its_memory_map_reads_like_its_bytes() {
+    let m = mali();
+    let text = messy_file(120);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("messy.csv");
+    std::fs::write(&path, &text).unwrap();
+    let opts = mali_opts(&m);
+    let from_file = read_events(&path, &opts).unwrap();
+    let from_bytes = read_with_sizes(text.as_bytes(), &path, &opts, 1, SEQUENTIAL).unwrap();
+    assert_eq!(everything(&from_file), everything(&from_bytes));
+    // The input is untouched by having its pages released.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
