@@ -36,6 +36,9 @@ pub enum Command {
     /// GIS layers for QGIS: GeoJSON and a GeoPackage (events, zones, regions, cercles)
     /// with their styles, and the yearly densities as GeoTIFF.
     Layers(LayersArgs),
+    /// The whole study in one run: zone tables, yearly maps, GIS layers, charts, a report
+    /// page (HTML and Markdown) and a manifest of every file with its SHA-256.
+    Report(ReportArgs),
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
     /// maps pipeline (wall time and peak memory).
     Bench(BenchArgs),
@@ -330,6 +333,57 @@ pub struct LayersArgs {
     /// Output folder (layers go to OUT/layers/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Which events count (`--years` replaces the study's `[report] years`).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Report title (default: the study's, else "<category> in <country>").
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The category mapped and charted (default: the study's, else the first category).
+    #[arg(long = "category", value_name = "ID")]
+    pub category_id: Option<String>,
+    /// A second category charted per year in the whole country (default: the study's
+    /// `civilians_category`).
+    #[arg(long = "civilians-category", value_name = "ID")]
+    pub civilians_category: Option<String>,
+    /// Map style: "report", "dark", or a style file (default: the study's, else "report").
+    #[arg(long, value_name = "NAME|FILE")]
+    pub style: Option<String>,
+    /// Map extent: "country", a named extent of the style, or WEST,SOUTH,EAST,NORTH
+    /// (default: the study's, else "country").
+    #[arg(long, value_name = "EXTENT")]
+    pub extent: Option<String>,
+    /// Products to make, comma-separated: zones, maps, layers, charts, page (default: the
+    /// study's `[report] products`, else all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_product)]
+    pub products: Vec<crate::model::study::Product>,
+    /// Count the last year as running to this date (for the projection), instead of the
+    /// last event date in the data.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// Weight of each event in the density.
+    #[arg(long, value_enum, default_value_t = Weight::Events)]
+    pub weight: Weight,
+    /// Kernel radius (quartic) or standard deviation (Gaussian), in km on the ground.
+    #[arg(long, value_name = "KM", default_value_t = 25.0)]
+    pub bandwidth_km: f64,
+    #[arg(long, value_enum, default_value_t = KernelArg::Quartic)]
+    pub kernel: KernelArg,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+fn parse_product(s: &str) -> Result<crate::model::study::Product, String> {
+    s.parse()
 }
 
 #[derive(Debug, Args)]

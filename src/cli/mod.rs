@@ -8,6 +8,8 @@ mod inspect;
 mod layers;
 mod load;
 mod maps;
+mod progress;
+mod report;
 mod sample;
 pub mod stopwatch;
 mod zones;
@@ -24,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Zones(a) => zones::run(&a),
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
+        Command::Report(a) => report::run(&a),
         Command::Bench(a) => bench::run(&a),
     }
 }
