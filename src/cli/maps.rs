@@ -96,15 +96,7 @@ pub fn prepare(
     let view = density::view(args.view, &style, setup, template.frame)?;
     basemap(&mut template, &view, &setup.boundaries, zones);
     sw.lap("basemap");
-    let densities = density::compute(
-        args.density,
-        args.filter,
-        setup,
-        loaded,
-        &view,
-        &style,
-        sw,
-    )?;
+    let densities = density::compute(args.density, args.filter, setup, loaded, &view, &style, sw)?;
     Ok(MapSet {
         described: densities.describe(args.density),
         filters: filter_note(args.filter),

@@ -69,7 +69,8 @@ pub fn tabulate_loaded(
 impl ZoneTables {
     /// Writes zones.csv, zones.json and zones.md to `out`.
     pub fn write(&mut self, out: &Path) -> Result<()> {
-        let csv = tables::to_csv(&self.table).map_err(|e| Error::Usage(format!("zones.csv: {e}")))?;
+        let csv =
+            tables::to_csv(&self.table).map_err(|e| Error::Usage(format!("zones.csv: {e}")))?;
         let json = tables::to_json(&self.table, &self.context)
             .map_err(|e| Error::Usage(format!("zones.json: {e}")))?;
         for (name, bytes) in [
@@ -211,12 +212,7 @@ fn build(
 }
 
 /// The definitions and filters behind the numbers, printed with the table.
-fn notes(
-    zones: &[Zone],
-    setup: &Setup,
-    selected: &[usize],
-    args: &ZonesArgs,
-) -> Vec<String> {
+fn notes(zones: &[Zone], setup: &Setup, selected: &[usize], args: &ZonesArgs) -> Vec<String> {
     let mut notes = vec![
         "Distances are WGS84 geodesic (Karney); points exactly at a threshold count as inside."
             .to_string(),

@@ -114,7 +114,14 @@ pub fn render_bars(chart: &BarChart, style: &Style) -> (Pixmap, Vec<PanelLayout>
     pixmap.fill(c.page.opaque().to_skia());
 
     let mut y = m + f.title;
-    draw_text(&mut pixmap, &chart.title, Face::Bold, f.title, px(m, y), c.text);
+    draw_text(
+        &mut pixmap,
+        &chart.title,
+        Face::Bold,
+        f.title,
+        px(m, y),
+        c.text,
+    );
     y += f.subtitle * 1.5;
     draw_text(
         &mut pixmap,
@@ -147,7 +154,12 @@ pub fn render_bars(chart: &BarChart, style: &Style) -> (Pixmap, Vec<PanelLayout>
         })
         .collect();
 
-    let plots = PxRect::new(0.0, header, WIDTH as f32, header + rows as f32 * PANEL_HEIGHT);
+    let plots = PxRect::new(
+        0.0,
+        header,
+        WIDTH as f32,
+        header + rows as f32 * PANEL_HEIGHT,
+    );
     if chart.synthetic {
         draw_watermark(&mut pixmap, plots, style, ts, None);
     }
@@ -176,13 +188,27 @@ fn credit_lines(chart: &BarChart, style: &Style, width: f32) -> Vec<String> {
 
 fn draw_text(pixmap: &mut Pixmap, s: &str, face: Face, size: f32, at: PxPoint, colour: Colour) {
     let line = text::shape(s, face, size, 0.0);
-    text::draw(pixmap, &line, at.x, at.y, Ink::plain(colour), Transform::identity());
+    text::draw(
+        pixmap,
+        &line,
+        at.x,
+        at.y,
+        Ink::plain(colour),
+        Transform::identity(),
+    );
 }
 
 /// Text centred on `x` with its baseline at `y`.
 fn draw_centred(pixmap: &mut Pixmap, line: &TextLine, x: f32, y: f32, colour: Colour) {
     let ts = Transform::identity();
-    text::draw(pixmap, line, x - line.width / 2.0, y, Ink::plain(colour), ts);
+    text::draw(
+        pixmap,
+        line,
+        x - line.width / 2.0,
+        y,
+        Ink::plain(colour),
+        ts,
+    );
 }
 
 /// The red "synthetic data" notice, its top-right corner at (`right`, `top`).
@@ -196,7 +222,12 @@ fn notice(pixmap: &mut Pixmap, style: &Style, right: f32, top: f32) {
         right,
         top + line.ascent + 2.0 * pad,
     );
-    paint::fill_rect(pixmap, b, style.colours.notice.opaque(), Transform::identity());
+    paint::fill_rect(
+        pixmap,
+        b,
+        style.colours.notice.opaque(),
+        Transform::identity(),
+    );
     let y = b.centre().y + line.cap_height() / 2.0;
     draw_centred(pixmap, &line, b.centre().x, y, Colour::WHITE);
 }
@@ -374,7 +405,13 @@ fn draw_panel(
         paint::stroke(pixmap, &path, &axis, ts, None);
     }
     let year = text::shape("Year", Face::Regular, fs, 0.0);
-    draw_centred(pixmap, &year, plot.centre().x, plot.y1 + fs * 3.0, c.text_muted);
+    draw_centred(
+        pixmap,
+        &year,
+        plot.centre().x,
+        plot.y1 + fs * 3.0,
+        c.text_muted,
+    );
     PanelLayout {
         plot,
         axis_max,
@@ -426,7 +463,14 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
     let mut pixmap = Pixmap::new(width, height).expect("sheet size is positive");
     let ts = Transform::identity();
     pixmap.fill(c.page.opaque().to_skia());
-    draw_text(&mut pixmap, &sheet.title, Face::Bold, f.title, px(m, m + f.title), c.text);
+    draw_text(
+        &mut pixmap,
+        &sheet.title,
+        Face::Bold,
+        f.title,
+        px(m, m + f.title),
+        c.text,
+    );
     draw_text(
         &mut pixmap,
         &sheet.subtitle,
@@ -464,10 +508,22 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
         draw_watermark(&mut pixmap, grid, style, ts, None);
     }
     let ly = header + grid_h + f.legend * 1.2;
-    draw_colour_bar(&mut pixmap, sheet, style, PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4));
+    draw_colour_bar(
+        &mut pixmap,
+        sheet,
+        style,
+        PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
+    );
     let mut cy = height as f32 - footer + m * 0.5 + f.credits;
     for line in credits {
-        draw_text(&mut pixmap, &line, Face::Regular, f.credits, px(m, cy), c.text_muted);
+        draw_text(
+            &mut pixmap,
+            &line,
+            Face::Regular,
+            f.credits,
+            px(m, cy),
+            c.text_muted,
+        );
         cy += f.credits * 1.4;
     }
     pixmap

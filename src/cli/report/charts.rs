@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::ReportConfig;
+use super::narrative::{capitalise, lower_first};
 use crate::analysis::stats::{Row, YearTable};
 use crate::cli::args::MapsArgs;
 use crate::cli::density;
@@ -144,7 +145,11 @@ pub fn make(
         (
             format!("{}_deaths_by_zone.png", cat.id),
             chart(
-                format!("{} in {} per zone", capitalise(&cat.deaths_label), cat.label.to_lowercase()),
+                format!(
+                    "{} in {} per zone",
+                    capitalise(&cat.deaths_label),
+                    lower_first(&cat.label)
+                ),
                 &format!("{} per year", cat.deaths_label),
                 zone_panels(true, &cat.id),
                 darker(colour, 0.7),
@@ -153,16 +158,16 @@ pub fn make(
     ];
     if let Some(civ) = &cfg.civilians_category {
         let c = &setup.categories.list()[setup.categories.index_of(civ).expect("checked")];
-        let row = table.row("country", civ).ok_or_else(|| {
-            Error::Usage(format!("category {civ}: not in the zone tables"))
-        })?;
+        let row = table
+            .row("country", civ)
+            .ok_or_else(|| Error::Usage(format!("category {civ}: not in the zone tables")))?;
         let colour = style.events.colour(&c.id).opaque();
         let mut ch = chart(
             format!("{} in {}", c.label, setup.boundaries.name()),
             "per year",
             vec![
                 Panel {
-                    title: format!("Events ({})", c.label.to_lowercase()),
+                    title: format!("Events ({})", lower_first(&c.label)),
                     y_label: Some("events per year".into()),
                     bars: bars(table, row, false),
                 },
@@ -205,15 +210,15 @@ pub fn make(
     let sheet_title = format!("{}, {}: yearly maps", cat.label, years);
     Ok(ChartSet {
         bars: charts,
-        sheet: Some((
-            format!("{}_yearly_maps.png", cat.id),
-            sheet_title,
-        )),
+        sheet: Some((format!("{}_yearly_maps.png", cat.id), sheet_title)),
         thumbs,
         style,
         credits,
         synthetic: loaded.synthetic,
-        legend: format!("{} ({})", maps.densities.unit, "one colour scale for every year"),
+        legend: format!(
+            "{} ({})",
+            maps.densities.unit, "one colour scale for every year"
+        ),
         sheet_subtitle: format!(
             "{}{}; the same colour scale in every year",
             maps.described, maps.filters
@@ -227,14 +232,6 @@ fn sheet_columns(n: usize) -> usize {
     (3..=5)
         .min_by_key(|c| (n.div_ceil(*c) * c - n, n.div_ceil(*c)))
         .expect("a non-empty range")
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 impl ChartSet {

@@ -81,10 +81,21 @@ pub fn trend(table: &YearTable, row: &Row, deaths: bool, what: &str) -> Option<S
     Some(capitalise(&s))
 }
 
-fn capitalise(s: &str) -> String {
+/// "deaths" → "Deaths".
+pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     match c.next() {
         Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// "Militant Islamist attacks" → "militant Islamist attacks" (proper names keep their
+/// capitals).
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
         None => String::new(),
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::{ChartSet, charted_zones};
 use super::manifest::relative;
-use super::narrative::trend;
+use super::narrative::{lower_first, trend};
 use super::{ReportConfig, Written, kernel_note};
 use crate::cli::load::{Loaded, Setup};
 use crate::cli::maps::MapSet;
@@ -67,7 +67,7 @@ fn blocks(f: &Facts) -> Vec<Block> {
     b.push(Block::P(format!(
         "This report covers {}, {years}. It maps and charts {} ({}). Input: {} ({}), {} events kept of {} rows read.",
         cfg.country,
-        cat.label.to_lowercase(),
+        lower_first(&cat.label),
         cat.describe(cats),
         f.input_name,
         s.format.map(|d| d.to_string()).unwrap_or_else(|| "unknown format".into()),
@@ -78,19 +78,34 @@ fn blocks(f: &Facts) -> Vec<Block> {
     b.push(Block::H2("Key numbers".into()));
     let mut key = Vec::new();
     for r in charted_zones(table, &cat.id) {
-        let what = format!("{} — {}", r.key.zone_name, cat.label.to_lowercase());
+        let what = format!("{} — {}", r.key.zone_name, lower_first(&cat.label));
         key.extend(trend(table, r, false, &what));
-        key.extend(trend(table, r, true, &format!("{} — {}", r.key.zone_name, cat.deaths_label)));
+        key.extend(trend(
+            table,
+            r,
+            true,
+            &format!("{} — {}", r.key.zone_name, cat.deaths_label),
+        ));
     }
     if let Some(civ) = &cfg.civilians_category
         && let Some(r) = table.row("country", civ)
     {
         let c = &cats.list()[cats.index_of(civ).expect("checked")];
-        key.extend(trend(table, r, false, &format!("{} — {}", cfg.country, c.label.to_lowercase())));
-        key.extend(trend(table, r, true, &format!("{} — {}", cfg.country, c.deaths_label)));
+        key.extend(trend(
+            table,
+            r,
+            false,
+            &format!("{} — {}", cfg.country, lower_first(&c.label)),
+        ));
+        key.extend(trend(
+            table,
+            r,
+            true,
+            &format!("{} — {}", cfg.country, c.deaths_label),
+        ));
     }
     if key.is_empty() {
-        key.push(format!("No {} in the data.", cat.label.to_lowercase()));
+        key.push(format!("No {} in the data.", lower_first(&cat.label)));
     }
     if let Some(p) = table.projection {
         key.push(format!(
@@ -217,10 +232,14 @@ fn blocks(f: &Facts) -> Vec<Block> {
     defs.push(format!(
         "Densities: {}, in {} on a grid of about one map pixel in the map's projection.",
         kernel_note(
-            f.maps.map_or(crate::analysis::density::Kernel::Quartic, |m| m.densities.kernel),
+            f.maps
+                .map_or(crate::analysis::density::Kernel::Quartic, |m| m
+                    .densities
+                    .kernel),
             cfg.bandwidth_km
         ),
-        f.maps.map_or("events per 1,000 km²", |m| m.densities.unit.as_str())
+        f.maps
+            .map_or("events per 1,000 km²", |m| m.densities.unit.as_str())
     ));
     defs.push("Projection of an incomplete year: count × days in the year / days covered, where coverage runs to the last event date in the data (or --as-of); always shown next to the raw count.".into());
     if let Some([a, z]) = cfg.years {
@@ -232,7 +251,9 @@ fn blocks(f: &Facts) -> Vec<Block> {
     b.push(Block::P(format!(
         "{}: {}, {} rows read{}, {} events kept, {} rows skipped{}.",
         f.input_name,
-        s.format.map(|d| d.to_string()).unwrap_or_else(|| "unknown format".into()),
+        s.format
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "unknown format".into()),
         format_value(s.rows_read as f64),
         if s.rows_merged > 0 {
             format!(
@@ -259,7 +280,10 @@ fn blocks(f: &Facts) -> Vec<Block> {
             .map(|(p, n)| vec![p.describe().to_string(), format_value(*n as f64)])
             .collect()
     };
-    for (caption, map) in [("Rows skipped, by reason", &s.skipped), ("Rows kept with a warning, by reason", &s.warnings)] {
+    for (caption, map) in [
+        ("Rows skipped, by reason", &s.skipped),
+        ("Rows kept with a warning, by reason", &s.warnings),
+    ] {
         if !map.is_empty() {
             let rows = reasons(map);
             b.push(Block::Table {
@@ -284,7 +308,12 @@ fn blocks(f: &Facts) -> Vec<Block> {
         .written
         .tables
         .iter()
-        .chain(f.written.charts.iter().filter(|p| p.extension().is_some_and(|e| e == "json")))
+        .chain(
+            f.written
+                .charts
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "json")),
+        )
         .map(|p| (rel(p), rel(p)))
         .collect();
     files.push(("manifest.json".into(), "manifest.json".into()));
@@ -368,7 +397,11 @@ fn html(title: &str, blocks: &[Block]) -> String {
                 }
                 s.push_str("</tr></thead>\n<tbody>\n");
                 for (r, m) in rows.iter().zip(marked) {
-                    s.push_str(if *m { "<tr class=\"projected\">" } else { "<tr>" });
+                    s.push_str(if *m {
+                        "<tr class=\"projected\">"
+                    } else {
+                        "<tr>"
+                    });
                     for c in r {
                         let _ = write!(s, "<td>{}</td>", esc(c));
                     }
@@ -425,7 +458,10 @@ fn markdown(title: &str, blocks: &[Block]) -> String {
                 let _ = writeln!(
                     s,
                     "| {} |",
-                    head.iter().map(|h| md_cell(h)).collect::<Vec<_>>().join(" | ")
+                    head.iter()
+                        .map(|h| md_cell(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
                 );
                 let _ = writeln!(
                     s,
@@ -438,7 +474,13 @@ fn markdown(title: &str, blocks: &[Block]) -> String {
                 for (r, m) in rows.iter().zip(marked) {
                     let cells: Vec<String> = r
                         .iter()
-                        .map(|c| if *m { format!("*{}*", md_cell(c)) } else { md_cell(c) })
+                        .map(|c| {
+                            if *m {
+                                format!("*{}*", md_cell(c))
+                            } else {
+                                md_cell(c)
+                            }
+                        })
                         .collect();
                     let _ = writeln!(s, "| {} |", cells.join(" | "));
                 }
