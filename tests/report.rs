@@ -84,9 +84,17 @@ fn every_product_is_written_and_the_manifest_lists_exactly_them() {
         "charts/state_violence_against_civilians_per_year.png".into(),
         format!("maps/{slug}_all_years.png"),
         "layers/conflictmap.gpkg".into(),
+        format!("animation/{slug}_year.gif"),
+        format!("animation/{slug}_year.png"),
+        format!("animation/{slug}_year.csv"),
         format!("layers/density_{slug}_by_year.tif"),
         format!("layers/density_{slug}_by_year.qml"),
     ];
+    let frames = files
+        .keys()
+        .filter(|k| k.starts_with("animation/frames/"))
+        .count();
+    assert_eq!(frames, 6, "one frame per year");
     for y in 2019..=2024 {
         expected.push(format!("maps/{slug}_{y}.png"));
         expected.push(format!("layers/density_{slug}_{y}.tif"));

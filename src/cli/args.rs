@@ -39,6 +39,9 @@ pub enum Command {
     /// The whole study in one run: zone tables, yearly maps, GIS layers, charts, a report
     /// page (HTML and Markdown) and a manifest of every file with its SHA-256.
     Report(ReportArgs),
+    /// Animated maps (GIF and APNG) plus numbered PNG frames: one frame per year, quarter
+    /// or month, all on one colour scale.
+    Animate(AnimateArgs),
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
     /// maps pipeline (wall time and peak memory).
     Bench(BenchArgs),
@@ -335,6 +338,69 @@ pub struct LayersArgs {
     pub out: PathBuf,
 }
 
+/// The time between frames of an animation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StepArg {
+    Year,
+    Quarter,
+    Month,
+}
+
+/// What each frame of an animation counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WindowArg {
+    /// The events of the frame's year, quarter or month only.
+    Step,
+    /// All events from the first step up to the frame's.
+    Cumulative,
+    /// The events of the --window-months months ending with the frame's step (frames start
+    /// with the first whole window).
+    Rolling,
+}
+
+#[derive(Debug, Args)]
+pub struct AnimateArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub density: DensityArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// One frame per year, quarter or month.
+    #[arg(long, value_enum, default_value_t = StepArg::Year)]
+    pub step: StepArg,
+    /// What each frame counts.
+    #[arg(long, value_enum, default_value_t = WindowArg::Step)]
+    pub window: WindowArg,
+    /// Length of a rolling window, in months (at least one step).
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub window_months: u32,
+    /// Trail: also show where the density was visible in the N previous frames, in grey,
+    /// darkest for the most recent (drawn under the frame's own density and listed in
+    /// the legend). Not with --window cumulative, whose frames already hold the past.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=4))]
+    pub trail: u32,
+    /// Width of the animation in pixels (the height follows the style's aspect ratio).
+    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(320..=4000))]
+    pub width: u32,
+    /// Time each frame shows, in milliseconds (stored in hundredths of a second).
+    #[arg(long, value_name = "MS", default_value_t = 800, value_parser = clap::value_parser!(u32).range(20..=600_000))]
+    pub delay_ms: u32,
+    /// Time the last frame shows before the animation starts again, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u32).range(20..=600_000))]
+    pub hold_ms: u32,
+    /// Play the animation N times, then stop on the last frame; 0 loops forever.
+    #[arg(long = "loop", value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=65_535))]
+    pub loops: u32,
+    /// Output folder (animations go to OUT/animation/, frames to OUT/animation/frames/).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     #[command(flatten)]
@@ -361,7 +427,8 @@ pub struct ReportArgs {
     /// (default: the study's, else "country").
     #[arg(long, value_name = "EXTENT")]
     pub extent: Option<String>,
-    /// Products to make, comma-separated: zones, maps, layers, charts, page (default: the
+    /// Products to make, comma-separated: zones, maps, layers, charts, animation, page
+    /// (default: the
     /// study's `[report] products`, else all).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_product)]
     pub products: Vec<crate::model::study::Product>,

@@ -210,7 +210,7 @@ pub fn credits(setup: &Setup, loaded: &Loaded) -> Vec<String> {
     c
 }
 
-fn filter_note(f: &FilterArgs) -> String {
+pub fn filter_note(f: &FilterArgs) -> String {
     let mut parts = Vec::new();
     if !f.event_types.is_empty() {
         parts.push(format!("event types: {}", f.event_types.join(", ")));

@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared load stage, and one module per command.
 
+mod animate;
 pub mod args;
 mod bench;
 mod density;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
         Command::Report(a) => report::run(&a),
+        Command::Animate(a) => animate::run(&a),
         Command::Bench(a) => bench::run(&a),
     }
 }

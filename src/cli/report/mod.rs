@@ -14,8 +14,10 @@ mod page;
 use std::path::{Path, PathBuf};
 
 use crate::analysis::density::Kernel;
+use crate::cli::animate::animate_loaded;
 use crate::cli::args::{
-    DensityArgs, EventArgs, FilterArgs, MapsArgs, ReportArgs, ViewArgs, ZonesArgs,
+    AnimateArgs, DensityArgs, EventArgs, FilterArgs, MapsArgs, ReportArgs, StepArg, ViewArgs,
+    WindowArg, ZonesArgs,
 };
 use crate::cli::density;
 use crate::cli::layers::layers_loaded;
@@ -36,18 +38,21 @@ pub struct Written {
     pub maps: Vec<PathBuf>,
     pub charts: Vec<PathBuf>,
     pub layers: Vec<PathBuf>,
-    // INTEGRATION POINT (issues 6 and 7): `animation` and `tiles` groups go here.
+    /// The GIF first, then the APNG, the frame table and the frames.
+    pub animation: Vec<PathBuf>,
+    // INTEGRATION POINT (issue 7): a `tiles` group goes here.
     pub page: Vec<PathBuf>,
 }
 
 impl Written {
     /// Every file, grouped and labelled, in summary order.
-    pub fn groups(&self) -> [(&'static str, &[PathBuf]); 5] {
+    pub fn groups(&self) -> [(&'static str, &[PathBuf]); 6] {
         [
             ("tables", &self.tables),
             ("maps", &self.maps),
             ("charts", &self.charts),
             ("layers", &self.layers),
+            ("animation", &self.animation),
             ("report", &self.page),
         ]
     }
@@ -104,9 +109,14 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         points: false,
         out: args.out.clone(),
     };
-    let needs_density = [Product::Maps, Product::Layers, Product::Charts]
-        .iter()
-        .any(|p| cfg.wants(*p));
+    let needs_density = [
+        Product::Maps,
+        Product::Layers,
+        Product::Charts,
+        Product::Animation,
+    ]
+    .iter()
+    .any(|p| cfg.wants(*p));
     let mut sw = Stopwatch::new();
     let maps: Option<MapSet> = if needs_density {
         stages.start("densities (one colour scale)");
@@ -132,11 +142,12 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         // The .qml styles beside the layers are products too.
         written.layers = with_styles(&written.layers);
     }
-    // INTEGRATION POINT (issue 6, `animate`): with `Product::Animation` wanted, call
-    // `animate_loaded(&setup, &loaded, m, &animate_args, &args.out)` here with the same
-    // MapSet `m` (one colour scale) and put its files in `written.animation`.
-    // INTEGRATION POINT (issue 7, `tiles`): likewise `tiles_loaded(...)` when `--tiles` or
-    // `Product::Tiles` is wanted, into `written.tiles`.
+    if let Some(m) = maps.as_ref().filter(|_| cfg.wants(Product::Animation)) {
+        stages.start("animation");
+        written.animation = animation(&setup, &loaded, m, &maps_args)?;
+    }
+    // INTEGRATION POINT (issue 7, `tiles`): `tiles_loaded(...)` when `--tiles` or
+    // `Product::Tiles` is wanted, with the colour scale of `m`, into `written.tiles`.
     let chart_set = match maps.as_ref().filter(|_| cfg.wants(Product::Charts)) {
         Some(m) => {
             stages.start("charts");
@@ -180,6 +191,39 @@ fn load_hashed(setup: &Setup, args: &EventArgs) -> Result<(Loaded, manifest::Inp
         let hash = hash.join().expect("the hashing thread does not panic")?;
         Ok((loaded, hash))
     })
+}
+
+/// The yearly animation on the maps' colour scale (the same top value: a colour means
+/// the same density in the maps, the animation and the layers).
+fn animation(
+    setup: &Setup,
+    loaded: &Loaded,
+    maps: &MapSet,
+    maps_args: &MapsArgs,
+) -> Result<Vec<PathBuf>> {
+    let args = AnimateArgs {
+        study: maps_args.study.clone(),
+        events: maps_args.events.clone(),
+        filter: maps_args.filter.clone(),
+        density: DensityArgs {
+            max: Some(f64::from(maps.densities.year_scale.max)),
+            ..maps_args.density.clone()
+        },
+        view: maps_args.view.clone(),
+        step: StepArg::Year,
+        window: WindowArg::Step,
+        window_months: 12,
+        trail: 0,
+        width: 1200,
+        delay_ms: 800,
+        hold_ms: 3000,
+        loops: 0,
+        out: maps_args.out.clone(),
+    };
+    let a = animate_loaded(setup, loaded, &args, &maps_args.out)?;
+    let mut files = vec![a.gif, a.apng, a.table];
+    files.extend(a.frames);
+    Ok(files)
 }
 
 /// The layer files and the QGIS style written beside each GeoJSON and GeoTIFF.

@@ -163,8 +163,24 @@ fn blocks(f: &Facts) -> Vec<Block> {
             b.push(Block::Links(links));
         }
     }
-    // INTEGRATION POINT (issue 6): the animation (GIF/APNG) goes here as an image, from
-    // `written.animation`.
+    if let Some(gif) = f.written.animation.first() {
+        b.push(Block::H2("Animation".into()));
+        b.push(Block::Image(
+            rel(gif),
+            format!("{}, year by year, on the maps' colour scale", cat.label),
+        ));
+        // The APNG and the frame table (the frames follow them).
+        let links = f.written.animation[1..]
+            .iter()
+            .take(2)
+            .map(|p| (rel(p), rel(p)))
+            .collect();
+        b.push(Block::P(
+            "Full colour (APNG) and the frame table (period, events, deaths, highest density):"
+                .into(),
+        ));
+        b.push(Block::Links(links));
+    }
 
     b.push(Block::H2("Zone tables".into()));
     b.push(Block::P(

@@ -9,7 +9,7 @@
 //! civilians_category = "state_violence_against_civilians"   # its own chart (optional)
 //! style = "report"              # "report", "dark" or a style file
 //! extent = "country"            # "country", a named extent of the style, or W,S,E,N
-//! products = ["zones", "maps", "layers", "charts", "page"]
+//! products = ["zones", "maps", "layers", "charts", "animation", "page"]
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -26,19 +26,21 @@ pub enum Product {
     Layers,
     /// Bar charts and the small-multiples sheet of the yearly maps (charts/).
     Charts,
+    /// The yearly maps as an animated GIF and APNG with their frames (animation/).
+    Animation,
     /// The report page: report.html and report.md.
     Page,
-    // INTEGRATION POINT (issue 6, `animate`): add `Animation` here and its stage in
-    // `cli::report::run`. INTEGRATION POINT (issue 7, `tiles`): add `Tiles` (also switched
-    // on by `report --tiles`).
+    // INTEGRATION POINT (issue 7, `tiles`): add `Tiles` (also switched on by
+    // `report --tiles`) and its stage in `cli::report::run`.
 }
 
 impl Product {
-    pub const ALL: [Product; 5] = [
+    pub const ALL: [Product; 6] = [
         Product::Zones,
         Product::Maps,
         Product::Layers,
         Product::Charts,
+        Product::Animation,
         Product::Page,
     ];
 
@@ -48,6 +50,7 @@ impl Product {
             Product::Maps => "maps",
             Product::Layers => "layers",
             Product::Charts => "charts",
+            Product::Animation => "animation",
             Product::Page => "page",
         }
     }
