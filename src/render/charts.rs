@@ -314,7 +314,7 @@ fn draw_panel(
 
     // The panel title, shrunk to fit its panel.
     let mut title = text::shape(&p.title, Face::Bold, style.fonts.subtitle, 0.0);
-    let room = cell.width() - fs;
+    let room = cell.width() - 2.5 * fs;
     if title.width > room {
         title = text::shape(
             &p.title,
