@@ -7,8 +7,9 @@
 set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config sqlite3 libsqlite3-dev)
-# Tools the test suite uses to check our outputs independently of our own readers.
-test_pkgs=(gdal-bin python3-gdal)
+# Tools the test suite uses to check our outputs independently of our own readers
+# (chromium: opens the report page headless).
+test_pkgs=(gdal-bin python3-gdal imagemagick chromium)
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do

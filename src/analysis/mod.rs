@@ -3,6 +3,7 @@
 pub mod density;
 pub mod geodesy;
 pub mod overview;
+pub mod periods;
 pub mod polyline_index;
 pub mod projection;
 pub mod stats;

@@ -36,6 +36,12 @@ pub enum Command {
     /// GIS layers for QGIS: GeoJSON and a GeoPackage (events, zones, regions, cercles)
     /// with their styles, and the yearly densities as GeoTIFF.
     Layers(LayersArgs),
+    /// The whole study in one run: zone tables, yearly maps, GIS layers, charts, a report
+    /// page (HTML and Markdown) and a manifest of every file with its SHA-256.
+    Report(ReportArgs),
+    /// Animated maps (GIF and APNG) plus numbered PNG frames: one frame per year, quarter
+    /// or month, all on one colour scale.
+    Animate(AnimateArgs),
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
     /// maps pipeline (wall time and peak memory).
     Bench(BenchArgs),
@@ -330,6 +336,121 @@ pub struct LayersArgs {
     /// Output folder (layers go to OUT/layers/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+}
+
+/// The time between frames of an animation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StepArg {
+    Year,
+    Quarter,
+    Month,
+}
+
+/// What each frame of an animation counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WindowArg {
+    /// The events of the frame's year, quarter or month only.
+    Step,
+    /// All events from the first step up to the frame's.
+    Cumulative,
+    /// The events of the --window-months months ending with the frame's step (frames start
+    /// with the first whole window).
+    Rolling,
+}
+
+#[derive(Debug, Args)]
+pub struct AnimateArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub density: DensityArgs,
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// One frame per year, quarter or month.
+    #[arg(long, value_enum, default_value_t = StepArg::Year)]
+    pub step: StepArg,
+    /// What each frame counts.
+    #[arg(long, value_enum, default_value_t = WindowArg::Step)]
+    pub window: WindowArg,
+    /// Length of a rolling window, in months (at least one step).
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=240))]
+    pub window_months: u32,
+    /// Trail: also show where the density was visible in the N previous frames, in grey,
+    /// darkest for the most recent (drawn under the frame's own density and listed in
+    /// the legend). Not with --window cumulative, whose frames already hold the past.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=4))]
+    pub trail: u32,
+    /// Width of the animation in pixels (the height follows the style's aspect ratio).
+    #[arg(long, value_name = "PX", default_value_t = 1200, value_parser = clap::value_parser!(u32).range(320..=4000))]
+    pub width: u32,
+    /// Time each frame shows, in milliseconds (stored in hundredths of a second).
+    #[arg(long, value_name = "MS", default_value_t = 800, value_parser = clap::value_parser!(u32).range(20..=600_000))]
+    pub delay_ms: u32,
+    /// Time the last frame shows before the animation starts again, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 3000, value_parser = clap::value_parser!(u32).range(20..=600_000))]
+    pub hold_ms: u32,
+    /// Play the animation N times, then stop on the last frame; 0 loops forever.
+    #[arg(long = "loop", value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=65_535))]
+    pub loops: u32,
+    /// Output folder (animations go to OUT/animation/, frames to OUT/animation/frames/).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    /// Which events count (`--years` replaces the study's `[report] years`).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Report title (default: the study's, else "<category> in <country>").
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// The category mapped and charted (default: the study's, else the first category).
+    #[arg(long = "category", value_name = "ID")]
+    pub category_id: Option<String>,
+    /// A second category charted per year in the whole country (default: the study's
+    /// `civilians_category`).
+    #[arg(long = "civilians-category", value_name = "ID")]
+    pub civilians_category: Option<String>,
+    /// Map style: "report", "dark", or a style file (default: the study's, else "report").
+    #[arg(long, value_name = "NAME|FILE")]
+    pub style: Option<String>,
+    /// Map extent: "country", a named extent of the style, or WEST,SOUTH,EAST,NORTH
+    /// (default: the study's, else "country").
+    #[arg(long, value_name = "EXTENT")]
+    pub extent: Option<String>,
+    /// Products to make, comma-separated: zones, maps, layers, charts, animation, page
+    /// (default: the
+    /// study's `[report] products`, else all).
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_product)]
+    pub products: Vec<crate::model::study::Product>,
+    /// Count the last year as running to this date (for the projection), instead of the
+    /// last event date in the data.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<NaiveDate>,
+    /// Weight of each event in the density.
+    #[arg(long, value_enum, default_value_t = Weight::Events)]
+    pub weight: Weight,
+    /// Kernel radius (quartic) or standard deviation (Gaussian), in km on the ground.
+    #[arg(long, value_name = "KM", default_value_t = 25.0)]
+    pub bandwidth_km: f64,
+    #[arg(long, value_enum, default_value_t = KernelArg::Quartic)]
+    pub kernel: KernelArg,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+fn parse_product(s: &str) -> Result<crate::model::study::Product, String> {
+    s.parse()
 }
 
 #[derive(Debug, Args)]

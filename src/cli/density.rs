@@ -6,7 +6,9 @@ use std::ops::RangeInclusive;
 use chrono::Datelike;
 use rayon::prelude::*;
 
-use crate::analysis::density::{self, DensityGrid, DensityPlan, Kernel, UNIT_LABEL};
+use crate::analysis::density::{
+    self, Binned, DensityGrid, DensityPlan, GridSpec, Kernel, UNIT_LABEL,
+};
 use crate::analysis::projection::{MapProjection, default_crs_for};
 use crate::cli::args::{DensityArgs, FilterArgs, KernelArg, ViewArgs, Weight};
 use crate::cli::filter::passes;
@@ -116,33 +118,68 @@ pub struct Densities {
 impl Densities {
     /// "Kernel density of … (quartic kernel, 25 km bandwidth)".
     pub fn describe(&self, args: &DensityArgs) -> String {
-        let c = &self.category;
-        format!(
-            "Kernel density of {} ({} kernel, {} km bandwidth)",
-            match args.weight {
-                Weight::Events => c.label.clone(),
-                Weight::Fatalities => format!("{} in {}", c.deaths_label, c.label),
-            },
-            match self.kernel {
-                Kernel::Quartic => "quartic",
-                Kernel::Gaussian => "Gaussian",
-            },
-            args.bandwidth_km
-        )
+        describe(args, &self.category, self.kernel)
     }
 }
 
-/// Projects the selected events once, bins them per year on one grid covering the view,
-/// convolves with one kernel plan, and picks the colour scales. Laps "grid" and "density".
-pub fn compute(
+/// "Kernel density of … (quartic kernel, 25 km bandwidth)".
+pub fn describe(args: &DensityArgs, c: &Category, kernel: Kernel) -> String {
+    format!(
+        "Kernel density of {} ({} kernel, {} km bandwidth)",
+        match args.weight {
+            Weight::Events => c.label.clone(),
+            Weight::Fatalities => format!("{} in {}", c.deaths_label, c.label),
+        },
+        match kernel {
+            Kernel::Quartic => "quartic",
+            Kernel::Gaussian => "Gaussian",
+        },
+        args.bandwidth_km
+    )
+}
+
+/// The events of one category that pass the filters, projected once, with the grid,
+/// margin and kernel they are binned and convolved on: what every density of a run shares.
+pub struct Points {
+    /// Index of the category in the study's categories.
+    pub category: usize,
+    /// Indices (into the event set) of the events mapped, and their map coordinates.
+    pub selected: Vec<usize>,
+    pub xy: Vec<[f64; 2]>,
+    /// Per selected event: its weight (fatalities), if weighted.
+    weights: Option<Vec<f32>>,
+    pub spec: GridSpec,
+    margin_m: f64,
+    pub kernel: Kernel,
+    bandwidth_m: f64,
+}
+
+impl Points {
+    /// Bins the selected events at positions `ks` (indices into `selected`).
+    pub fn bin(&self, ks: &[usize]) -> Binned {
+        let pts: Vec<[f64; 2]> = ks.iter().map(|&k| self.xy[k]).collect();
+        let w: Option<Vec<f32>> = self
+            .weights
+            .as_ref()
+            .map(|w| ks.iter().map(|&k| w[k]).collect());
+        density::bin(&self.spec, self.margin_m, &pts, w.as_deref())
+    }
+
+    /// The kernel density plan of this grid (one per run, applied to every binned grid).
+    pub fn plan(&self) -> DensityPlan {
+        DensityPlan::new(&self.bin(&[]), self.kernel, self.bandwidth_m)
+    }
+}
+
+/// Selects the events of `args.category_id` passing `filter` and projects them into
+/// `view`; checks the bandwidth and cell size.
+pub fn points(
     args: &DensityArgs,
     filter: &FilterArgs,
     setup: &Setup,
     loaded: &Loaded,
     view: &MapView,
-    style: &Style,
-    sw: &mut Stopwatch,
-) -> Result<Densities> {
+) -> Result<Points> {
     if !(args.bandwidth_km.is_finite() && args.bandwidth_km > 0.0) {
         return Err(Error::Usage(format!(
             "--bandwidth-km must be a positive number, not {}",
@@ -193,35 +230,93 @@ pub fn compute(
         KernelArg::Gaussian => Kernel::Gaussian,
     };
     let bandwidth_m = view.map_metres(Km::new(args.bandwidth_km).expect("checked above"));
-    let spec = view.grid(cell_m);
-    let margin = kernel.support_m(bandwidth_m);
-    let years = match filter.years {
+    Ok(Points {
+        category,
+        selected,
+        xy,
+        weights,
+        spec: view.grid(cell_m),
+        margin_m: kernel.support_m(bandwidth_m),
+        kernel,
+        bandwidth_m,
+    })
+}
+
+/// The years mapped: `--years`, else those of the data.
+pub fn year_range(filter: &FilterArgs, loaded: &Loaded) -> Result<RangeInclusive<i32>> {
+    Ok(match filter.years {
         Some((a, b)) => a..=b,
         None => {
-            let (a, b) = events
+            let (a, b) = loaded
+                .read
+                .events
                 .date_range()
                 .ok_or_else(|| Error::Usage(format!("{}: no events to map", loaded.input)))?;
             a.year()..=b.year()
         }
-    };
-    let bin_years = |keep: &dyn Fn(i32) -> bool| {
-        let idx: Vec<usize> = (0..selected.len())
-            .filter(|&k| keep(events.events[selected[k]].year()))
-            .collect();
-        let pts: Vec<[f64; 2]> = idx.iter().map(|&k| xy[k]).collect();
-        let w: Option<Vec<f32>> = weights
-            .as_ref()
-            .map(|w| idx.iter().map(|&k| w[k]).collect());
-        density::bin(&spec, margin, &pts, w.as_deref())
-    };
-    let all = bin_years(&|_| true);
+    })
+}
+
+/// The colour scale shared by `grids`: topped by `--max`, else by their highest value,
+/// with the style's ramp and threshold.
+pub fn colour_scale(
+    args: &DensityArgs,
+    style: &Style,
+    grids: &[&DensityGrid],
+) -> Result<ColourScale> {
+    let ramp: RampName = style
+        .density
+        .ramp
+        .parse()
+        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))?;
+    let max = args
+        .max
+        .map(|m| m as f32)
+        .unwrap_or_else(|| density::max_value(grids));
+    Ok(ColourScale {
+        ramp,
+        max,
+        threshold: (style.density.threshold as f32) * max,
+        scale: ScaleKind::Sqrt,
+    })
+}
+
+/// "events per 1,000 km²", or "deaths per 1,000 km²" when weighted by fatalities.
+pub fn unit(args: &DensityArgs, category: &Category) -> String {
+    match args.weight {
+        Weight::Events => UNIT_LABEL.to_string(),
+        Weight::Fatalities => UNIT_LABEL.replace("events", &category.deaths_label),
+    }
+}
+
+/// Projects the selected events once, bins them per year on one grid covering the view,
+/// convolves with one kernel plan, and picks the colour scales. Laps "grid" and "density".
+pub fn compute(
+    args: &DensityArgs,
+    filter: &FilterArgs,
+    setup: &Setup,
+    loaded: &Loaded,
+    view: &MapView,
+    style: &Style,
+    sw: &mut Stopwatch,
+) -> Result<Densities> {
+    let pts = points(args, filter, setup, loaded, view)?;
+    let years = year_range(filter, loaded)?;
+    let events = &loaded.read.events;
+    let year_of = |k: usize| events.events[pts.selected[k]].year();
+    let all = pts.bin(&(0..pts.selected.len()).collect::<Vec<_>>());
     let per_year: Vec<_> = years
         .clone()
         .into_par_iter()
-        .map(|year| (year, bin_years(&|y| y == year)))
+        .map(|year| {
+            let ks: Vec<usize> = (0..pts.selected.len())
+                .filter(|&k| year_of(k) == year)
+                .collect();
+            (year, pts.bin(&ks))
+        })
         .collect();
     sw.lap("grid");
-    let plan = DensityPlan::new(&all, kernel, bandwidth_m);
+    let plan = pts.plan();
     let mut grids: Vec<YearGrid> = per_year
         .par_iter()
         .map(|(year, binned)| YearGrid {
@@ -239,32 +334,12 @@ pub fn compute(
     drop(all);
     sw.lap("density");
 
-    let ramp: RampName = style
-        .density
-        .ramp
-        .parse()
-        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))?;
-    let scale_for = |grids: &[&DensityGrid]| {
-        let max = args
-            .max
-            .map(|m| m as f32)
-            .unwrap_or_else(|| density::max_value(grids));
-        ColourScale {
-            ramp,
-            max,
-            threshold: (style.density.threshold as f32) * max,
-            scale: ScaleKind::Sqrt,
-        }
-    };
     let n = grids.len();
     let yearly: Vec<&DensityGrid> = grids[..n - 1].iter().map(|g| &g.grid).collect();
-    let year_scale = scale_for(&yearly);
-    let all_scale = scale_for(&[&grids[n - 1].grid]);
-    let cat = cats.list()[category].clone();
-    let unit = match args.weight {
-        Weight::Events => UNIT_LABEL.to_string(),
-        Weight::Fatalities => UNIT_LABEL.replace("events", &cat.deaths_label),
-    };
+    let year_scale = colour_scale(args, style, &yearly)?;
+    let all_scale = colour_scale(args, style, &[&grids[n - 1].grid])?;
+    let cat = setup.categories.list()[pts.category].clone();
+    let unit = unit(args, &cat);
     Ok(Densities {
         category: cat,
         years,
@@ -272,9 +347,9 @@ pub fn compute(
         year_scale,
         all_scale,
         unit,
-        kernel,
-        selected,
-        xy,
+        kernel: pts.kernel,
+        selected: pts.selected,
+        xy: pts.xy,
     })
 }
 

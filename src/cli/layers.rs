@@ -4,11 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::zones;
 use crate::cli::args::LayersArgs;
 use crate::cli::density::{self, Densities};
-use crate::cli::load::{load_events, setup};
-use crate::cli::maps::credits;
+use crate::cli::load::{Loaded, Setup, Zoned, load_events, setup, zone_events};
+use crate::cli::maps::{MapSet, MapSetArgs, prepare};
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::Result;
 use crate::output::geojson::write_geojson;
@@ -17,7 +16,6 @@ use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_lay
 use crate::output::gpkg::write_geopackage;
 use crate::output::layer::{Value, VectorLayer};
 use crate::output::qml::{choropleth_qml, density_qml, events_qml, write_qml, zones_qml};
-use crate::render::scene::MapScene;
 
 /// Density cells without data: none are written (densities are 0 where there is
 /// nothing), but GIS tools like a declared nodata value.
@@ -29,32 +27,57 @@ pub fn run(args: &LayersArgs) -> Result<()> {
     let setup = setup(&args.study)?;
     let style = density::style(&args.view)?;
     let loaded = load_events(&setup, &args.events)?;
-    let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
-    let b = &setup.boundaries;
-    let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let membership = zones::apply(&zones, b, &loaded.positions(), &regions);
+    let zoned = zone_events(&setup, &loaded)?;
     // The same view and grids as the PNG maps of this style and extent.
-    let frame = MapScene::new(style.clone(), "", "", credits(&setup, &loaded)).frame;
-    let view = density::view(&args.view, &style, &setup, frame)?;
-    let d = density::compute(
-        &args.density,
-        &args.filter,
+    let set_args = MapSetArgs {
+        view: &args.view,
+        density: &args.density,
+        filter: &args.filter,
+        scale: 1,
+    };
+    let maps = prepare(
         &setup,
         &loaded,
-        &view,
-        &style,
+        &zoned.zones,
+        style,
+        set_args,
         &mut Stopwatch::new(),
     )?;
+    let written = layers_loaded(&setup, &loaded, &zoned, &maps, &args.out)?;
+    eprint!("{}", loaded.read.summary);
+    eprintln!(
+        "Wrote {} layers to {}:",
+        written.len(),
+        args.out.join("layers").display()
+    );
+    for p in &written {
+        eprintln!("  {}", p.display());
+    }
+    Ok(())
+}
 
+/// Writes the layers of loaded, zoned events to `out`/layers/, the densities being those
+/// of `maps` (the same grids and colour scale as its PNG maps). Returns the GeoJSON,
+/// GeoPackage and GeoTIFF files written (each GeoJSON and GeoTIFF has a .qml beside it).
+pub fn layers_loaded(
+    setup: &Setup,
+    loaded: &Loaded,
+    zoned: &Zoned,
+    maps: &MapSet,
+    out: &Path,
+) -> Result<Vec<PathBuf>> {
+    let b = &setup.boundaries;
+    let (d, style, view) = (&maps.densities, &maps.style, &maps.view);
+    let membership = &zoned.membership;
     let facts = EventFacts {
         events: &loaded.read.events,
         classes: &loaded.classes,
         admin: &loaded.admin,
-        membership: &membership,
+        membership,
     };
     let cats = &setup.categories;
     let events = events_layer(&facts, cats, b);
-    let zone_layer = zones_layer(&zones);
+    let zone_layer = zones_layer(&zoned.zones);
     let region_layer = admin_layer(
         "regions",
         &b.regions().items,
@@ -85,11 +108,11 @@ pub fn run(args: &LayersArgs) -> Result<()> {
         ],
     );
     let rate_field = format!("{}_per_1000km2", cat.id);
-    let region_style = choropleth(&region_layer, &rate_field, &d);
-    let cercle_style = choropleth(&cercle_layer, &rate_field, &d);
+    let region_style = choropleth(&region_layer, &rate_field, d);
+    let cercle_style = choropleth(&cercle_layer, &rate_field, d);
     let zone_style = zones_qml();
 
-    let dir = args.out.join("layers");
+    let dir = out.join("layers");
     let mut written: Vec<PathBuf> = Vec::new();
     let vectors: [(&VectorLayer, &String); 4] = [
         (&events, &event_style),
@@ -111,14 +134,9 @@ pub fn run(args: &LayersArgs) -> Result<()> {
     let layers: Vec<VectorLayer> = vectors.iter().map(|(l, _)| (*l).clone()).collect();
     write_geopackage(&gpkg, &layers, &styles)?;
     written.push(gpkg);
-    written.extend(write_densities(&dir, &d, view.projection().crs())?);
+    written.extend(write_densities(&dir, d, view.projection().crs())?);
 
-    eprint!("{}", loaded.read.summary);
-    eprintln!("Wrote {} layers to {}:", written.len(), dir.display());
-    for p in &written {
-        eprintln!("  {}", p.display());
-    }
-    Ok(())
+    Ok(written)
 }
 
 /// Quantile classes of `field` over the units (zeros included), coloured with the

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::analysis::zones::{self, Membership, Zone};
 use crate::cli::args::{EventArgs, StudyArgs};
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
@@ -19,6 +20,11 @@ use crate::units::LonLat;
 /// binary so that it works from any folder.
 pub const SAMPLE_FILE: &str = "data/mali_synthetic_sample.csv";
 static SAMPLE_CSV: &[u8] = include_bytes!("../../data/mali_synthetic_sample.csv");
+
+/// The bytes of the built-in sample (what a run without `--events` reads).
+pub fn sample_bytes() -> &'static [u8] {
+    SAMPLE_CSV
+}
 
 pub struct Setup {
     pub study: Study,
@@ -151,6 +157,20 @@ impl ProblemLog {
         }
         Ok(())
     }
+}
+
+/// The study's zones, resolved, and the zones each event is in.
+pub struct Zoned {
+    pub zones: Vec<Zone>,
+    pub membership: Membership,
+}
+
+/// Resolves the study's zones and applies them to the loaded events (once per run).
+pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
+    let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
+    let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
+    let membership = zones::apply(&zones, &setup.boundaries, &loaded.positions(), &regions);
+    Ok(Zoned { zones, membership })
 }
 
 pub fn load_events(setup: &Setup, args: &EventArgs) -> Result<Loaded> {

@@ -1,5 +1,6 @@
 //! The command line: arguments, the shared load stage, and one module per command.
 
+mod animate;
 pub mod args;
 mod bench;
 mod density;
@@ -8,6 +9,8 @@ mod inspect;
 mod layers;
 mod load;
 mod maps;
+mod progress;
+mod report;
 mod sample;
 pub mod stopwatch;
 mod zones;
@@ -24,6 +27,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Zones(a) => zones::run(&a),
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
+        Command::Report(a) => report::run(&a),
+        Command::Animate(a) => animate::run(&a),
         Command::Bench(a) => bench::run(&a),
     }
 }

@@ -1,11 +1,13 @@
 //! `conflictmap zones`: yearly events and deaths per zone and category, written to the
 //! output folder as CSV, JSON and Markdown (the Markdown also to stdout).
 
+use std::path::{Path, PathBuf};
+
 use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate};
-use crate::analysis::zones::{self, Zone, ZoneKind};
+use crate::analysis::zones::{Zone, ZoneKind};
 use crate::cli::args::ZonesArgs;
 use crate::cli::filter::passes;
-use crate::cli::load::{Loaded, load_events, setup};
+use crate::cli::load::{Loaded, Setup, Zoned, load_events, setup, zone_events};
 use crate::error::{Error, Result};
 use crate::model::Categories;
 use crate::output::tables::{self, TableContext};
@@ -15,31 +17,73 @@ pub fn run(args: &ZonesArgs) -> Result<()> {
     let mut setup = setup(&args.study)?;
     override_zones(&mut setup.study.zones, args)?;
     let loaded = load_events(&setup, &args.events)?;
-    let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
-    let selected = select_categories(&setup.categories, &args.category_ids)?;
-    let (table, context) = build(&setup, &loaded, &zones, &selected, args)?;
-
-    let out = &args.out;
-    let write = |name: &str, bytes: &[u8]| write_bytes_atomic(&out.join(name), bytes);
-    write(
-        "zones.csv",
-        &tables::to_csv(&table).map_err(|e| Error::Usage(format!("zones.csv: {e}")))?,
-    )?;
-    write(
-        "zones.json",
-        &tables::to_json(&table, &context).map_err(|e| Error::Usage(format!("zones.json: {e}")))?,
-    )?;
-    let md = tables::to_markdown(&table, &context);
-    write("zones.md", md.as_bytes())?;
-    print!("{md}");
+    let zoned = zone_events(&setup, &loaded)?;
+    let t = tables_loaded(&setup, &loaded, &zoned, args)?;
+    print!("{}", t.markdown);
     eprint!("{}", loaded.read.summary);
-    eprintln!(
-        "Wrote {}, {} and {}",
-        out.join("zones.csv").display(),
-        out.join("zones.json").display(),
-        out.join("zones.md").display()
-    );
+    let names: Vec<String> = t.paths.iter().map(|p| p.display().to_string()).collect();
+    eprintln!("Wrote {}", names.join(", "));
     Ok(())
+}
+
+/// The zone tables of a run, as written.
+pub struct ZoneTables {
+    pub table: YearTable,
+    pub context: TableContext,
+    pub markdown: String,
+    /// zones.csv, zones.json, zones.md.
+    pub paths: Vec<PathBuf>,
+}
+
+/// Tabulates already loaded and zoned events and writes zones.{csv,json,md} to
+/// `args.out` (the study and event arguments of `args` are not used).
+pub fn tables_loaded(
+    setup: &Setup,
+    loaded: &Loaded,
+    zoned: &Zoned,
+    args: &ZonesArgs,
+) -> Result<ZoneTables> {
+    let mut t = tabulate_loaded(setup, loaded, zoned, args)?;
+    t.write(&args.out)?;
+    Ok(t)
+}
+
+/// [`tables_loaded`] without writing anything.
+pub fn tabulate_loaded(
+    setup: &Setup,
+    loaded: &Loaded,
+    zoned: &Zoned,
+    args: &ZonesArgs,
+) -> Result<ZoneTables> {
+    let selected = select_categories(&setup.categories, &args.category_ids)?;
+    let (table, context) = build(setup, loaded, zoned, &selected, args)?;
+    let markdown = tables::to_markdown(&table, &context);
+    Ok(ZoneTables {
+        table,
+        context,
+        markdown,
+        paths: Vec::new(),
+    })
+}
+
+impl ZoneTables {
+    /// Writes zones.csv, zones.json and zones.md to `out`.
+    pub fn write(&mut self, out: &Path) -> Result<()> {
+        let csv =
+            tables::to_csv(&self.table).map_err(|e| Error::Usage(format!("zones.csv: {e}")))?;
+        let json = tables::to_json(&self.table, &self.context)
+            .map_err(|e| Error::Usage(format!("zones.json: {e}")))?;
+        for (name, bytes) in [
+            ("zones.csv", &csv[..]),
+            ("zones.json", &json[..]),
+            ("zones.md", self.markdown.as_bytes()),
+        ] {
+            let path = out.join(name);
+            write_bytes_atomic(&path, bytes)?;
+            self.paths.push(path);
+        }
+        Ok(())
+    }
 }
 
 fn override_zones(z: &mut crate::model::study::ZonesConfig, args: &ZonesArgs) -> Result<()> {
@@ -97,15 +141,14 @@ fn select_categories(cats: &Categories, ids: &[String]) -> Result<Vec<usize>> {
 }
 
 fn build(
-    setup: &crate::cli::load::Setup,
+    setup: &Setup,
     loaded: &Loaded,
-    zones: &[Zone],
+    zoned: &Zoned,
     selected: &[usize],
     args: &ZonesArgs,
 ) -> Result<(YearTable, TableContext)> {
     let events = &loaded.read.events;
-    let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let membership = zones::apply(zones, &setup.boundaries, &loaded.positions(), &regions);
+    let membership = &zoned.membership;
     let tallies: Vec<Tally> = events
         .events
         .iter()
@@ -163,18 +206,13 @@ fn build(
         input: loaded.input.clone(),
         attribution: loaded.attribution(),
         synthetic: loaded.synthetic,
-        notes: notes(zones, setup, selected, args),
+        notes: notes(&zoned.zones, setup, selected, args),
     };
     Ok((table, context))
 }
 
 /// The definitions and filters behind the numbers, printed with the table.
-fn notes(
-    zones: &[Zone],
-    setup: &crate::cli::load::Setup,
-    selected: &[usize],
-    args: &ZonesArgs,
-) -> Vec<String> {
+fn notes(zones: &[Zone], setup: &Setup, selected: &[usize], args: &ZonesArgs) -> Vec<String> {
     let mut notes = vec![
         "Distances are WGS84 geodesic (Karney); points exactly at a threshold count as inside."
             .to_string(),

@@ -107,6 +107,38 @@ pub struct Colours {
     pub notice: Colour,
 }
 
+impl Colours {
+    /// Every colour of the style (for building a GIF palette that holds them exactly).
+    pub fn all(&self) -> [Colour; 24] {
+        [
+            self.page,
+            self.sea,
+            self.neighbours,
+            self.neighbour_lines,
+            self.country,
+            self.country_outline,
+            self.adm1,
+            self.rivers,
+            self.lakes,
+            self.towns,
+            self.capital,
+            self.text,
+            self.text_muted,
+            self.neighbour_text,
+            self.halo,
+            self.ring,
+            self.ring_fill,
+            self.band,
+            self.band_fill,
+            self.panel,
+            self.panel_border,
+            self.inset_focus,
+            self.frame,
+            self.notice,
+        ]
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FontSizes {

@@ -1,5 +1,6 @@
 //! Writers for every product. All writes go through [`atomic`].
 
+pub mod animation;
 pub mod atomic;
 pub mod geojson;
 mod geokeys;
@@ -7,6 +8,7 @@ pub mod geotiff;
 pub mod gis_layers;
 pub mod gpkg;
 pub mod layer;
+pub mod palette;
 pub mod qml;
 pub mod tables;
 

@@ -34,6 +34,7 @@ impl MapScene {
             inset: None,
             credits,
             synthetic: false,
+            period: None,
         };
         scene.relayout();
         scene
@@ -120,6 +121,12 @@ impl MapScene {
     pub fn add_density(&mut self, mut image: DensityImage) {
         image.opacity = self.style.density.opacity;
         self.push("density", z::DENSITY, LayerContent::Raster(image));
+    }
+
+    /// Adds an animation's trail (where earlier periods had density, faded) under the
+    /// density; the image's own opacity is kept.
+    pub fn add_trail(&mut self, image: DensityImage) {
+        self.push("trail", z::TRAIL, LayerContent::Raster(image));
     }
 
     /// Adds event points of one category (colour from the style) and its legend symbol.

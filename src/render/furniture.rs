@@ -39,17 +39,26 @@ pub struct Furniture {
     pub scale_bar: Option<ScaleBarGeometry>,
     pub north_arrow: Option<PxRect>,
     pub notice: Option<PxRect>,
+    /// The period label of an animation frame.
+    pub period: Option<PxRect>,
 }
 
 impl Furniture {
     /// Boxes on the map face that labels must stay clear of.
     pub fn boxes(&self) -> Vec<PxRect> {
         let sb = self.scale_bar.map(|s| s.bbox);
-        [self.legend, self.inset, sb, self.north_arrow, self.notice]
-            .into_iter()
-            .flatten()
-            .map(|b| b.inflate(2.0))
-            .collect()
+        [
+            self.legend,
+            self.inset,
+            sb,
+            self.north_arrow,
+            self.notice,
+            self.period,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|b| b.inflate(2.0))
+        .collect()
     }
 }
 
@@ -152,6 +161,29 @@ pub fn layout(scene: &MapScene) -> Furniture {
             bbox: b,
         }
     });
+    // The period label takes the first free corner (top left unless taken), else stacks
+    // in the top left: it stays put from frame to frame, as does everything else.
+    let period = PeriodText::measure(scene).map(|t| {
+        let corner = [
+            Corner::TopLeft,
+            Corner::TopRight,
+            Corner::BottomLeft,
+            Corner::BottomRight,
+        ]
+        .into_iter()
+        .find(|c| !used.iter().any(|(u, _)| u == c))
+        .unwrap_or(Corner::TopLeft);
+        let reach = used.iter().find(|(c, _)| *c == corner).map_or(0.0, |u| u.1);
+        let x = match corner {
+            Corner::TopLeft | Corner::BottomLeft => frame.x0 + gap,
+            Corner::TopRight | Corner::BottomRight => frame.x1 - gap - t.width,
+        };
+        let y = match corner {
+            Corner::TopLeft | Corner::TopRight => frame.y0 + gap + reach,
+            Corner::BottomLeft | Corner::BottomRight => frame.y1 - gap - reach - t.height,
+        };
+        PxRect::from_size(x, y, t.width, t.height)
+    });
     let mut f = Furniture {
         page,
         legend: boxes[2],
@@ -159,6 +191,7 @@ pub fn layout(scene: &MapScene) -> Furniture {
         scale_bar,
         north_arrow: boxes[1],
         notice: None,
+        period,
     };
     if scene.synthetic {
         f.notice = Some(notice_box(&f, style));
@@ -205,6 +238,54 @@ pub fn draw(pixmap: &mut Pixmap, f: &Furniture, scene: &MapScene, ts: Transform)
     }
     if let Some(b) = f.notice {
         draw_notice(pixmap, b, style, ts);
+    }
+    if let (Some(b), Some(t)) = (f.period, PeriodText::measure(scene)) {
+        t.draw(pixmap, b, style, ts);
+    }
+}
+
+/// The period label shaped: a large bold line and an optional detail line, on a panel.
+struct PeriodText {
+    main: text::TextLine,
+    detail: Option<text::TextLine>,
+    pad: f32,
+    width: f32,
+    height: f32,
+}
+
+impl PeriodText {
+    fn measure(scene: &MapScene) -> Option<PeriodText> {
+        let p = scene.period.as_ref()?;
+        let f = &scene.style.fonts;
+        // Twice the title: the first thing a viewer reads on each frame.
+        let size = f.title * 2.0;
+        let main = text::shape(&p.text, Face::Bold, size, 0.0);
+        let detail = p
+            .detail
+            .as_ref()
+            .map(|d| text::shape(d, Face::Regular, f.legend * 1.15, 0.0));
+        let pad = f.legend * 0.8;
+        let width = main.width.max(detail.as_ref().map_or(0.0, |d| d.width)) + 2.0 * pad;
+        let height =
+            main.cap_height() + detail.as_ref().map_or(0.0, |_| f.legend * 1.15 * 1.6) + 2.0 * pad;
+        Some(PeriodText {
+            main,
+            detail,
+            pad,
+            width,
+            height,
+        })
+    }
+
+    fn draw(&self, pixmap: &mut Pixmap, b: PxRect, style: &Style, ts: Transform) {
+        legend::panel(pixmap, b, style, ts);
+        let x = b.x0 + self.pad;
+        let y = b.y0 + self.pad + self.main.cap_height();
+        text::draw(pixmap, &self.main, x, y, Ink::plain(style.colours.text), ts);
+        if let Some(d) = &self.detail {
+            let y = b.y1 - self.pad;
+            text::draw(pixmap, d, x, y, Ink::plain(style.colours.text_muted), ts);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! written by [`write_png`]. The renderer never projects: the scene builder does.
 
 pub mod build;
+pub mod charts;
 pub mod compose;
 pub mod encode;
 pub mod furniture;

@@ -48,6 +48,16 @@ pub struct MapScene {
     pub credits: Vec<String>,
     /// Adds a prominent "SYNTHETIC DEMO DATA — not real events" notice.
     pub synthetic: bool,
+    /// The period a frame of an animation shows, in large type on the map face.
+    pub period: Option<PeriodLabel>,
+}
+
+/// The large period label of an animation frame: "2019", "2021 Q3", "Jan 2022", with an
+/// optional smaller line under it ("12 months: Apr 2021 – Mar 2022").
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeriodLabel {
+    pub text: String,
+    pub detail: Option<String>,
 }
 
 /// One drawable layer.
@@ -64,6 +74,8 @@ pub struct SceneLayer {
 pub mod z {
     pub const NEIGHBOURS: i32 = 10;
     pub const COUNTRY: i32 = 20;
+    /// Earlier periods of an animation, faded, under the frame's own density.
+    pub const TRAIL: i32 = 25;
     pub const DENSITY: i32 = 30;
     pub const LAKES: i32 = 40;
     pub const RIVERS: i32 = 50;

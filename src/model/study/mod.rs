@@ -24,6 +24,7 @@
 
 mod layers;
 mod overrides;
+mod report;
 mod source;
 mod zones;
 
@@ -38,6 +39,7 @@ pub use layers::{
     PlacesSpec,
 };
 pub use overrides::StudyOverrides;
+pub use report::{Product, ReportSpec};
 pub use source::{BUILTIN_PREFIX, Origin, SourceText, builtin_files};
 pub use zones::{BandSpec, RegionsSpec, RingSpec, ZonesConfig};
 
@@ -60,6 +62,9 @@ pub struct Study {
     /// Category definitions; the built-in ones if absent.
     #[serde(default)]
     pub categories: Option<CategoriesSpec>,
+    /// What `conflictmap report` makes; every key optional.
+    #[serde(default)]
+    pub report: ReportSpec,
     /// Where the study was read from; relative file paths resolve against it.
     #[serde(skip)]
     origin: Origin,
@@ -161,6 +166,7 @@ impl Study {
         if self.country.name.trim().is_empty() {
             return Err(Error::config(path, "country.name is empty"));
         }
+        self.report.check().map_err(|e| Error::config(path, e))?;
         Ok(())
     }
 }
@@ -195,6 +201,13 @@ mod tests {
             Some("adm1_name")
         );
         assert_eq!(b.credits.len(), 3);
+        let r = &s.report;
+        assert_eq!(r.category.as_deref(), Some("militant_islamist_attack"));
+        assert_eq!(
+            r.civilians_category.as_deref(),
+            Some("state_violence_against_civilians")
+        );
+        assert_eq!(r.products.as_deref(), Some(&Product::ALL[..]));
         assert!(b.credits[0].starts_with("Administrative boundaries: geoBoundaries"));
     }
 
@@ -223,6 +236,9 @@ mod tests {
                 "name_feild",
             ),
             ("[boundaries]\nsnap_km = -1.0\n", "snap_km"),
+            ("[report]\nyears = [2024, 2012]\n", "report.years"),
+            ("[report]\nproducts = [\"mapz\"]\n", "mapz"),
+            ("[report]\nproducts = []\n", "products"),
             (
                 "[boundaries]\nadm1 = { file = \"a\", name_field = \"n\", parent_field = \"p\" }\n",
                 "parent",

@@ -1,0 +1,138 @@
+//! `manifest.json`: the tool, the resolved settings, the input file with its SHA-256, and
+//! every file the run wrote (relative path, size, SHA-256), sorted by path. Written last.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{ReportConfig, Written};
+use crate::cli::load::{Loaded, SAMPLE_FILE, sample_bytes};
+use crate::error::{Error, Result};
+use crate::output::write_bytes_atomic;
+
+/// The input as the manifest names it: its file name (never the folder it was in) and
+/// its SHA-256.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputHash {
+    pub name: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Hashes the event file (streamed: exports run to gigabytes), or the built-in sample.
+pub fn hash_input(path: Option<&Path>) -> Result<InputHash> {
+    let Some(path) = path else {
+        let bytes = sample_bytes();
+        return Ok(InputHash {
+            name: SAMPLE_FILE.to_string(),
+            bytes: bytes.len() as u64,
+            sha256: hex(&Sha256::digest(bytes)),
+        });
+    };
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(|e| Error::io(path, e))?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok(InputHash {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+        bytes: n,
+        sha256: hex(&h.finalize()),
+    })
+}
+
+#[derive(Serialize)]
+struct FileEntry {
+    path: String,
+    bytes: u64,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    #[serde(flatten)]
+    hash: &'a InputHash,
+    format: Option<String>,
+    synthetic: bool,
+    rows_read: u64,
+    events_kept: u64,
+    rows_skipped: u64,
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    tool: &'static str,
+    version: &'static str,
+    config: &'a ReportConfig,
+    input: Input<'a>,
+    files: Vec<FileEntry>,
+}
+
+/// `path` relative to `out`, with `/` between components on every platform.
+pub fn relative(out: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(out).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Writes `out/manifest.json`; returns its path.
+pub fn write(
+    out: &Path,
+    cfg: &ReportConfig,
+    loaded: &Loaded,
+    input: &InputHash,
+    written: &Written,
+) -> Result<PathBuf> {
+    let mut files: Vec<FileEntry> = written
+        .all()
+        .map(|p| {
+            let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
+            Ok(FileEntry {
+                path: relative(out, p),
+                bytes: bytes.len() as u64,
+                sha256: hex(&Sha256::digest(&bytes)),
+            })
+        })
+        .collect::<Result<_>>()?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    let s = &loaded.read.summary;
+    let manifest = Manifest {
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        config: cfg,
+        input: Input {
+            hash: input,
+            format: s.format.map(|f| f.to_string()),
+            synthetic: loaded.synthetic,
+            rows_read: s.rows_read,
+            events_kept: s.events_kept,
+            rows_skipped: s.skipped_total(),
+        },
+        files,
+    };
+    let mut json = serde_json::to_vec_pretty(&manifest)
+        .map_err(|e| Error::Usage(format!("manifest.json: {e}")))?;
+    json.push(b'\n');
+    let path = out.join("manifest.json");
+    write_bytes_atomic(&path, &json)?;
+    Ok(path)
+}

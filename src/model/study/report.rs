@@ -1,0 +1,108 @@
+//! The `[report]` section of a study: what `conflictmap report` makes by default.
+//! Command-line flags override every key.
+//!
+//! ```toml
+//! [report]
+//! title = "Militant Islamist violence in Mali"
+//! years = [2019, 2024]          # default: the years in the data
+//! category = "militant_islamist_attack"   # mapped and charted (default: the first category)
+//! civilians_category = "state_violence_against_civilians"   # its own chart (optional)
+//! style = "report"              # "report", "dark" or a style file
+//! extent = "country"            # "country", a named extent of the style, or W,S,E,N
+//! products = ["zones", "maps", "layers", "charts", "animation", "page"]
+//! ```
+
+use serde::{Deserialize, Serialize};
+
+/// One product of `conflictmap report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Product {
+    /// Zone tables: zones.csv, zones.json, zones.md.
+    Zones,
+    /// Yearly heatmap maps and the all-years map (maps/).
+    Maps,
+    /// GIS layers (layers/): GeoJSON, GeoPackage, GeoTIFF, QGIS styles.
+    Layers,
+    /// Bar charts and the small-multiples sheet of the yearly maps (charts/).
+    Charts,
+    /// The yearly maps as an animated GIF and APNG with their frames (animation/).
+    Animation,
+    /// The report page: report.html and report.md.
+    Page,
+    // INTEGRATION POINT (issue 7, `tiles`): add `Tiles` (also switched on by
+    // `report --tiles`) and its stage in `cli::report::run`.
+}
+
+impl Product {
+    pub const ALL: [Product; 6] = [
+        Product::Zones,
+        Product::Maps,
+        Product::Layers,
+        Product::Charts,
+        Product::Animation,
+        Product::Page,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Product::Zones => "zones",
+            Product::Maps => "maps",
+            Product::Layers => "layers",
+            Product::Charts => "charts",
+            Product::Animation => "animation",
+            Product::Page => "page",
+        }
+    }
+}
+
+impl std::str::FromStr for Product {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Product::ALL
+            .into_iter()
+            .find(|p| p.id() == s.trim())
+            .ok_or_else(|| {
+                let ids: Vec<&str> = Product::ALL.iter().map(|p| p.id()).collect();
+                format!("\"{s}\" is not a product; known: {}", ids.join(", "))
+            })
+    }
+}
+
+/// The `[report]` section. Every key is optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSpec {
+    /// The report's title (default: "<category> in <country>").
+    pub title: Option<String>,
+    /// First and last year (default: the years in the data).
+    pub years: Option<[i32; 2]>,
+    /// The category mapped and charted (default: the first category).
+    pub category: Option<String>,
+    /// A second category charted per year in the whole country (e.g. state violence
+    /// against civilians). None: no such chart.
+    pub civilians_category: Option<String>,
+    /// Map style: "report", "dark" or a style file.
+    pub style: Option<String>,
+    /// Map extent: "country", a named extent of the style, or W,S,E,N.
+    pub extent: Option<String>,
+    /// The products to make (default: all of them but tiles).
+    pub products: Option<Vec<Product>>,
+}
+
+impl ReportSpec {
+    /// Checks what serde cannot.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some([a, b]) = self.years
+            && a > b
+        {
+            return Err(format!("report.years: {a} is after {b}"));
+        }
+        if let Some(p) = &self.products
+            && p.is_empty()
+        {
+            return Err("report.products is empty".into());
+        }
+        Ok(())
+    }
+}
