@@ -79,12 +79,25 @@ fn read_apng(path: &Path) -> Apng {
     let mut r = dec.read_info().unwrap();
     let actl = *r.info().animation_control().expect("an acTL chunk");
     let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let width = r.info().width as usize;
+    let mut canvas = vec![0u8; buf.len()];
     let (mut delays, mut frames) = (Vec::new(), Vec::new());
     for _ in 0..actl.num_frames {
-        let info = r.next_frame(&mut buf).unwrap();
+        r.next_frame(&mut buf).unwrap();
         let fc = *r.info().frame_control().expect("an fcTL chunk");
         delays.push((fc.delay_num, fc.delay_den));
-        frames.push(buf[..info.buffer_size()].to_vec());
+        // Frames after the first are the box that changed, drawn over the previous frame.
+        assert_eq!(fc.blend_op, png::BlendOp::Source);
+        let (x0, y0, w) = (
+            fc.x_offset as usize,
+            fc.y_offset as usize,
+            fc.width as usize,
+        );
+        for y in 0..fc.height as usize {
+            let dst = ((y0 + y) * width + x0) * 3;
+            canvas[dst..dst + w * 3].copy_from_slice(&buf[y * w * 3..(y + 1) * w * 3]);
+        }
+        frames.push(canvas.clone());
     }
     ((actl.num_frames, actl.num_plays), delays, frames)
 }
