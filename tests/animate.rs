@@ -21,6 +21,15 @@ fn run(args: &[&str]) {
     );
 }
 
+/// Runs `animate` with these arguments into a fresh folder, which it returns.
+fn animate(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec!["animate", "--out", dir.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(&all);
+    dir
+}
+
 const TWO_YEARS: &str = "tests/data/fixtures/maps_two_years.csv";
 const ROLLING: &str = "tests/data/fixtures/animate_rolling.csv";
 
@@ -142,10 +151,7 @@ fn frame_files(dir: &Path) -> Vec<PathBuf> {
 /// top the colour scale; 2023 has none.
 #[test]
 fn yearly_animation_reads_back_with_independent_decoders() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    run(&[
-        "animate",
+    let dir = animate(&[
         "--events",
         TWO_YEARS,
         "--width",
@@ -154,8 +160,6 @@ fn yearly_animation_reads_back_with_independent_decoders() {
         "500",
         "--hold-ms",
         "2000",
-        "--out",
-        out,
     ]);
     let anim = dir.path().join("animation");
     let frames = frame_files(dir.path());
@@ -232,10 +236,7 @@ fn yearly_animation_reads_back_with_independent_decoders() {
 
 #[test]
 fn loop_count_and_quarters() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    run(&[
-        "animate",
+    let dir = animate(&[
         "--events",
         TWO_YEARS,
         "--width",
@@ -248,8 +249,6 @@ fn loop_count_and_quarters() {
         "2024",
         "--loop",
         "3",
-        "--out",
-        out,
     ]);
     let anim = dir.path().join("animation");
     // --years 2024 with data to 1 May 2024: Q1 and Q2 (partial).
@@ -280,10 +279,7 @@ fn loop_count_and_quarters() {
 /// Mar–May 3 (5+6+7 = 18), Apr–Jun 3 (6+7+8 = 21).
 #[test]
 fn rolling_windows_count_what_was_worked_out_by_hand() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    run(&[
-        "animate",
+    let dir = animate(&[
         "--events",
         ROLLING,
         "--width",
@@ -296,8 +292,6 @@ fn rolling_windows_count_what_was_worked_out_by_hand() {
         "3",
         "--trail",
         "1",
-        "--out",
-        out,
     ]);
     let anim = dir.path().join("animation");
     let table =
