@@ -21,6 +21,15 @@ fn run(args: &[&str]) {
     );
 }
 
+/// Runs `animate` with these arguments into a fresh folder, which it returns.
+fn animate(args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = vec!["animate", "--out", dir.path().to_str().unwrap()];
+    all.extend_from_slice(args);
+    run(&all);
+    dir
+}
+
 const TWO_YEARS: &str = "tests/data/fixtures/maps_two_years.csv";
 const ROLLING: &str = "tests/data/fixtures/animate_rolling.csv";
 
@@ -79,12 +88,25 @@ fn read_apng(path: &Path) -> Apng {
     let mut r = dec.read_info().unwrap();
     let actl = *r.info().animation_control().expect("an acTL chunk");
     let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let width = r.info().width as usize;
+    let mut canvas = vec![0u8; buf.len()];
     let (mut delays, mut frames) = (Vec::new(), Vec::new());
     for _ in 0..actl.num_frames {
-        let info = r.next_frame(&mut buf).unwrap();
+        r.next_frame(&mut buf).unwrap();
         let fc = *r.info().frame_control().expect("an fcTL chunk");
         delays.push((fc.delay_num, fc.delay_den));
-        frames.push(buf[..info.buffer_size()].to_vec());
+        // Frames after the first are the box that changed, drawn over the previous frame.
+        assert_eq!(fc.blend_op, png::BlendOp::Source);
+        let (x0, y0, w) = (
+            fc.x_offset as usize,
+            fc.y_offset as usize,
+            fc.width as usize,
+        );
+        for y in 0..fc.height as usize {
+            let dst = ((y0 + y) * width + x0) * 3;
+            canvas[dst..dst + w * 3].copy_from_slice(&buf[y * w * 3..(y + 1) * w * 3]);
+        }
+        frames.push(canvas.clone());
     }
     ((actl.num_frames, actl.num_plays), delays, frames)
 }
@@ -129,10 +151,7 @@ fn frame_files(dir: &Path) -> Vec<PathBuf> {
 /// top the colour scale; 2023 has none.
 #[test]
 fn yearly_animation_reads_back_with_independent_decoders() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    run(&[
-        "animate",
+    let dir = animate(&[
         "--events",
         TWO_YEARS,
         "--width",
@@ -141,8 +160,6 @@ fn yearly_animation_reads_back_with_independent_decoders() {
         "500",
         "--hold-ms",
         "2000",
-        "--out",
-        out,
     ]);
     let anim = dir.path().join("animation");
     let frames = frame_files(dir.path());
@@ -219,10 +236,7 @@ fn yearly_animation_reads_back_with_independent_decoders() {
 
 #[test]
 fn loop_count_and_quarters() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    run(&[
-        "animate",
+    let dir = animate(&[
         "--events",
         TWO_YEARS,
         "--width",
@@ -235,8 +249,6 @@ fn loop_count_and_quarters() {
         "2024",
         "--loop",
         "3",
-        "--out",
-        out,
     ]);
     let anim = dir.path().join("animation");
     // --years 2024 with data to 1 May 2024: Q1 and Q2 (partial).
@@ -267,10 +279,7 @@ fn loop_count_and_quarters() {
 /// Mar–May 3 (5+6+7 = 18), Apr–Jun 3 (6+7+8 = 21).
 #[test]
 fn rolling_windows_count_what_was_worked_out_by_hand() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    run(&[
-        "animate",
+    let dir = animate(&[
         "--events",
         ROLLING,
         "--width",
@@ -283,8 +292,6 @@ fn rolling_windows_count_what_was_worked_out_by_hand() {
         "3",
         "--trail",
         "1",
-        "--out",
-        out,
     ]);
     let anim = dir.path().join("animation");
     let table =

@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::analysis::density::DensityGrid;
 use crate::analysis::periods::{self, DateIndex, Period, Step, Window};
 use crate::analysis::zones;
 use crate::cli::args::{AnimateArgs, StepArg, WindowArg};
@@ -181,26 +180,29 @@ pub fn animate_loaded(
         .collect();
     let index = DateIndex::new(&dates);
     let plan = pts.plan();
-    let grids: Vec<DensityGrid> = periods
-        .par_iter()
-        .map(|p| plan.apply(&pts.bin(index.within(p))))
-        .collect();
-    let scale = density::colour_scale(&args.density, &style, &grids.iter().collect::<Vec<_>>())?;
+    // The frames' densities are computed again where needed rather than all kept: a
+    // monthly animation of a decade holds over a hundred grids of a million cells.
+    let density_of = |p: &Period| plan.apply(&pts.bin(index.within(p)));
+    let bar = progress(periods.len(), "density");
     let rows: Vec<FrameRow> = periods
-        .iter()
-        .zip(&grids)
-        .map(|(p, g)| {
+        .par_iter()
+        .map(|p| {
             let within = index.within(p);
-            FrameRow {
+            let row = FrameRow {
                 events: within.len(),
                 deaths: within
                     .iter()
                     .map(|&k| u64::from(events.events[pts.selected[k]].fatalities))
                     .sum(),
-                max_density: g.max(),
-            }
+                max_density: density_of(p).max(),
+            };
+            bar.inc(1);
+            row
         })
         .collect();
+    bar.finish_and_clear();
+    let top = rows.iter().map(|r| r.max_density).fold(0.0, f32::max);
+    let scale = density::colour_scale_topped(&args.density, &style, top)?;
     let unit = density::unit(&args.density, &cat);
     let what = match window {
         Window::Step => format!("one frame per {}", step.name()),
@@ -239,14 +241,16 @@ pub fn animate_loaded(
     }
 
     // Where each frame's density shows (for trails).
-    let visible: Vec<Vec<bool>> = if args.trail > 0 {
-        grids
+    let visible: Vec<Cells> = if args.trail > 0 {
+        periods
             .par_iter()
-            .map(|g| {
-                g.values
-                    .iter()
-                    .map(|&v| scale.colour(v).is_some())
-                    .collect()
+            .map(|p| {
+                Cells::new(
+                    density_of(p)
+                        .values
+                        .iter()
+                        .map(|&v| scale.colour(v).is_some()),
+                )
             })
             .collect()
     } else {
@@ -256,7 +260,7 @@ pub fn animate_loaded(
     let rendered: Vec<(Vec<u8>, Histogram)> = (0..periods.len())
         .into_par_iter()
         .map(|i| {
-            let g = &grids[i];
+            let g = &density_of(&periods[i]);
             let mut scene = template.clone();
             scene.period = Some(PeriodLabel {
                 text: periods[i].label.clone(),
@@ -283,7 +287,6 @@ pub fn animate_loaded(
         })
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
-    drop(grids);
     drop(visible);
     let (pngs, hists): (Vec<Vec<u8>>, Vec<Histogram>) = rendered.into_iter().unzip();
     let seen = hists
@@ -383,6 +386,32 @@ fn write_table(
     write_bytes_atomic(path, &bytes)
 }
 
+/// A set of grid cells, one bit each (a trail keeps one per frame).
+struct Cells {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl Cells {
+    fn new(cells: impl Iterator<Item = bool>) -> Cells {
+        let (mut bits, mut len) = (Vec::new(), 0);
+        for on in cells {
+            if len % 64 == 0 {
+                bits.push(0u64);
+            }
+            if on {
+                bits[len / 64] |= 1 << (len % 64);
+            }
+            len += 1;
+        }
+        Cells { bits, len }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.bits[i / 64] >> (i % 64) & 1 == 1
+    }
+}
+
 /// Opacity of the trail `k` frames back, of `n`: [`TRAIL_OPACITY`] for the previous frame,
 /// fading linearly.
 fn trail_alpha(k: u32, n: u32) -> f32 {
@@ -391,14 +420,14 @@ fn trail_alpha(k: u32, n: u32) -> f32 {
 
 /// The trail of frame `i`: each cell where one of the `n` previous frames showed density,
 /// in `colour` at the opacity of the most recent such frame.
-fn trail_pixels(visible: &[Vec<bool>], i: usize, n: u32, colour: Colour) -> Vec<[u8; 4]> {
-    let cells = visible[i].len();
+fn trail_pixels(visible: &[Cells], i: usize, n: u32, colour: Colour) -> Vec<[u8; 4]> {
+    let cells = visible[i].len;
     (0..cells)
         .into_par_iter()
         .map(|c| {
             (1..=n)
                 .filter(|&k| k as usize <= i)
-                .find(|&k| visible[i - k as usize][c])
+                .find(|&k| visible[i - k as usize].get(c))
                 .map_or([0; 4], |k| colour.fade(trail_alpha(k, n)).to_array())
         })
         .collect()
@@ -479,9 +508,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cell_sets_hold_every_bit() {
+        let pattern: Vec<bool> = (0..130).map(|i| i % 3 == 0 || i == 64).collect();
+        let c = Cells::new(pattern.iter().copied());
+        assert_eq!(c.len, 130);
+        assert!((0..130).all(|i| c.get(i) == pattern[i]));
+    }
+
+    #[test]
     fn trail_fades_with_age_and_keeps_the_most_recent() {
         // Three frames of two cells: cell 0 shows in frame 0 only, cell 1 in frames 0 and 1.
-        let visible = vec![vec![true, true], vec![false, true], vec![false, false]];
+        let visible: Vec<Cells> = [[true, true], [false, true], [false, false]]
+            .into_iter()
+            .map(|f| Cells::new(f.into_iter()))
+            .collect();
         let c = Colour::rgb(100, 100, 100);
         let t = trail_pixels(&visible, 2, 2, c);
         assert_eq!(t[0], c.fade(trail_alpha(2, 2)).to_array());

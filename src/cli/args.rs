@@ -379,9 +379,10 @@ pub struct AnimateArgs {
     /// Length of a rolling window, in months (at least one step).
     #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=240))]
     pub window_months: u32,
-    /// Trail: also show where the density was visible in the N previous frames, in grey,
-    /// darkest for the most recent (drawn under the frame's own density and listed in
-    /// the legend). Not with --window cumulative, whose frames already hold the past.
+    /// Trail: also show, in grey, where the density was visible (at least the lowest value
+    /// of the legend) in the N previous frames, darkest for the most recent; drawn under
+    /// the frame's own density and listed in the legend. Not with --window cumulative,
+    /// whose frames already hold the past.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=4))]
     pub trail: u32,
     /// Width of the animation in pixels (the height follows the style's aspect ratio).

@@ -264,15 +264,17 @@ pub fn colour_scale(
     style: &Style,
     grids: &[&DensityGrid],
 ) -> Result<ColourScale> {
+    colour_scale_topped(args, style, density::max_value(grids))
+}
+
+/// [`colour_scale`] for grids whose highest value is `highest` (used unless `--max`).
+pub fn colour_scale_topped(args: &DensityArgs, style: &Style, highest: f32) -> Result<ColourScale> {
     let ramp: RampName = style
         .density
         .ramp
         .parse()
         .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))?;
-    let max = args
-        .max
-        .map(|m| m as f32)
-        .unwrap_or_else(|| density::max_value(grids));
+    let max = args.max.map(|m| m as f32).unwrap_or(highest);
     Ok(ColourScale {
         ramp,
         max,

@@ -30,36 +30,40 @@ impl Timing {
     }
 }
 
-/// The part of `cur` that differs from `prev` (same size, row-major `width` wide): its
-/// box (left, top, width, height) and pixels, unchanged ones set to [`TRANSPARENT`]. A
-/// frame identical to the previous one gives a single transparent pixel.
-pub fn changed_box(prev: &[u8], cur: &[u8], width: usize) -> ((u16, u16, u16, u16), Vec<u8>) {
-    let height = cur.len() / width;
+/// The box (x0, y0, x1, y1, inclusive) of the pixels of `cur` that differ from `prev`:
+/// both `width` pixels of `bpp` bytes wide, row-major. `None` if nothing changed.
+fn changed_bounds(
+    prev: &[u8],
+    cur: &[u8],
+    width: usize,
+    bpp: usize,
+) -> Option<(usize, usize, usize, usize)> {
+    let row_len = width * bpp;
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for y in 0..height {
-        let row = y * width..(y + 1) * width;
-        let (p, c) = (&prev[row.clone()], &cur[row]);
+    for (y, (p, c)) in prev
+        .chunks_exact(row_len)
+        .zip(cur.chunks_exact(row_len))
+        .enumerate()
+    {
         if p == c {
             continue;
         }
-        let first = p
-            .iter()
-            .zip(c)
-            .position(|(a, b)| a != b)
-            .expect("rows differ");
-        let last = width
-            - 1
-            - p.iter()
-                .zip(c)
-                .rev()
-                .position(|(a, b)| a != b)
-                .expect("rows differ");
+        let differs = |x: &usize| p[x * bpp..(x + 1) * bpp] != c[x * bpp..(x + 1) * bpp];
+        let first = (0..width).find(differs).expect("rows differ");
+        let last = (0..width).rev().find(differs).expect("rows differ");
         (x0, x1) = (x0.min(first), x1.max(last));
         (y0, y1) = (y0.min(y), y);
     }
-    if x0 == usize::MAX {
+    (x0 != usize::MAX).then_some((x0, y0, x1, y1))
+}
+
+/// The part of `cur` (palette indices) that differs from `prev`: its box (left, top,
+/// width, height) and pixels, unchanged ones set to [`TRANSPARENT`]. A frame identical to
+/// the previous one gives a single transparent pixel.
+pub fn changed_box(prev: &[u8], cur: &[u8], width: usize) -> ((u16, u16, u16, u16), Vec<u8>) {
+    let Some((x0, y0, x1, y1)) = changed_bounds(prev, cur, width, 1) else {
         return ((0, 0, 1, 1), vec![TRANSPARENT]);
-    }
+    };
     let mut buf = Vec::with_capacity((x1 - x0 + 1) * (y1 - y0 + 1));
     for y in y0..=y1 {
         for x in x0..=x1 {
@@ -73,6 +77,32 @@ pub fn changed_box(prev: &[u8], cur: &[u8], width: usize) -> ((u16, u16, u16, u1
     }
     let b = |v: usize| v as u16;
     ((b(x0), b(y0), b(x1 - x0 + 1), b(y1 - y0 + 1)), buf)
+}
+
+/// The box (x, y, width, height) of the RGB pixels of `cur` that differ from `prev`, and
+/// those pixels; a 1×1 box at the origin when nothing changed.
+fn changed_rgb(prev: &[u8], cur: &[u8], width: usize) -> ((u32, u32, u32, u32), Vec<u8>) {
+    let (x0, y0, x1, y1) = changed_bounds(prev, cur, width, 3).unwrap_or((0, 0, 0, 0));
+    let mut buf = Vec::with_capacity((x1 - x0 + 1) * (y1 - y0 + 1) * 3);
+    for y in y0..=y1 {
+        buf.extend_from_slice(&cur[(y * width + x0) * 3..(y * width + x1 + 1) * 3]);
+    }
+    let b = |v: usize| v as u32;
+    ((b(x0), b(y0), b(x1 - x0 + 1), b(y1 - y0 + 1)), buf)
+}
+
+/// Frame `i` from `frame`, inside an atomic write (which wants I/O errors): the error
+/// itself is kept in `failed`, for the caller to return instead of the I/O error.
+fn fetch<T>(
+    frame: &mut impl FnMut(usize) -> Result<T>,
+    i: usize,
+    failed: &mut Option<Error>,
+) -> std::io::Result<T> {
+    frame(i).map_err(|e| {
+        let io = std::io::Error::other(e.to_string());
+        *failed = Some(e);
+        io
+    })
 }
 
 fn too_big(path: &Path, width: u32, height: u32) -> Error {
@@ -110,14 +140,7 @@ pub fn write_gif(
         }
         let mut prev: Option<Vec<u8>> = None;
         for (i, &delay) in timing.delays_cs.iter().enumerate() {
-            let cur = match frame(i) {
-                Ok(c) => c,
-                Err(e) => {
-                    let msg = e.to_string();
-                    inner = Some(e);
-                    return Err(std::io::Error::other(msg));
-                }
-            };
+            let cur = fetch(&mut frame, i, &mut inner)?;
             let mut f = match &prev {
                 None => gif::Frame::from_indexed_pixels(w, h, cur.as_slice(), None),
                 Some(p) => {
@@ -143,8 +166,9 @@ pub fn write_gif(
 }
 
 /// Writes an APNG of `timing.delays_cs.len()` frames; `frame(i)` gives frame `i` as RGB
-/// bytes, `width` × `height`. The first frame is also the still image viewers show when
-/// they do not animate.
+/// bytes, `width` × `height`. Frames after the first store only the box that changed
+/// (drawn over the previous frame). The first frame is also the still image viewers
+/// show when they do not animate.
 pub fn write_apng(
     path: &Path,
     (width, height): (u32, u32),
@@ -161,17 +185,23 @@ pub fn write_apng(
         enc.set_compression(png::Compression::Balanced);
         enc.set_animated(n, timing.plays).map_err(png_err)?;
         let mut writer = enc.write_header().map_err(png_err)?;
+        let mut prev: Option<Vec<u8>> = None;
         for (i, &delay) in timing.delays_cs.iter().enumerate() {
-            let rgb = match frame(i) {
-                Ok(c) => c,
-                Err(e) => {
-                    let msg = e.to_string();
-                    inner = Some(e);
-                    return Err(std::io::Error::other(msg));
-                }
-            };
+            let rgb = fetch(&mut frame, i, &mut inner)?;
             writer.set_frame_delay(delay, 100).map_err(png_err)?;
-            writer.write_image_data(&rgb).map_err(png_err)?;
+            match &prev {
+                None => writer.write_image_data(&rgb).map_err(png_err)?,
+                Some(p) => {
+                    let ((x, y, w, h), buf) = changed_rgb(p, &rgb, width as usize);
+                    // The box must stay inside the image at every step: back to the
+                    // origin, resize, then move.
+                    writer.reset_frame_position().map_err(png_err)?;
+                    writer.set_frame_dimension(w, h).map_err(png_err)?;
+                    writer.set_frame_position(x, y).map_err(png_err)?;
+                    writer.write_image_data(&buf).map_err(png_err)?;
+                }
+            }
+            prev = Some(rgb);
         }
         writer.finish().map_err(png_err)
     });
@@ -272,10 +302,23 @@ mod tests {
     }
 
     #[test]
+    fn changed_rgb_crops_to_what_changed() {
+        let prev = vec![0u8; 3 * 4 * 3];
+        let mut cur = prev.clone();
+        cur[(4 + 2) * 3 + 1] = 9; // (2, 1), green
+        let ((x, y, w, h), buf) = changed_rgb(&prev, &cur, 4);
+        assert_eq!(((x, y, w, h), buf), ((2, 1, 1, 1), vec![0, 9, 0]));
+        assert_eq!(changed_rgb(&prev, &prev, 4), ((0, 0, 1, 1), vec![0, 0, 0]));
+    }
+
+    #[test]
     fn apng_round_trip() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.png");
-        let frames: Vec<Vec<u8>> = (0..4u8).map(|i| vec![i * 50; 3 * 5 * 2]).collect();
+        // Frame 2 repeats frame 1; frame 3 changes one pixel; frame 4 everything.
+        let mut frames: Vec<Vec<u8>> = vec![vec![10; 3 * 5 * 2]; 3];
+        frames[2][3 * 6 + 2] = 200;
+        frames.push(vec![90; 3 * 5 * 2]);
         let timing = Timing::new(4, 300, 1500, 2);
         write_apng(&path, (5, 2), &timing, |i| Ok(frames[i].clone())).unwrap();
         let dec = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&path).unwrap()));
@@ -284,12 +327,25 @@ mod tests {
         assert_eq!((actl.num_frames, actl.num_plays), (4, 2));
         let mut buf = vec![0; r.output_buffer_size().unwrap()];
         let mut delays = Vec::new();
-        for f in &frames {
-            r.next_frame(&mut buf).unwrap();
+        let mut boxes = Vec::new();
+        for _ in &frames {
+            let info = r.next_frame(&mut buf).unwrap();
             let fc = r.info().frame_control().copied().unwrap();
             delays.push((fc.delay_num, fc.delay_den));
-            assert_eq!(&buf[..f.len()], &f[..]);
+            boxes.push((
+                (fc.x_offset, fc.y_offset, fc.width, fc.height),
+                buf[..info.buffer_size()].to_vec(),
+            ));
         }
+        // Whole first frame; an unchanged frame is one pixel; then only the changed pixel
+        // (6th of the image: (1, 1)); then everything again.
+        let want = [
+            ((0, 0, 5, 2), frames[0].clone()),
+            ((0, 0, 1, 1), vec![10; 3]),
+            ((1, 1, 1, 1), vec![10, 10, 200]),
+            ((0, 0, 5, 2), frames[3].clone()),
+        ];
+        assert_eq!(boxes, want);
         assert_eq!(delays, [(30, 100), (30, 100), (30, 100), (150, 100)]);
     }
 

@@ -257,8 +257,11 @@ impl PeriodText {
     fn measure(scene: &MapScene) -> Option<PeriodText> {
         let p = scene.period.as_ref()?;
         let f = &scene.style.fonts;
-        // Twice the title: the first thing a viewer reads on each frame.
-        let size = f.title * 2.0;
+        // Up to twice the title, the first thing a viewer reads on each frame; smaller on
+        // small maps, so the label does not hide a corner of the country.
+        let size = (f.title * 2.0)
+            .min(scene.frame.width() * 0.045)
+            .max(f.title);
         let main = text::shape(&p.text, Face::Bold, size, 0.0);
         let detail = p
             .detail
