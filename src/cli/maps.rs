@@ -93,6 +93,11 @@ pub fn prepare(
     let mut template = MapScene::new(style.clone(), "", "", credits(setup, loaded));
     template.scale = args.scale as f32;
     template.synthetic = loaded.synthetic;
+    // Every map has a title and a subtitle (set per map below): lay the page out with
+    // them, so that the view is fitted to the frame the maps are drawn in.
+    template.title = "Title".into();
+    template.subtitle = "Subtitle".into();
+    template.relayout();
     let view = density::view(args.view, &style, setup, template.frame)?;
     basemap(&mut template, &view, &setup.boundaries, zones);
     sw.lap("basemap");
