@@ -39,6 +39,8 @@ pub enum Command {
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
     /// maps pipeline (wall time and peak memory).
     Bench(BenchArgs),
+    /// Serve a folder (the tiles and web viewer) over HTTP on 127.0.0.1, for browsers.
+    Serve(ServeArgs),
 }
 
 /// Which study (country, boundary files, zones, categories).
@@ -340,6 +342,16 @@ pub struct BenchArgs {
     /// Folder for the generated event files (reused between runs) and the maps.
     #[arg(long, value_name = "DIR", default_value = "output/bench")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder to serve: the tiles folder with the viewer's index.html.
+    #[arg(value_name = "DIR", default_value = "output/tiles")]
+    pub dir: PathBuf,
+    /// TCP port on 127.0.0.1; 0 picks a free one (the URL is printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
 }
 
 /// "10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.

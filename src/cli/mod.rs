@@ -9,6 +9,7 @@ mod layers;
 mod load;
 mod maps;
 mod sample;
+mod serve;
 pub mod stopwatch;
 mod zones;
 
@@ -25,5 +26,6 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
         Command::Bench(a) => bench::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }
