@@ -10,6 +10,7 @@ mod load;
 mod maps;
 mod sample;
 pub mod stopwatch;
+mod tiles;
 mod zones;
 
 pub use args::{Cli, Command};
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Zones(a) => zones::run(&a),
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
+        Command::Tiles(a) => tiles::run(&a),
         Command::Bench(a) => bench::run(&a),
     }
 }

@@ -9,5 +9,6 @@ pub mod gpkg;
 pub mod layer;
 pub mod qml;
 pub mod tables;
+pub mod tilesets;
 
-pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic};
+pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic, write_dir_atomic};
