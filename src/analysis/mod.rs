@@ -6,5 +6,7 @@ pub mod overview;
 pub mod polyline_index;
 pub mod projection;
 pub mod stats;
+pub mod tile_density;
+pub mod webmercator;
 pub mod zone_shapes;
 pub mod zones;

@@ -39,7 +39,7 @@ pub fn view(args: &ViewArgs, style: &Style, setup: &Setup, frame: PxRect) -> Res
 }
 
 /// The map extent from `--extent`: the country, a named extent of the style, or a bbox.
-fn extent(arg: &str, style: &Style, setup: &Setup) -> Result<[f64; 4]> {
+pub fn extent(arg: &str, style: &Style, setup: &Setup) -> Result<[f64; 4]> {
     if arg == "country" {
         use geo::BoundingRect;
         let r = setup
@@ -143,32 +143,12 @@ pub fn compute(
     style: &Style,
     sw: &mut Stopwatch,
 ) -> Result<Densities> {
-    if !(args.bandwidth_km.is_finite() && args.bandwidth_km > 0.0) {
-        return Err(Error::Usage(format!(
-            "--bandwidth-km must be a positive number, not {}",
-            args.bandwidth_km
-        )));
-    }
-    let cats = &setup.categories;
-    let category = cats.index_of(&args.category_id).ok_or_else(|| {
-        let known: Vec<&str> = cats.list().iter().map(|c| c.id.as_str()).collect();
-        Error::Usage(format!(
-            "--category {}: no such category; known: {}",
-            args.category_id,
-            known.join(", ")
-        ))
-    })?;
+    let Selection {
+        category,
+        selected,
+        years,
+    } = select(args, filter, setup, loaded)?;
     let events = &loaded.read.events;
-    let selected: Vec<usize> = (0..events.len())
-        .filter(|&i| {
-            let e = &events.events[i];
-            loaded.classes[i].contains(category)
-                && passes(e, events, filter)
-                && filter
-                    .years
-                    .is_none_or(|(a, b)| (a..=b).contains(&e.year()))
-        })
-        .collect();
     let positions: Vec<_> = selected
         .iter()
         .map(|&i| events.events[i].position)
@@ -188,22 +168,10 @@ pub fn compute(
         ),
         None => view.metres_per_px(),
     };
-    let kernel = match args.kernel {
-        KernelArg::Quartic => Kernel::Quartic,
-        KernelArg::Gaussian => Kernel::Gaussian,
-    };
+    let kernel = kernel(args.kernel);
     let bandwidth_m = view.map_metres(Km::new(args.bandwidth_km).expect("checked above"));
     let spec = view.grid(cell_m);
     let margin = kernel.support_m(bandwidth_m);
-    let years = match filter.years {
-        Some((a, b)) => a..=b,
-        None => {
-            let (a, b) = events
-                .date_range()
-                .ok_or_else(|| Error::Usage(format!("{}: no events to map", loaded.input)))?;
-            a.year()..=b.year()
-        }
-    };
     let bin_years = |keep: &dyn Fn(i32) -> bool| {
         let idx: Vec<usize> = (0..selected.len())
             .filter(|&k| keep(events.events[selected[k]].year()))
@@ -239,11 +207,7 @@ pub fn compute(
     drop(all);
     sw.lap("density");
 
-    let ramp: RampName = style
-        .density
-        .ramp
-        .parse()
-        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))?;
+    let ramp = ramp(style)?;
     let scale_for = |grids: &[&DensityGrid]| {
         let max = args
             .max
@@ -260,11 +224,8 @@ pub fn compute(
     let yearly: Vec<&DensityGrid> = grids[..n - 1].iter().map(|g| &g.grid).collect();
     let year_scale = scale_for(&yearly);
     let all_scale = scale_for(&[&grids[n - 1].grid]);
-    let cat = cats.list()[category].clone();
-    let unit = match args.weight {
-        Weight::Events => UNIT_LABEL.to_string(),
-        Weight::Fatalities => UNIT_LABEL.replace("events", &cat.deaths_label),
-    };
+    let cat = setup.categories.list()[category].clone();
+    let unit = unit_label(args.weight, &cat);
     Ok(Densities {
         category: cat,
         years,
@@ -284,5 +245,90 @@ pub fn span(years: &RangeInclusive<i32>) -> String {
         years.start().to_string()
     } else {
         format!("{}–{}", years.start(), years.end())
+    }
+}
+
+/// The events a density shows: the category's, through the filters, in the years.
+pub struct Selection {
+    /// Index of the category in the study's categories.
+    pub category: usize,
+    /// Indices (into the event set) of the events selected.
+    pub selected: Vec<usize>,
+    /// `--years`, or the years of the data.
+    pub years: RangeInclusive<i32>,
+}
+
+/// Checks the density arguments and selects the events of `--category` that pass the
+/// filters.
+pub fn select(
+    args: &DensityArgs,
+    filter: &FilterArgs,
+    setup: &Setup,
+    loaded: &Loaded,
+) -> Result<Selection> {
+    if !(args.bandwidth_km.is_finite() && args.bandwidth_km > 0.0) {
+        return Err(Error::Usage(format!(
+            "--bandwidth-km must be a positive number, not {}",
+            args.bandwidth_km
+        )));
+    }
+    let cats = &setup.categories;
+    let category = cats.index_of(&args.category_id).ok_or_else(|| {
+        let known: Vec<&str> = cats.list().iter().map(|c| c.id.as_str()).collect();
+        Error::Usage(format!(
+            "--category {}: no such category; known: {}",
+            args.category_id,
+            known.join(", ")
+        ))
+    })?;
+    let events = &loaded.read.events;
+    let selected: Vec<usize> = (0..events.len())
+        .filter(|&i| {
+            let e = &events.events[i];
+            loaded.classes[i].contains(category)
+                && passes(e, events, filter)
+                && filter
+                    .years
+                    .is_none_or(|(a, b)| (a..=b).contains(&e.year()))
+        })
+        .collect();
+    let years = match filter.years {
+        Some((a, b)) => a..=b,
+        None => {
+            let (a, b) = events
+                .date_range()
+                .ok_or_else(|| Error::Usage(format!("{}: no events to map", loaded.input)))?;
+            a.year()..=b.year()
+        }
+    };
+    Ok(Selection {
+        category,
+        selected,
+        years,
+    })
+}
+
+/// The style's density ramp.
+pub fn ramp(style: &Style) -> Result<RampName> {
+    style
+        .density
+        .ramp
+        .parse()
+        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))
+}
+
+/// "events per 1,000 km²", or "deaths per 1,000 km²" (the category's deaths label).
+pub fn unit_label(weight: Weight, category: &Category) -> String {
+    match weight {
+        Weight::Events => UNIT_LABEL.to_string(),
+        Weight::Fatalities => UNIT_LABEL.replace("events", &category.deaths_label),
+    }
+}
+
+/// The density kernel of `--kernel`.
+pub fn kernel(arg: KernelArg) -> Kernel {
+    match arg {
+        KernelArg::Quartic => Kernel::Quartic,
+        KernelArg::Gaussian => Kernel::Gaussian,
     }
 }

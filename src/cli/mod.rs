@@ -11,6 +11,7 @@ mod maps;
 mod sample;
 mod serve;
 pub mod stopwatch;
+mod tiles;
 mod zones;
 
 pub use args::{Cli, Command};
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Zones(a) => zones::run(&a),
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
+        Command::Tiles(a) => tiles::run(&a),
         Command::Bench(a) => bench::run(&a),
         Command::Serve(a) => serve::run(&a),
     }

@@ -10,5 +10,6 @@ pub mod layer;
 pub mod qml;
 pub mod tables;
 pub mod viewer;
+pub mod tilesets;
 
-pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic};
+pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic, write_dir_atomic};
