@@ -8,7 +8,8 @@ set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config sqlite3 libsqlite3-dev)
 # Tools the test suite uses to check our outputs independently of our own readers.
-test_pkgs=(gdal-bin python3-gdal)
+# chromium: the viewer test loads the web page headless and screenshots it.
+test_pkgs=(gdal-bin python3-gdal chromium)
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do

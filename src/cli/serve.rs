@@ -5,16 +5,27 @@
 //! of DIR are not followed.
 
 use std::fs::File;
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::cli::args::ServeArgs;
 use crate::error::{Error, Result};
 
-/// Requests answered at once (a browser opens about six connections for tiles).
-const WORKERS: usize = 4;
+// Why std's TcpListener and not an HTTP crate: tiny_http 0.12 (the small blocking server
+// tried first) runs each keep-alive connection as a task of a pool that can leave a new
+// connection's task queued behind connections the browser keeps open; headless Chromium
+// then waited forever for a script now and then. This server only answers GET/HEAD for
+// files: one thread per connection, one request per connection (`Connection: close`),
+// which HTTP/1.1 allows and leaves nothing queued.
+
+/// Longest request head accepted (request line and headers).
+const MAX_HEAD: usize = 16 * 1024;
+/// A client that sends nothing for this long is dropped.
+const IDLE: Duration = Duration::from_secs(30);
 
 pub fn run(args: &ServeArgs) -> Result<()> {
     let root = args
@@ -33,60 +44,98 @@ pub fn run(args: &ServeArgs) -> Result<()> {
             args.dir.display()
         );
     }
-    let server = Server::http(("127.0.0.1", args.port))
+    let listener = TcpListener::bind(("127.0.0.1", args.port))
         .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{}: {e}", args.port)))?;
-    let addr = server
-        .server_addr()
-        .to_ip()
-        .expect("an HTTP server listens on an IP address");
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Usage(format!("no local address: {e}")))?;
     // The first line of stdout: scripts (and the tests) read the port from it.
     println!("Serving {} at http://{addr}/", root.display());
     eprintln!("Open http://{addr}/index.html in a browser; Ctrl-C stops.");
-    use std::io::Write as _;
     std::io::stdout().flush().ok();
-    std::thread::scope(|s| {
-        for _ in 0..WORKERS {
-            s.spawn(|| {
-                while let Ok(request) = server.recv() {
-                    answer(&root, request);
-                }
-            });
-        }
-    });
+    for stream in listener.incoming().flatten() {
+        let root = root.clone();
+        std::thread::spawn(move || {
+            // A browser closing a connection early (tiles no longer needed) is no error.
+            let _ = answer(&root, stream);
+        });
+    }
     Ok(())
 }
 
-fn answer(root: &Path, request: Request) {
-    let result = match request.method() {
-        Method::Get | Method::Head => match resolve(root, request.url()).and_then(open) {
-            Some((file, path)) => {
-                let response = Response::from_file(file)
-                    .with_header(header("Content-Type", content_type(&path)))
-                    .with_header(header("Cache-Control", "no-cache"))
-                    .with_header(header("X-Content-Type-Options", "nosniff"));
-                request.respond(response)
-            }
-            None => request.respond(text(404, "Not found")),
-        },
-        _ => request
-            .respond(text(405, "Only GET and HEAD").with_header(header("Allow", "GET, HEAD"))),
+/// Reads one request from `stream` and answers it.
+fn answer(root: &Path, stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(IDLE))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    // Skip the headers: nothing in them changes the answer.
+    let mut head = line.len();
+    loop {
+        let mut h = String::new();
+        let n = reader.read_line(&mut h)?;
+        head += n;
+        if n == 0 || h == "\r\n" || h == "\n" {
+            break;
+        }
+        if head > MAX_HEAD {
+            return reply(stream, 431, "Request header too large");
+        }
+    }
+    let mut parts = line.split_whitespace();
+    let (method, target) = match (parts.next(), parts.next(), parts.next()) {
+        (Some(m), Some(t), Some(v)) if v.starts_with("HTTP/1.") => (m, t),
+        _ => return reply(stream, 400, "Bad request"),
     };
-    // A browser closing a connection early (e.g. tiles no longer needed) is not an error.
-    let _ = result;
+    if method != "GET" && method != "HEAD" {
+        return reply(stream, 405, "Only GET and HEAD");
+    }
+    let Some((mut file, path)) =
+        resolve(root, target).and_then(|p| Some((File::open(&p).ok()?, p)))
+    else {
+        return reply(stream, 404, "Not found");
+    };
+    let len = file.metadata()?.len();
+    let mut out = std::io::BufWriter::new(stream);
+    write_head(&mut out, 200, content_type(&path), len)?;
+    if method == "GET" {
+        std::io::copy(&mut file, &mut out)?;
+    }
+    out.flush()
 }
 
-fn open(path: PathBuf) -> Option<(File, PathBuf)> {
-    File::open(&path).ok().map(|f| (f, path))
+/// A short plain-text answer (errors).
+fn reply(stream: TcpStream, code: u16, body: &str) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(stream);
+    write_head(
+        &mut out,
+        code,
+        "text/plain; charset=utf-8",
+        body.len() as u64,
+    )?;
+    out.write_all(body.as_bytes())?;
+    out.flush()
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
-}
-
-fn text(code: u16, body: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(StatusCode(code))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+fn write_head(out: &mut impl Write, code: u16, ty: &str, len: u64) -> std::io::Result<()> {
+    let reason = match code {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        431 => "Request Header Fields Too Large",
+        _ => "Error",
+    };
+    let allow = if code == 405 {
+        "Allow: GET, HEAD\r\n"
+    } else {
+        ""
+    };
+    write!(
+        out,
+        "HTTP/1.1 {code} {reason}\r\nContent-Type: {ty}\r\nContent-Length: {len}\r\n\
+         Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n{allow}Connection: close\r\n\r\n"
+    )
 }
 
 /// The file of `root` a request target names (`/` and folders give their `index.html`),
