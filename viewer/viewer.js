@@ -81,7 +81,7 @@
   }
 
   function markerRadius(fatalities) {
-    return Math.min(2 + Math.sqrt(fatalities), 9);
+    return Math.min(2.5 + Math.sqrt(fatalities), 9);
   }
 
   function popupHtml(p) {
@@ -117,8 +117,9 @@
         L.circleMarker([c[1], c[0]], {
           renderer: renderer,
           radius: markerRadius(p.fatalities || 0),
-          color: '#ffffff', weight: 0.6, opacity: 0.9,
-          fillColor: EVENT_COLOUR, fillOpacity: 0.6
+          // Rings with a light fill: the heat under them stays readable.
+          color: EVENT_COLOUR, weight: 1, opacity: 0.75,
+          fillColor: '#ffffff', fillOpacity: 0.25
         }).bindPopup(function () { return popupHtml(p); }, { maxWidth: 320 }).addTo(eventLayer);
         drawn += 1;
       });
@@ -141,11 +142,10 @@
   function heatLayer(year) {
     if (!heat[year]) {
       var b = tiles.bounds;
-      var big = tiles.tile_size === 512;
       heat[year] = L.tileLayer(tiles.xyz.replace('{year}', year), {
         pane: 'heat',
-        tileSize: tiles.tile_size,
-        zoomOffset: big ? -1 : 0,
+        // 512 px tiles are the @2x of the usual 256 px grid: shown at 256 CSS pixels.
+        tileSize: 256,
         minNativeZoom: tiles.minzoom,
         maxNativeZoom: tiles.maxzoom,
         minZoom: 0,
@@ -269,7 +269,7 @@
       d.appendChild(zoneKey);
       var eventKey = el('div', 'key');
       var dot = el('span', 'dot');
-      dot.style.background = EVENT_COLOUR;
+      dot.style.border = '1px solid ' + EVENT_COLOUR;
       eventKey.appendChild(dot);
       eventKey.appendChild(el('span', null, 'Events of the year (size: fatalities)'));
       d.appendChild(eventKey);
@@ -391,7 +391,7 @@
     var overlays = { 'Analysis zones': zoneLayer, 'Events': eventLayer };
     if (tiles.overlay) {
       overlays['Boundaries (tiles)'] = L.tileLayer(tiles.overlay, {
-        pane: 'lines', tileSize: tiles.tile_size, zoomOffset: tiles.tile_size === 512 ? -1 : 0,
+        pane: 'lines', tileSize: 256,
         minNativeZoom: tiles.minzoom, maxNativeZoom: tiles.maxzoom, errorTileUrl: EMPTY_TILE
       });
     }

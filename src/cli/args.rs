@@ -425,6 +425,9 @@ pub struct TilesArgs {
     /// zone outlines (one set for all years).
     #[arg(long)]
     pub overlays: bool,
+    /// Do not write the web viewer (index.html and its files) next to the tiles.
+    #[arg(long)]
+    pub no_viewer: bool,
     /// Output folder (tiles go to OUT/tiles/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,

@@ -12,6 +12,7 @@ mod sample;
 mod serve;
 pub mod stopwatch;
 mod tiles;
+mod viewer;
 mod zones;
 
 pub use args::{Cli, Command};

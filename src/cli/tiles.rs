@@ -28,6 +28,7 @@ use crate::cli::args::{TileFormat, TilesArgs, Weight};
 use crate::cli::density::{self, Selection};
 use crate::cli::load::{Loaded, Setup, load_events, setup};
 use crate::cli::maps::credits;
+use crate::cli::viewer;
 use crate::error::{Error, Result};
 use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
 use crate::output::write_bytes_atomic;
@@ -118,6 +119,11 @@ pub fn tiles_loaded(
         }
         None => bandwidth_km / CELLS_PER_BANDWIDTH,
     };
+    if !args.no_viewer && !args.formats.contains(&TileFormat::Xyz) {
+        return Err(Error::Usage(
+            "the web viewer shows the XYZ tiles: add xyz to --formats, or pass --no-viewer".into(),
+        ));
+    }
     let (minzoom, maxzoom) = args.zooms;
     let centre_lat = (bounds[1] + bounds[3]) / 2.0;
     let ground_px_km = |z: u8| pixel_m(z, args.tile_size) / scale_factor(centre_lat) / 1000.0;
@@ -276,6 +282,12 @@ pub fn tiles_loaded(
     let text = serde_json::to_string_pretty(&json).expect("JSON of plain values");
     write_bytes_atomic(&json_path, text.as_bytes())?;
     written.push(json_path);
+    if !args.no_viewer {
+        let title = format!("{} in {}", cat.label, setup.boundaries.name());
+        written.extend(viewer::write(
+            &dir, setup, loaded, &selected, &title, &described, json,
+        )?);
+    }
     eprintln!(
         "Tiles: {} years × {} tiles of zooms {minzoom}-{maxzoom} ({} px; densities computed to zoom {}, {:.2} km pixels); one colour scale (top {:.3} {unit})",
         year_list.len(),

@@ -9,7 +9,7 @@ pub mod gpkg;
 pub mod layer;
 pub mod qml;
 pub mod tables;
-pub mod viewer;
 pub mod tilesets;
+pub mod viewer;
 
 pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic, write_dir_atomic};

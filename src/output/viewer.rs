@@ -154,8 +154,11 @@ fn write_map_js(
 fn check_tiles(dir: &Path, tiles: &Json) -> Result<Vec<i32>> {
     let at = dir.join("tiles.json");
     let missing = |key: &str| Error::format(&at, format!("the viewer needs \"{key}\""));
+    tiles
+        .get("xyz")
+        .and_then(Json::as_str)
+        .ok_or_else(|| missing("xyz (the XYZ tiles' path template)"))?;
     for key in [
-        "xyz",
         "bounds",
         "minzoom",
         "maxzoom",
