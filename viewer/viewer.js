@@ -159,7 +159,7 @@
         Object.keys(heat).forEach(function (y) {
           if (heat[y] !== shownHeat && map.hasLayer(heat[y])) map.removeLayer(heat[y]);
         });
-        status.setAttribute('data-tiles-year', String(year));
+        if (year === current) status.setAttribute('data-tiles-year', String(year));
       });
     }
     return heat[year];

@@ -150,7 +150,7 @@ fn tiles_json_without_what_the_page_needs_is_an_error_naming_it() {
     for (key, expected) in [
         ("legend", "legend.stops"),
         ("years", "\"years\""),
-        ("xyz", "\"xyz\""),
+        ("xyz", "\"xyz (the XYZ tiles"),
     ] {
         let mut d = data(events(&[]));
         d.tiles.as_object_mut().unwrap().remove(key);
