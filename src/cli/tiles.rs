@@ -24,6 +24,7 @@ use serde_json::{Value, json};
 
 use crate::analysis::tile_density::{Lattice, LatticeGrid, SortedPoints, ZoomPlan};
 use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_metres};
+use crate::analysis::zones;
 use crate::cli::args::{TileFormat, TilesArgs, Weight};
 use crate::cli::density::{self, Selection};
 use crate::cli::load::{Loaded, Setup, load_events, setup};
@@ -32,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
 use crate::output::write_bytes_atomic;
 use crate::render::ramp::{ColourScale, ScaleKind};
-use crate::render::tiles::heat_tile_png;
+use crate::render::tiles::{Overlay, heat_tile_png};
 
 /// The density grid is at most this fraction of the bandwidth (without `--cell-km`).
 const CELLS_PER_BANDWIDTH: f64 = 16.0;
@@ -209,7 +210,19 @@ pub fn tiles_loaded(
     );
     let center = center(&pyramid);
     let tile_list = pyramid.tiles();
-    let bar = progress(tile_list.len() as u64 * year_points.len() as u64);
+    let overlay = if args.overlays {
+        let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
+        Some(Overlay::new(
+            &setup.boundaries,
+            &zones,
+            &style,
+            args.tile_size,
+        ))
+    } else {
+        None
+    };
+    let sets = year_points.len() as u64 + u64::from(overlay.is_some());
+    let bar = progress(tile_list.len() as u64 * sets);
     let mut written = Vec::new();
     let mut year_list = Vec::new();
     for ((year, pts), year_grids) in year_points.iter().zip(&grids) {
@@ -245,15 +258,50 @@ pub fn tiles_loaded(
             maxzoom,
             extra: extra_metadata(*year, &cat, &unit, &scale, loaded.synthetic),
         };
+        let stem = format!("{}_{year}", cat.id);
+        let xyz_dir = dir.join("xyz").join(year.to_string());
         written.extend(write_sets(
             &dir,
-            &format!("{}_{year}", cat.id),
-            &year.to_string(),
+            &stem,
+            &xyz_dir,
             &info,
             &tiles,
             &args.formats,
         )?);
         year_list.push(*year);
+    }
+    if let Some(overlay) = &overlay {
+        let tiles: Vec<TileData> = tile_list
+            .par_iter()
+            .map(|&t| {
+                let tile = overlay.tile_png(t, pyramid.tile_size);
+                bar.inc(1);
+                tile.map(|png| png.map(|png| (t, png)))
+            })
+            .filter_map(Result::transpose)
+            .collect::<Result<_>>()?;
+        let info = TileSetInfo {
+            name: format!("Boundaries and zones of {}", setup.boundaries.name()),
+            description: format!(
+                "Country outline, first-level admin boundaries and analysis zones of {}, to lay over the density tiles.",
+                setup.boundaries.name()
+            ),
+            attribution: setup.boundaries.credits().join(" "),
+            bounds,
+            center,
+            minzoom,
+            maxzoom,
+            extra: serde_json::Map::new(),
+        };
+        let xyz_dir = dir.join("overlay");
+        written.extend(write_sets(
+            &dir,
+            "overlay",
+            &xyz_dir,
+            &info,
+            &tiles,
+            &args.formats,
+        )?);
     }
     bar.finish_and_clear();
 
@@ -267,7 +315,7 @@ pub fn tiles_loaded(
         attribution: &attribution,
         synthetic: loaded.synthetic,
         xyz: args.formats.contains(&TileFormat::Xyz),
-        overlay: false,
+        overlay: overlay.is_some() && args.formats.contains(&TileFormat::Xyz),
         scale: &scale,
         name: &format!("{} in {}", cat.label, setup.boundaries.name()),
         description: &described,
@@ -288,12 +336,12 @@ pub fn tiles_loaded(
     Ok(written)
 }
 
-/// Writes one tile set in every requested container: `xyz/<folder>/`, `<stem>.mbtiles`,
+/// Writes one tile set in every requested container: `xyz_dir/`, `<stem>.mbtiles`,
 /// `<stem>.pmtiles`.
 fn write_sets(
     dir: &Path,
     stem: &str,
-    folder: &str,
+    xyz_dir: &Path,
     info: &TileSetInfo,
     tiles: &[TileData],
     formats: &[TileFormat],
@@ -302,9 +350,8 @@ fn write_sets(
     for f in formats {
         let path = match f {
             TileFormat::Xyz => {
-                let p = dir.join("xyz").join(folder);
-                write_xyz(&p, tiles)?;
-                p
+                write_xyz(xyz_dir, tiles)?;
+                xyz_dir.to_path_buf()
             }
             TileFormat::Mbtiles => {
                 let p = dir.join(format!("{stem}.mbtiles"));
