@@ -22,6 +22,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::analysis::density::Kernel;
 use crate::analysis::tile_density::{Lattice, LatticeGrid, SortedPoints, ZoomPlan};
 use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_metres};
 use crate::analysis::zones;
@@ -29,7 +30,9 @@ use crate::cli::args::{TileFormat, TilesArgs, Weight};
 use crate::cli::density::{self, Selection};
 use crate::cli::load::{Loaded, Setup, load_events, setup};
 use crate::cli::maps::credits;
+use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
+use crate::model::{Category, Style};
 use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
 use crate::output::write_bytes_atomic;
 use crate::render::ramp::{ColourScale, ScaleKind};
@@ -92,6 +95,63 @@ impl Pyramid {
     }
 }
 
+/// The densities of every year on each zoom's lattice, and their one colour scale.
+pub struct TileDensities {
+    pyramid: Pyramid,
+    years: Vec<YearTiles>,
+    category: Category,
+    unit: String,
+    scale: ColourScale,
+    kernel: Kernel,
+    style: Style,
+}
+
+struct YearTiles {
+    year: i32,
+    events: usize,
+    /// One grid per zoom of [`Pyramid::grid_zooms`].
+    grids: Vec<LatticeGrid>,
+}
+
+impl TileDensities {
+    /// The density (per 1,000 km² of ground) of `year` at lon/lat on the density zoom's
+    /// grid (the finest computed), 0 outside it or for a year not computed.
+    pub fn value_at(&self, year: i32, lon: f64, lat: f64) -> f32 {
+        let Some(y) = self.years.iter().find(|y| y.year == year) else {
+            return 0.0;
+        };
+        let g = y.grids.last().expect("at least one zoom");
+        let [x, yy] = to_metres(lon, lat);
+        let spec = g.grid.spec;
+        let col = ((x - spec.x0) / spec.cell_m).floor();
+        let row = ((spec.y0 - yy) / spec.cell_m).floor();
+        if col < 0.0 || row < 0.0 || col >= spec.width as f64 || row >= spec.height as f64 {
+            return 0.0;
+        }
+        g.grid.at(col as usize, row as usize)
+    }
+
+    /// The top of the colour scale.
+    pub fn scale_max(&self) -> f32 {
+        self.scale.max
+    }
+}
+
+/// [`tiles_loaded`], timing its stages ("tile densities", "tiles").
+pub fn tiles_timed(
+    setup: &Setup,
+    loaded: &Loaded,
+    args: &TilesArgs,
+    out: &Path,
+    sw: &mut Stopwatch,
+) -> Result<Vec<PathBuf>> {
+    let d = compute(setup, loaded, args)?;
+    sw.lap("tile densities");
+    let written = write_tiles(setup, loaded, args, out, &d)?;
+    sw.lap("tiles");
+    Ok(written)
+}
+
 /// Renders the tiles of every year of `loaded` (already read) into `out/tiles/`; returns
 /// the files and folders written (tile sets, then tiles.json).
 pub fn tiles_loaded(
@@ -100,6 +160,11 @@ pub fn tiles_loaded(
     args: &TilesArgs,
     out: &Path,
 ) -> Result<Vec<PathBuf>> {
+    tiles_timed(setup, loaded, args, out, &mut Stopwatch::new())
+}
+
+/// The selected events of each year, on each zoom's lattice, with the colour scale.
+pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileDensities> {
     let style = density::style(&args.view)?;
     let bounds = density::extent(&args.view.extent, &style, setup)?;
     let Selection {
@@ -107,7 +172,7 @@ pub fn tiles_loaded(
         selected,
         years,
     } = density::select(&args.density, &args.filter, setup, loaded)?;
-    let cat = setup.categories.list()[category].clone();
+    let category = setup.categories.list()[category].clone();
     let kernel = density::kernel(args.density.kernel);
     let bandwidth_km = args.density.bandwidth_km;
     let cell_km = match args.density.cell_km {
@@ -121,9 +186,8 @@ pub fn tiles_loaded(
     };
     let (minzoom, maxzoom) = args.zooms;
     let centre_lat = (bounds[1] + bounds[3]) / 2.0;
-    let ground_px_km = |z: u8| pixel_m(z, args.tile_size) / scale_factor(centre_lat) / 1000.0;
     let density_zoom = (0..=maxzoom)
-        .find(|&z| ground_px_km(z) <= cell_km)
+        .find(|&z| ground_px_km(z, args.tile_size, centre_lat) <= cell_km)
         .unwrap_or(maxzoom);
     let pyramid = Pyramid {
         minzoom,
@@ -136,7 +200,6 @@ pub fn tiles_loaded(
     // The events of each year in Mercator metres (no PROJ: closed formulas).
     let events = &loaded.read.events;
     let year_points: Vec<(i32, SortedPoints)> = years
-        .clone()
         .into_par_iter()
         .map(|year| {
             let idx: Vec<usize> = selected
@@ -177,61 +240,87 @@ pub fn tiles_loaded(
             ZoomPlan::new(lattice, kernel, bandwidth_km)
         })
         .collect();
-    let grids: Vec<Vec<LatticeGrid>> = year_points
+    let years: Vec<YearTiles> = year_points
         .iter()
-        .map(|(_, pts)| plans.iter().map(|p| p.apply(pts)).collect())
+        .map(|(year, pts)| YearTiles {
+            year: *year,
+            events: pts.len(),
+            grids: plans.iter().map(|p| p.apply(pts)).collect(),
+        })
         .collect();
     drop(plans);
 
     // One colour scale: the densest cell of any year at the density zoom.
-    let ramp = density::ramp(&style)?;
     let max = match args.density.max {
         Some(m) if m.is_finite() && m > 0.0 => m as f32,
         Some(m) => return Err(Error::Usage(format!("--max must be positive, not {m}"))),
-        None => grids
+        None => years
             .iter()
-            .filter_map(|g| g.last())
+            .filter_map(|y| y.grids.last())
             .map(|g| g.grid.max())
             .fold(0.0, f32::max),
     };
     let scale = ColourScale {
-        ramp,
+        ramp: density::ramp(&style)?,
         max,
         threshold: style.density.threshold as f32 * max,
         scale: ScaleKind::Sqrt,
     };
+    Ok(TileDensities {
+        pyramid,
+        years,
+        unit: density::unit_label(args.density.weight, &category),
+        category,
+        scale,
+        kernel,
+        style,
+    })
+}
 
+/// Size of a pixel of zoom `z` on the ground at `lat`, km.
+fn ground_px_km(z: u8, tile_size: u32, lat: f64) -> f64 {
+    pixel_m(z, tile_size) / scale_factor(lat) / 1000.0
+}
+
+/// Draws and writes the tiles of `d`, the overlay tiles if asked, and tiles.json.
+fn write_tiles(
+    setup: &Setup,
+    loaded: &Loaded,
+    args: &TilesArgs,
+    out: &Path,
+    d: &TileDensities,
+) -> Result<Vec<PathBuf>> {
+    let (pyramid, cat, scale, unit, style) = (&d.pyramid, &d.category, &d.scale, &d.unit, &d.style);
     let dir = out.join("tiles");
     let attribution = attribution(setup, loaded);
-    let unit = density::unit_label(args.density.weight, &cat);
     let described = format!(
         "Kernel density of {} ({} kernel, {} km bandwidth), {unit}; one colour scale for every year and zoom (top {:.3}).",
-        cat.label, kernel, bandwidth_km, scale.max
+        cat.label, d.kernel, args.density.bandwidth_km, scale.max
     );
-    let center = center(&pyramid);
+    let center = center(pyramid);
     let tile_list = pyramid.tiles();
     let overlay = if args.overlays {
         let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
         Some(Overlay::new(
             &setup.boundaries,
             &zones,
-            &style,
+            style,
             args.tile_size,
         ))
     } else {
         None
     };
-    let sets = year_points.len() as u64 + u64::from(overlay.is_some());
+    let sets = d.years.len() as u64 + u64::from(overlay.is_some());
     let bar = progress(tile_list.len() as u64 * sets);
     let mut written = Vec::new();
-    let mut year_list = Vec::new();
-    for ((year, pts), year_grids) in year_points.iter().zip(&grids) {
+    for y in &d.years {
+        let year = y.year;
         let tiles: Vec<TileData> = tile_list
             .par_iter()
             .map(|&t| {
-                let g = &year_grids[pyramid.grid_index(t.z)];
+                let g = &y.grids[pyramid.grid_index(t.z)];
                 let tile = match g.tile_values(t, scale.threshold) {
-                    Some(v) => heat_tile_png(&v, pyramid.tile_size, &scale, style.density.opacity)
+                    Some(v) => heat_tile_png(&v, pyramid.tile_size, scale, style.density.opacity)
                         .map(|png| Some((t, png))),
                     None => Ok(None),
                 };
@@ -248,15 +337,15 @@ pub fn tiles_loaded(
                     "{} in {}, {year}: {described} {} events.",
                     cat.label,
                     setup.boundaries.name(),
-                    pts.len()
+                    y.events
                 ),
             ),
             attribution: attribution.join(" "),
-            bounds,
+            bounds: pyramid.bounds,
             center,
-            minzoom,
-            maxzoom,
-            extra: extra_metadata(*year, &cat, &unit, &scale, loaded.synthetic),
+            minzoom: pyramid.minzoom,
+            maxzoom: pyramid.maxzoom,
+            extra: extra_metadata(year, cat, unit, scale, loaded.synthetic),
         };
         let stem = format!("{}_{year}", cat.id);
         let xyz_dir = dir.join("xyz").join(year.to_string());
@@ -268,7 +357,6 @@ pub fn tiles_loaded(
             &tiles,
             &args.formats,
         )?);
-        year_list.push(*year);
     }
     if let Some(overlay) = &overlay {
         let tiles: Vec<TileData> = tile_list
@@ -287,10 +375,10 @@ pub fn tiles_loaded(
                 setup.boundaries.name()
             ),
             attribution: setup.boundaries.credits().join(" "),
-            bounds,
+            bounds: pyramid.bounds,
             center,
-            minzoom,
-            maxzoom,
+            minzoom: pyramid.minzoom,
+            maxzoom: pyramid.maxzoom,
             extra: serde_json::Map::new(),
         };
         let xyz_dir = dir.join("overlay");
@@ -308,15 +396,15 @@ pub fn tiles_loaded(
     let json = tiles_json(&TilesJson {
         cat_id: &cat.id,
         cat_label: &cat.label,
-        unit: &unit,
-        years: &year_list,
-        pyramid: &pyramid,
+        unit,
+        years: &d.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+        pyramid,
         center,
         attribution: &attribution,
         synthetic: loaded.synthetic,
         xyz: args.formats.contains(&TileFormat::Xyz),
         overlay: overlay.is_some() && args.formats.contains(&TileFormat::Xyz),
-        scale: &scale,
+        scale,
         name: &format!("{} in {}", cat.label, setup.boundaries.name()),
         description: &described,
     });
@@ -324,13 +412,16 @@ pub fn tiles_loaded(
     let text = serde_json::to_string_pretty(&json).expect("JSON of plain values");
     write_bytes_atomic(&json_path, text.as_bytes())?;
     written.push(json_path);
+    let centre_lat = (pyramid.bounds[1] + pyramid.bounds[3]) / 2.0;
     eprintln!(
-        "Tiles: {} years × {} tiles of zooms {minzoom}-{maxzoom} ({} px; densities computed to zoom {}, {:.2} km pixels); one colour scale (top {:.3} {unit})",
-        year_list.len(),
+        "Tiles: {} years × {} tiles of zooms {}-{} ({} px; densities computed to zoom {}, {:.2} km pixels); one colour scale (top {:.3} {unit})",
+        d.years.len(),
         tile_list.len(),
+        pyramid.minzoom,
+        pyramid.maxzoom,
         pyramid.tile_size,
         pyramid.density_zoom,
-        ground_px_km(pyramid.density_zoom),
+        ground_px_km(pyramid.density_zoom, pyramid.tile_size, centre_lat),
         scale.max
     );
     Ok(written)
@@ -410,7 +501,7 @@ fn legend(scale: &ColourScale) -> Value {
 
 fn extra_metadata(
     year: i32,
-    cat: &crate::model::Category,
+    cat: &Category,
     unit: &str,
     scale: &ColourScale,
     synthetic: bool,
@@ -477,3 +568,7 @@ fn progress(n: u64) -> ProgressBar {
     }
     bar
 }
+
+#[cfg(test)]
+#[path = "tiles_tests.rs"]
+mod tests;
