@@ -113,30 +113,6 @@ struct YearTiles {
     grids: Vec<LatticeGrid>,
 }
 
-impl TileDensities {
-    /// The density (per 1,000 km² of ground) of `year` at lon/lat on the density zoom's
-    /// grid (the finest computed), 0 outside it or for a year not computed.
-    pub fn value_at(&self, year: i32, lon: f64, lat: f64) -> f32 {
-        let Some(y) = self.years.iter().find(|y| y.year == year) else {
-            return 0.0;
-        };
-        let g = y.grids.last().expect("at least one zoom");
-        let [x, yy] = to_metres(lon, lat);
-        let spec = g.grid.spec;
-        let col = ((x - spec.x0) / spec.cell_m).floor();
-        let row = ((spec.y0 - yy) / spec.cell_m).floor();
-        if col < 0.0 || row < 0.0 || col >= spec.width as f64 || row >= spec.height as f64 {
-            return 0.0;
-        }
-        g.grid.at(col as usize, row as usize)
-    }
-
-    /// The top of the colour scale.
-    pub fn scale_max(&self) -> f32 {
-        self.scale.max
-    }
-}
-
 /// [`tiles_loaded`], timing its stages ("tile densities", "tiles").
 pub fn tiles_timed(
     setup: &Setup,
