@@ -10,7 +10,7 @@ mod load;
 mod maps;
 mod sample;
 pub mod stopwatch;
-mod tiles;
+pub mod tiles;
 mod zones;
 
 pub use args::{Cli, Command};

@@ -28,7 +28,7 @@ use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_m
 use crate::analysis::zones;
 use crate::cli::args::{TileFormat, TilesArgs, Weight};
 use crate::cli::density::{self, Selection};
-use crate::cli::load::{Loaded, Setup, load_events, setup};
+use crate::cli::load::{Loaded, Setup, load_events_timed, setup};
 use crate::cli::maps::credits;
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
@@ -46,16 +46,23 @@ const LEGEND_STOPS: usize = 6;
 const SYNTHETIC: &str = "SYNTHETIC DEMO DATA — not real events";
 
 pub fn run(args: &TilesArgs) -> Result<()> {
+    run_timed(args, &mut Stopwatch::new()).map(|_| ())
+}
+
+/// Runs the tiles pipeline, timing its stages (setup, read, classify, tile densities,
+/// tiles); returns the files and folders written.
+pub fn run_timed(args: &TilesArgs, sw: &mut Stopwatch) -> Result<Vec<PathBuf>> {
     let setup = setup(&args.study)?;
-    let loaded = load_events(&setup, &args.events)?;
-    let written = tiles_loaded(&setup, &loaded, args, &args.out)?;
+    sw.lap("setup");
+    let loaded = load_events_timed(&setup, &args.events, sw)?;
+    let written = tiles_timed(&setup, &loaded, args, &args.out, sw)?;
     eprint!("{}", loaded.read.summary);
     eprintln!(
         "Wrote {} tile sets to {}",
         written.len(),
         args.out.join("tiles").display()
     );
-    Ok(())
+    Ok(written)
 }
 
 /// The zooms whose densities are computed, and the tiles.

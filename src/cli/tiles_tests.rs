@@ -6,6 +6,7 @@ use clap::Parser;
 
 use super::*;
 use crate::cli::args::{Cli, Command};
+use crate::cli::load::load_events;
 use crate::render::scene::MapScene;
 
 /// The density (per 1,000 km² of ground) of `year` at lon/lat on the density zoom's
