@@ -206,20 +206,15 @@ pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileD
         })
         .collect();
 
-    // One plan per zoom with a grid, over the extent plus the kernel's support.
-    let support_km = kernel.support_m(bandwidth_km * 1000.0) / 1000.0;
-    let area_m = {
-        let [w, s, e, n] = bounds;
-        let k = scale_factor(s.abs().max(n.abs()).min(85.0));
-        let pad = support_km * 1000.0 * k;
-        let [x0, y0] = to_metres(w, s);
-        let [x1, y1] = to_metres(e, n);
-        [x0 - pad, y0 - pad, x1 + pad, y1 + pad]
-    };
+    // One plan per zoom with a grid, over every pixel of the tiles drawn (events beyond
+    // within the kernel's reach are binned in the grid's margin).
     let plans: Vec<ZoomPlan> = pyramid
         .grid_zooms()
         .map(|z| {
-            let lattice = Lattice::covering(area_m, z, args.tile_size);
+            let ([x0, x1], [y0, y1]) = tile_range(bounds, z);
+            let [w, _, _, n] = Tile::new(z, x0, y0).bounds_m();
+            let [_, s, e, _] = Tile::new(z, x1, y1).bounds_m();
+            let lattice = Lattice::covering([w, s, e, n], z, args.tile_size);
             ZoomPlan::new(lattice, kernel, bandwidth_km)
         })
         .collect();

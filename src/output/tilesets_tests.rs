@@ -71,3 +71,19 @@ fn xyz_folders_hold_every_tile() {
     );
     assert_eq!(std::fs::read(path.join("0/0/0.png")).unwrap(), b"tile zero");
 }
+
+#[test]
+fn a_year_without_tiles_still_makes_valid_containers() {
+    let dir = tempfile::tempdir().unwrap();
+    write_pmtiles(&dir.path().join("e.pmtiles"), &info(), &[]).unwrap();
+    let b = std::fs::read(dir.path().join("e.pmtiles")).unwrap();
+    assert_eq!(&b[0..7], b"PMTiles");
+    write_mbtiles(&dir.path().join("e.mbtiles"), &info(), &[]).unwrap();
+    let db = Connection::open(dir.path().join("e.mbtiles")).unwrap();
+    let n: i64 = db
+        .query_row("SELECT count(*) FROM tiles", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+    write_xyz(&dir.path().join("xyz/2012"), &[]).unwrap();
+    assert!(dir.path().join("xyz/2012").is_dir());
+}
