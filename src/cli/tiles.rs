@@ -4,8 +4,8 @@
 //!
 //! **Densities.** For each zoom up to the *density zoom* (the first whose pixels are at
 //! most `--cell-km`, by default 1/16 of the bandwidth, on the ground at the extent's
-//! centre), the density is computed on that zoom's own pixel lattice over the extent plus
-//! the kernel's support ([`crate::analysis::tile_density`]); deeper zooms interpolate the
+//! centre), the density is computed on that zoom's own pixel lattice over every pixel of
+//! the extent's tiles ([`crate::analysis::tile_density`]); deeper zooms interpolate the
 //! density zoom's grid, which is already far finer than the kernel. The kernel is in
 //! ground kilometres at every latitude, so its size on the ground does not change with
 //! zoom or place.
@@ -36,7 +36,7 @@ use crate::model::{Category, Style};
 use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
 use crate::output::write_bytes_atomic;
 use crate::render::ramp::{ColourScale, ScaleKind};
-use crate::render::tiles::{Overlay, heat_tile_png};
+use crate::render::tiles::{Overlay, TilePalette, heat_tile_png};
 
 /// The density grid is at most this fraction of the bandwidth (without `--cell-km`).
 const CELLS_PER_BANDWIDTH: f64 = 16.0;
@@ -58,8 +58,8 @@ pub fn run_timed(args: &TilesArgs, sw: &mut Stopwatch) -> Result<Vec<PathBuf>> {
     let written = tiles_timed(&setup, &loaded, args, &args.out, sw)?;
     eprint!("{}", loaded.read.summary);
     eprintln!(
-        "Wrote {} tile sets to {}",
-        written.len(),
+        "Wrote {} tile sets and tiles.json to {}",
+        written.len().saturating_sub(1),
         args.out.join("tiles").display()
     );
     Ok(written)
@@ -288,6 +288,7 @@ fn write_tiles(
     } else {
         None
     };
+    let palette = TilePalette::new(scale, style.density.opacity);
     let sets = d.years.len() as u64 + u64::from(overlay.is_some());
     let bar = progress(tile_list.len() as u64 * sets);
     let mut written = Vec::new();
@@ -298,8 +299,9 @@ fn write_tiles(
             .map(|&t| {
                 let g = &y.grids[pyramid.grid_index(t.z)];
                 let tile = match g.tile_values(t, scale.threshold) {
-                    Some(v) => heat_tile_png(&v, pyramid.tile_size, scale, style.density.opacity)
-                        .map(|png| Some((t, png))),
+                    Some(v) => {
+                        heat_tile_png(&v, pyramid.tile_size, &palette).map(|png| Some((t, png)))
+                    }
                     None => Ok(None),
                 };
                 bar.inc(1);

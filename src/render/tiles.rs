@@ -12,27 +12,71 @@ use crate::render::build::zone_look;
 use crate::render::encode::demultiplied_rgba;
 use crate::render::encode_rgba_png;
 use crate::render::paint::stroke;
-use crate::render::ramp::ColourScale;
+use crate::render::ramp::{ColourScale, ScaleKind};
 use crate::render::scene::{LineStyle, ZoneKind};
 
-/// A density tile (`size`² values, row-major, north first) as a PNG: colours of `scale`
-/// with their alpha times `opacity`; transparent below the scale's threshold, so the
-/// tile overlays any basemap.
-pub fn heat_tile_png(
-    values: &[f32],
-    size: u32,
-    scale: &ColourScale,
-    opacity: f32,
-) -> Result<Vec<u8>> {
+/// Positions along the ramp in a [`TilePalette`]: 4× finer than the ramp's own table, so
+/// a pixel gets the colour `ColourScale::colour` would give it, within one ramp step.
+const PALETTE_SIZE: usize = 4096;
+
+/// Density → straight RGBA for tiles, as [`ColourScale::colour`] with the alpha times the
+/// style's opacity, through a table over the ramp position: tiles colour tens of millions
+/// of pixels per run, and the table costs a multiply and a lookup per pixel.
+pub struct TilePalette {
+    threshold: f32,
+    inv_max: f32,
+    sqrt: bool,
+    table: Vec<[u8; 4]>,
+}
+
+impl TilePalette {
+    pub fn new(scale: &ColourScale, opacity: f32) -> TilePalette {
+        let opacity = opacity.clamp(0.0, 1.0);
+        let fade = |[r, g, b, a]: [u8; 4]| [r, g, b, (f32::from(a) * opacity).round() as u8];
+        let sqrt = scale.scale == ScaleKind::Sqrt;
+        let lowest = scale.colour(scale.threshold.max(f32::MIN_POSITIVE));
+        let table = (0..PALETTE_SIZE)
+            .map(|i| {
+                let t = i as f32 / (PALETTE_SIZE - 1) as f32;
+                let v = if sqrt { t * t } else { t } * scale.max;
+                // Entries just under the threshold serve values just over it.
+                scale.colour(v).or(lowest).map_or([0; 4], fade)
+            })
+            .collect();
+        TilePalette {
+            threshold: scale.threshold,
+            inv_max: if scale.max > 0.0 {
+                1.0 / scale.max
+            } else {
+                0.0
+            },
+            sqrt,
+            table,
+        }
+    }
+
+    /// Straight RGBA for density `v`; transparent below the threshold, for 0 and NaN.
+    pub fn colour(&self, v: f32) -> [u8; 4] {
+        if !(v >= self.threshold && v > 0.0) {
+            return [0; 4];
+        }
+        let mut t = if self.inv_max > 0.0 {
+            (v * self.inv_max).min(1.0)
+        } else {
+            1.0
+        };
+        if self.sqrt {
+            t = t.sqrt();
+        }
+        self.table[(t * (PALETTE_SIZE - 1) as f32 + 0.5) as usize]
+    }
+}
+
+/// A density tile (`size`² values, row-major, north first) as a PNG, transparent below
+/// the scale's threshold so the tile overlays any basemap.
+pub fn heat_tile_png(values: &[f32], size: u32, palette: &TilePalette) -> Result<Vec<u8>> {
     assert_eq!(values.len(), (size * size) as usize, "one value per pixel");
-    let opacity = opacity.clamp(0.0, 1.0);
-    let rgba: Vec<u8> = values
-        .iter()
-        .flat_map(|&v| match scale.colour(v) {
-            Some([r, g, b, a]) => [r, g, b, (f32::from(a) * opacity).round() as u8],
-            None => [0; 4],
-        })
-        .collect();
+    let rgba: Vec<u8> = values.iter().flat_map(|&v| palette.colour(v)).collect();
     encode_rgba_png(size, size, &rgba)
 }
 
@@ -182,5 +226,39 @@ impl Overlay {
             return Ok(None);
         }
         encode_rgba_png(size, size, &demultiplied_rgba(&pixmap)).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::ramp::RampName;
+
+    #[test]
+    fn palette_matches_the_colour_scale() {
+        for kind in [ScaleKind::Sqrt, ScaleKind::Linear] {
+            let scale = ColourScale {
+                ramp: RampName::YlOrRd,
+                max: 40.0,
+                threshold: 0.8,
+                scale: kind,
+            };
+            let palette = TilePalette::new(&scale, 0.85);
+            for i in 0..=4000 {
+                let v = i as f32 * 0.011;
+                let got = palette.colour(v);
+                match scale.colour(v) {
+                    None => assert_eq!(got, [0; 4], "{v}"),
+                    Some([r, g, b, a]) => {
+                        let want = [r, g, b, (f32::from(a) * 0.85).round() as u8];
+                        let off = (0..4).map(|k| got[k].abs_diff(want[k])).max().unwrap();
+                        // Within one step of the ramp (and of the alpha fade).
+                        assert!(off <= 4, "{kind:?} {v}: {got:?} vs {want:?}");
+                    }
+                }
+            }
+            assert_eq!(palette.colour(f32::NAN), [0; 4]);
+            assert_eq!(palette.colour(1e9), palette.colour(40.0));
+        }
     }
 }
