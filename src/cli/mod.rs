@@ -11,7 +11,7 @@ mod maps;
 mod sample;
 mod serve;
 pub mod stopwatch;
-mod tiles;
+pub mod tiles;
 mod viewer;
 mod zones;
 

@@ -4,8 +4,8 @@
 //!
 //! **Densities.** For each zoom up to the *density zoom* (the first whose pixels are at
 //! most `--cell-km`, by default 1/16 of the bandwidth, on the ground at the extent's
-//! centre), the density is computed on that zoom's own pixel lattice over the extent plus
-//! the kernel's support ([`crate::analysis::tile_density`]); deeper zooms interpolate the
+//! centre), the density is computed on that zoom's own pixel lattice over every pixel of
+//! the extent's tiles ([`crate::analysis::tile_density`]); deeper zooms interpolate the
 //! density zoom's grid, which is already far finer than the kernel. The kernel is in
 //! ground kilometres at every latitude, so its size on the ground does not change with
 //! zoom or place.
@@ -22,18 +22,22 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use crate::analysis::density::Kernel;
 use crate::analysis::tile_density::{Lattice, LatticeGrid, SortedPoints, ZoomPlan};
 use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_metres};
+use crate::analysis::zones;
 use crate::cli::args::{TileFormat, TilesArgs, Weight};
 use crate::cli::density::{self, Selection};
-use crate::cli::load::{Loaded, Setup, load_events, setup};
+use crate::cli::load::{Loaded, Setup, load_events_timed, setup};
 use crate::cli::maps::credits;
+use crate::cli::stopwatch::Stopwatch;
 use crate::cli::viewer;
 use crate::error::{Error, Result};
+use crate::model::{Category, Style};
 use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
 use crate::output::write_bytes_atomic;
 use crate::render::ramp::{ColourScale, ScaleKind};
-use crate::render::tiles::heat_tile_png;
+use crate::render::tiles::{Overlay, TilePalette, heat_tile_png};
 
 /// The density grid is at most this fraction of the bandwidth (without `--cell-km`).
 const CELLS_PER_BANDWIDTH: f64 = 16.0;
@@ -43,16 +47,23 @@ const LEGEND_STOPS: usize = 6;
 const SYNTHETIC: &str = "SYNTHETIC DEMO DATA — not real events";
 
 pub fn run(args: &TilesArgs) -> Result<()> {
+    run_timed(args, &mut Stopwatch::new()).map(|_| ())
+}
+
+/// Runs the tiles pipeline, timing its stages (setup, read, classify, tile densities,
+/// tiles); returns the files and folders written.
+pub fn run_timed(args: &TilesArgs, sw: &mut Stopwatch) -> Result<Vec<PathBuf>> {
     let setup = setup(&args.study)?;
-    let loaded = load_events(&setup, &args.events)?;
-    let written = tiles_loaded(&setup, &loaded, args, &args.out)?;
+    sw.lap("setup");
+    let loaded = load_events_timed(&setup, &args.events, sw)?;
+    let written = tiles_timed(&setup, &loaded, args, &args.out, sw)?;
     eprint!("{}", loaded.read.summary);
     eprintln!(
-        "Wrote {} tile sets to {}",
-        written.len(),
+        "Wrote {} tile sets and tiles.json to {}",
+        written.len().saturating_sub(1),
         args.out.join("tiles").display()
     );
-    Ok(())
+    Ok(written)
 }
 
 /// The zooms whose densities are computed, and the tiles.
@@ -92,6 +103,41 @@ impl Pyramid {
     }
 }
 
+/// The densities of every year on each zoom's lattice, and their one colour scale.
+pub struct TileDensities {
+    pyramid: Pyramid,
+    years: Vec<YearTiles>,
+    category: Category,
+    unit: String,
+    scale: ColourScale,
+    kernel: Kernel,
+    style: Style,
+    /// The events mapped (indices into the loaded events): the viewer's points.
+    selected: Vec<usize>,
+}
+
+struct YearTiles {
+    year: i32,
+    events: usize,
+    /// One grid per zoom of [`Pyramid::grid_zooms`].
+    grids: Vec<LatticeGrid>,
+}
+
+/// [`tiles_loaded`], timing its stages ("tile densities", "tiles").
+pub fn tiles_timed(
+    setup: &Setup,
+    loaded: &Loaded,
+    args: &TilesArgs,
+    out: &Path,
+    sw: &mut Stopwatch,
+) -> Result<Vec<PathBuf>> {
+    let d = compute(setup, loaded, args)?;
+    sw.lap("tile densities");
+    let written = write_tiles(setup, loaded, args, out, &d)?;
+    sw.lap("tiles");
+    Ok(written)
+}
+
 /// Renders the tiles of every year of `loaded` (already read) into `out/tiles/`; returns
 /// the files and folders written (tile sets, then tiles.json).
 pub fn tiles_loaded(
@@ -100,6 +146,11 @@ pub fn tiles_loaded(
     args: &TilesArgs,
     out: &Path,
 ) -> Result<Vec<PathBuf>> {
+    tiles_timed(setup, loaded, args, out, &mut Stopwatch::new())
+}
+
+/// The selected events of each year, on each zoom's lattice, with the colour scale.
+pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileDensities> {
     let style = density::style(&args.view)?;
     let bounds = density::extent(&args.view.extent, &style, setup)?;
     let Selection {
@@ -107,7 +158,7 @@ pub fn tiles_loaded(
         selected,
         years,
     } = density::select(&args.density, &args.filter, setup, loaded)?;
-    let cat = setup.categories.list()[category].clone();
+    let category = setup.categories.list()[category].clone();
     let kernel = density::kernel(args.density.kernel);
     let bandwidth_km = args.density.bandwidth_km;
     let cell_km = match args.density.cell_km {
@@ -119,16 +170,10 @@ pub fn tiles_loaded(
         }
         None => bandwidth_km / CELLS_PER_BANDWIDTH,
     };
-    if !args.no_viewer && !args.formats.contains(&TileFormat::Xyz) {
-        return Err(Error::Usage(
-            "the web viewer shows the XYZ tiles: add xyz to --formats, or pass --no-viewer".into(),
-        ));
-    }
     let (minzoom, maxzoom) = args.zooms;
     let centre_lat = (bounds[1] + bounds[3]) / 2.0;
-    let ground_px_km = |z: u8| pixel_m(z, args.tile_size) / scale_factor(centre_lat) / 1000.0;
     let density_zoom = (0..=maxzoom)
-        .find(|&z| ground_px_km(z) <= cell_km)
+        .find(|&z| ground_px_km(z, args.tile_size, centre_lat) <= cell_km)
         .unwrap_or(maxzoom);
     let pyramid = Pyramid {
         minzoom,
@@ -141,7 +186,6 @@ pub fn tiles_loaded(
     // The events of each year in Mercator metres (no PROJ: closed formulas).
     let events = &loaded.read.events;
     let year_points: Vec<(i32, SortedPoints)> = years
-        .clone()
         .into_par_iter()
         .map(|year| {
             let idx: Vec<usize> = selected
@@ -165,67 +209,103 @@ pub fn tiles_loaded(
         })
         .collect();
 
-    // One plan per zoom with a grid, over the extent plus the kernel's support.
-    let support_km = kernel.support_m(bandwidth_km * 1000.0) / 1000.0;
-    let area_m = {
-        let [w, s, e, n] = bounds;
-        let k = scale_factor(s.abs().max(n.abs()).min(85.0));
-        let pad = support_km * 1000.0 * k;
-        let [x0, y0] = to_metres(w, s);
-        let [x1, y1] = to_metres(e, n);
-        [x0 - pad, y0 - pad, x1 + pad, y1 + pad]
-    };
+    // One plan per zoom with a grid, over every pixel of the tiles drawn (events beyond
+    // within the kernel's reach are binned in the grid's margin).
     let plans: Vec<ZoomPlan> = pyramid
         .grid_zooms()
         .map(|z| {
-            let lattice = Lattice::covering(area_m, z, args.tile_size);
+            let ([x0, x1], [y0, y1]) = tile_range(bounds, z);
+            let [w, _, _, n] = Tile::new(z, x0, y0).bounds_m();
+            let [_, s, e, _] = Tile::new(z, x1, y1).bounds_m();
+            let lattice = Lattice::covering([w, s, e, n], z, args.tile_size);
             ZoomPlan::new(lattice, kernel, bandwidth_km)
         })
         .collect();
-    let grids: Vec<Vec<LatticeGrid>> = year_points
+    let years: Vec<YearTiles> = year_points
         .iter()
-        .map(|(_, pts)| plans.iter().map(|p| p.apply(pts)).collect())
+        .map(|(year, pts)| YearTiles {
+            year: *year,
+            events: pts.len(),
+            grids: plans.iter().map(|p| p.apply(pts)).collect(),
+        })
         .collect();
     drop(plans);
 
     // One colour scale: the densest cell of any year at the density zoom.
-    let ramp = density::ramp(&style)?;
     let max = match args.density.max {
         Some(m) if m.is_finite() && m > 0.0 => m as f32,
         Some(m) => return Err(Error::Usage(format!("--max must be positive, not {m}"))),
-        None => grids
+        None => years
             .iter()
-            .filter_map(|g| g.last())
+            .filter_map(|y| y.grids.last())
             .map(|g| g.grid.max())
             .fold(0.0, f32::max),
     };
     let scale = ColourScale {
-        ramp,
+        ramp: density::ramp(&style)?,
         max,
         threshold: style.density.threshold as f32 * max,
         scale: ScaleKind::Sqrt,
     };
+    Ok(TileDensities {
+        pyramid,
+        years,
+        unit: density::unit_label(args.density.weight, &category),
+        category,
+        scale,
+        kernel,
+        style,
+        selected,
+    })
+}
 
+/// Size of a pixel of zoom `z` on the ground at `lat`, km.
+fn ground_px_km(z: u8, tile_size: u32, lat: f64) -> f64 {
+    pixel_m(z, tile_size) / scale_factor(lat) / 1000.0
+}
+
+/// Draws and writes the tiles of `d`, the overlay tiles if asked, and tiles.json.
+fn write_tiles(
+    setup: &Setup,
+    loaded: &Loaded,
+    args: &TilesArgs,
+    out: &Path,
+    d: &TileDensities,
+) -> Result<Vec<PathBuf>> {
+    let (pyramid, cat, scale, unit, style) = (&d.pyramid, &d.category, &d.scale, &d.unit, &d.style);
     let dir = out.join("tiles");
     let attribution = attribution(setup, loaded);
-    let unit = density::unit_label(args.density.weight, &cat);
     let described = format!(
         "Kernel density of {} ({} kernel, {} km bandwidth), {unit}; one colour scale for every year and zoom (top {:.3}).",
-        cat.label, kernel, bandwidth_km, scale.max
+        cat.label, d.kernel, args.density.bandwidth_km, scale.max
     );
-    let center = center(&pyramid);
+    let center = center(pyramid);
     let tile_list = pyramid.tiles();
-    let bar = progress(tile_list.len() as u64 * year_points.len() as u64);
+    let overlay = if args.overlays {
+        let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
+        Some(Overlay::new(
+            &setup.boundaries,
+            &zones,
+            style,
+            args.tile_size,
+        ))
+    } else {
+        None
+    };
+    let palette = TilePalette::new(scale, style.density.opacity);
+    let sets = d.years.len() as u64 + u64::from(overlay.is_some());
+    let bar = progress(tile_list.len() as u64 * sets);
     let mut written = Vec::new();
-    let mut year_list = Vec::new();
-    for ((year, pts), year_grids) in year_points.iter().zip(&grids) {
+    for y in &d.years {
+        let year = y.year;
         let tiles: Vec<TileData> = tile_list
             .par_iter()
             .map(|&t| {
-                let g = &year_grids[pyramid.grid_index(t.z)];
+                let g = &y.grids[pyramid.grid_index(t.z)];
                 let tile = match g.tile_values(t, scale.threshold) {
-                    Some(v) => heat_tile_png(&v, pyramid.tile_size, &scale, style.density.opacity)
-                        .map(|png| Some((t, png))),
+                    Some(v) => {
+                        heat_tile_png(&v, pyramid.tile_size, &palette).map(|png| Some((t, png)))
+                    }
                     None => Ok(None),
                 };
                 bar.inc(1);
@@ -241,40 +321,74 @@ pub fn tiles_loaded(
                     "{} in {}, {year}: {described} {} events.",
                     cat.label,
                     setup.boundaries.name(),
-                    pts.len()
+                    y.events
                 ),
             ),
             attribution: attribution.join(" "),
-            bounds,
+            bounds: pyramid.bounds,
             center,
-            minzoom,
-            maxzoom,
-            extra: extra_metadata(*year, &cat, &unit, &scale, loaded.synthetic),
+            minzoom: pyramid.minzoom,
+            maxzoom: pyramid.maxzoom,
+            extra: extra_metadata(year, cat, unit, scale, loaded.synthetic),
         };
+        let stem = format!("{}_{year}", cat.id);
+        let xyz_dir = dir.join("xyz").join(year.to_string());
         written.extend(write_sets(
             &dir,
-            &format!("{}_{year}", cat.id),
-            &year.to_string(),
+            &stem,
+            &xyz_dir,
             &info,
             &tiles,
             &args.formats,
         )?);
-        year_list.push(*year);
+    }
+    if let Some(overlay) = &overlay {
+        let tiles: Vec<TileData> = tile_list
+            .par_iter()
+            .map(|&t| {
+                let tile = overlay.tile_png(t, pyramid.tile_size);
+                bar.inc(1);
+                tile.map(|png| png.map(|png| (t, png)))
+            })
+            .filter_map(Result::transpose)
+            .collect::<Result<_>>()?;
+        let info = TileSetInfo {
+            name: format!("Boundaries and zones of {}", setup.boundaries.name()),
+            description: format!(
+                "Country outline, first-level admin boundaries and analysis zones of {}, to lay over the density tiles.",
+                setup.boundaries.name()
+            ),
+            attribution: setup.boundaries.credits().join(" "),
+            bounds: pyramid.bounds,
+            center,
+            minzoom: pyramid.minzoom,
+            maxzoom: pyramid.maxzoom,
+            extra: serde_json::Map::new(),
+        };
+        let xyz_dir = dir.join("overlay");
+        written.extend(write_sets(
+            &dir,
+            "overlay",
+            &xyz_dir,
+            &info,
+            &tiles,
+            &args.formats,
+        )?);
     }
     bar.finish_and_clear();
 
     let json = tiles_json(&TilesJson {
         cat_id: &cat.id,
         cat_label: &cat.label,
-        unit: &unit,
-        years: &year_list,
-        pyramid: &pyramid,
+        unit,
+        years: &d.years.iter().map(|y| y.year).collect::<Vec<_>>(),
+        pyramid,
         center,
         attribution: &attribution,
         synthetic: loaded.synthetic,
         xyz: args.formats.contains(&TileFormat::Xyz),
-        overlay: false,
-        scale: &scale,
+        overlay: overlay.is_some() && args.formats.contains(&TileFormat::Xyz),
+        scale,
         name: &format!("{} in {}", cat.label, setup.boundaries.name()),
         description: &described,
     });
@@ -282,30 +396,41 @@ pub fn tiles_loaded(
     let text = serde_json::to_string_pretty(&json).expect("JSON of plain values");
     write_bytes_atomic(&json_path, text.as_bytes())?;
     written.push(json_path);
-    if !args.no_viewer {
+    if !args.no_viewer && !args.formats.contains(&TileFormat::Xyz) {
+        eprintln!("No web viewer: it shows the XYZ tiles (add xyz to --formats).");
+    } else if !args.no_viewer {
         let title = format!("{} in {}", cat.label, setup.boundaries.name());
         written.extend(viewer::write(
-            &dir, setup, loaded, &selected, &title, &described, json,
+            &dir,
+            setup,
+            loaded,
+            &d.selected,
+            &title,
+            &described,
+            json,
         )?);
     }
+    let centre_lat = (pyramid.bounds[1] + pyramid.bounds[3]) / 2.0;
     eprintln!(
-        "Tiles: {} years × {} tiles of zooms {minzoom}-{maxzoom} ({} px; densities computed to zoom {}, {:.2} km pixels); one colour scale (top {:.3} {unit})",
-        year_list.len(),
+        "Tiles: {} years × {} tiles of zooms {}-{} ({} px; densities computed to zoom {}, {:.2} km pixels); one colour scale (top {:.3} {unit})",
+        d.years.len(),
         tile_list.len(),
+        pyramid.minzoom,
+        pyramid.maxzoom,
         pyramid.tile_size,
         pyramid.density_zoom,
-        ground_px_km(pyramid.density_zoom),
+        ground_px_km(pyramid.density_zoom, pyramid.tile_size, centre_lat),
         scale.max
     );
     Ok(written)
 }
 
-/// Writes one tile set in every requested container: `xyz/<folder>/`, `<stem>.mbtiles`,
+/// Writes one tile set in every requested container: `xyz_dir/`, `<stem>.mbtiles`,
 /// `<stem>.pmtiles`.
 fn write_sets(
     dir: &Path,
     stem: &str,
-    folder: &str,
+    xyz_dir: &Path,
     info: &TileSetInfo,
     tiles: &[TileData],
     formats: &[TileFormat],
@@ -314,9 +439,8 @@ fn write_sets(
     for f in formats {
         let path = match f {
             TileFormat::Xyz => {
-                let p = dir.join("xyz").join(folder);
-                write_xyz(&p, tiles)?;
-                p
+                write_xyz(xyz_dir, tiles)?;
+                xyz_dir.to_path_buf()
             }
             TileFormat::Mbtiles => {
                 let p = dir.join(format!("{stem}.mbtiles"));
@@ -375,7 +499,7 @@ fn legend(scale: &ColourScale) -> Value {
 
 fn extra_metadata(
     year: i32,
-    cat: &crate::model::Category,
+    cat: &Category,
     unit: &str,
     scale: &ColourScale,
     synthetic: bool,
@@ -442,3 +566,7 @@ fn progress(n: u64) -> ProgressBar {
     }
     bar
 }
+
+#[cfg(test)]
+#[path = "tiles_tests.rs"]
+mod tests;
