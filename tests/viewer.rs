@@ -156,30 +156,26 @@ fn heat_pixels(path: &Path, ramp: &[[u8; 3]]) -> usize {
         .count()
 }
 
+/// `conflictmap tiles` on the fixture, for the area around Mopti where its events lie
+/// (so the page fits it and the heat spans many pixels), into `out`.
+fn tiles(out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tiles", "--events", FIXTURE, &format!("--extent={EXTENT}")])
+        .args(["--out", out.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn the_viewer_shows_the_selected_years_heat_in_a_real_browser() {
     let _ = chromium(); // fail first, and clearly, without the browser
     let out = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args([
-            "tiles",
-            "--events",
-            FIXTURE,
-            "--years",
-            "2022-2024",
-            // The fixture's events lie around Mopti: tiles of that area only, so the
-            // page fits it and the heat spans many pixels.
-            &format!("--extent={EXTENT}"),
-            "--zooms",
-            "0-8",
-            "--formats",
-            "xyz",
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let run = tiles(
+        out.path(),
+        &["--years", "2022-2024", "--zooms", "0-8", "--formats", "xyz"],
+    );
     assert!(
         run.status.success(),
         "conflictmap tiles: {}",
@@ -254,19 +250,11 @@ fn the_viewer_shows_the_selected_years_heat_in_a_real_browser() {
 #[test]
 fn no_viewer_without_xyz_tiles_or_with_no_viewer() {
     let out = tempfile::tempdir().unwrap();
-    let tiles = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_conflictmap"))
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .args(["tiles", "--events", FIXTURE, &format!("--extent={EXTENT}")])
-            .args(["--zooms", "0-3", "--out", out.path().to_str().unwrap()])
-            .args(extra)
-            .output()
-            .unwrap()
-    };
+    let tiles = |extra: &[&str]| tiles(out.path(), extra);
     let dir = out.path().join("tiles");
     let no_page = || !dir.join("index.html").exists() && !dir.join("data").exists();
     // Without XYZ tiles there is nothing for the page to show: none, and it says why.
-    let run = tiles(&["--formats", "mbtiles"]);
+    let run = tiles(&["--zooms", "0-3", "--formats", "mbtiles"]);
     assert!(
         run.status.success(),
         "{}",
@@ -279,7 +267,7 @@ fn no_viewer_without_xyz_tiles_or_with_no_viewer() {
     );
     assert!(no_page());
 
-    let run = tiles(&["--formats", "xyz", "--no-viewer"]);
+    let run = tiles(&["--zooms", "0-3", "--formats", "xyz", "--no-viewer"]);
     assert!(
         run.status.success(),
         "{}",
