@@ -8,7 +8,7 @@ set -euo pipefail
 
 build_pkgs=(cmake g++ make pkg-config sqlite3 libsqlite3-dev)
 # Tools the test suite uses to check our outputs independently of our own readers
-# (chromium: opens the report page headless).
+# (chromium: opens the report page and the web viewer headless; imagemagick: identify).
 test_pkgs=(gdal-bin python3-gdal imagemagick chromium)
 
 missing=()

@@ -7,5 +7,7 @@ pub mod periods;
 pub mod polyline_index;
 pub mod projection;
 pub mod stats;
+pub mod tile_density;
+pub mod webmercator;
 pub mod zone_shapes;
 pub mod zones;

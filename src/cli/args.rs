@@ -42,9 +42,14 @@ pub enum Command {
     /// Animated maps (GIF and APNG) plus numbered PNG frames: one frame per year, quarter
     /// or month, all on one colour scale.
     Animate(AnimateArgs),
+    /// Web map tiles (EPSG:3857) of the yearly density: XYZ folders, MBTiles and PMTiles,
+    /// one colour scale for every zoom and year; optional boundary and zone overlay tiles.
+    Tiles(TilesArgs),
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
-    /// maps pipeline (wall time and peak memory).
+    /// maps and tiles pipelines (wall time and peak memory).
     Bench(BenchArgs),
+    /// Serve a folder (the tiles and web viewer) over HTTP on 127.0.0.1, for browsers.
+    Serve(ServeArgs),
 }
 
 /// Which study (country, boundary files, zones, categories).
@@ -229,6 +234,16 @@ mod tests {
         assert_eq!(parse_count("1M"), Ok(1_000_000));
         assert_eq!(parse_count("2500"), Ok(2_500));
         assert!(parse_count("0").is_err() && parse_count("x").is_err());
+    }
+
+    #[test]
+    fn zooms_parse() {
+        assert_eq!(parse_zooms("0-10"), Ok((0, 10)));
+        assert_eq!(parse_zooms("6"), Ok((6, 6)));
+        assert!(parse_zooms("7-3").is_err() && parse_zooms("0-17").is_err());
+        assert!(parse_zooms("x").is_err());
+        assert_eq!(parse_tile_size("512"), Ok(512));
+        assert!(parse_tile_size("300").is_err());
     }
 
     #[test]
@@ -464,6 +479,16 @@ pub struct BenchArgs {
     pub dir: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder to serve: the tiles folder with the viewer's index.html.
+    #[arg(value_name = "DIR", default_value = "output/tiles")]
+    pub dir: PathBuf,
+    /// TCP port on 127.0.0.1; 0 picks a free one (the URL is printed).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+}
+
 /// "10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.
 pub fn parse_count(s: &str) -> Result<u64, String> {
     let t = s.trim().to_ascii_lowercase();
@@ -478,4 +503,84 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
         .filter(|n| *n > 0)
         .map(|n| n * mult)
         .ok_or_else(|| format!("\"{s}\" is not a count such as 10k or 1m"))
+}
+
+/// A tile container format of `tiles`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum TileFormat {
+    /// Folders of PNG files, tiles/xyz/YEAR/Z/X/Y.png.
+    Xyz,
+    /// One MBTiles 1.3 (SQLite) file per year.
+    Mbtiles,
+    /// One PMTiles v3 archive per year.
+    Pmtiles,
+}
+
+#[derive(Debug, Args)]
+pub struct TilesArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub density: DensityArgs,
+    /// The style gives the colour ramp and threshold; the extent is the area tiled.
+    #[command(flatten)]
+    pub view: ViewArgs,
+    /// Zoom levels, e.g. 0-10, or 6 for one level (at most 16).
+    #[arg(long, value_name = "FROM-TO", default_value = "0-10", value_parser = parse_zooms)]
+    pub zooms: (u8, u8),
+    /// Containers to write (comma-separated).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "xyz,mbtiles,pmtiles"
+    )]
+    pub formats: Vec<TileFormat>,
+    /// Tile size in pixels: 256, or 512 for high-density (@2x) screens.
+    #[arg(long, value_name = "256|512", default_value_t = 256, value_parser = parse_tile_size)]
+    pub tile_size: u32,
+    /// Also write transparent overlay tiles of the country outline, admin boundaries and
+    /// zone outlines (one set for all years).
+    #[arg(long)]
+    pub overlays: bool,
+    /// Do not write the web viewer (index.html and its files) next to the tiles.
+    #[arg(long)]
+    pub no_viewer: bool,
+    /// Output folder (tiles go to OUT/tiles/).
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+/// The deepest zoom `tiles` accepts.
+pub const MAX_TILE_ZOOM: u8 = 16;
+
+/// "0-10" → (0, 10); "6" → (6, 6).
+pub fn parse_zooms(s: &str) -> Result<(u8, u8), String> {
+    let parse = |t: &str| {
+        t.trim()
+            .parse::<u8>()
+            .ok()
+            .filter(|z| *z <= MAX_TILE_ZOOM)
+            .ok_or_else(|| format!("\"{t}\" is not a zoom level from 0 to {MAX_TILE_ZOOM}"))
+    };
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (parse(a)?, parse(b)?),
+        None => (parse(s)?, parse(s)?),
+    };
+    if a > b {
+        return Err(format!("zooms {a}-{b}: the first is deeper than the last"));
+    }
+    Ok((a, b))
+}
+
+fn parse_tile_size(s: &str) -> Result<u32, String> {
+    match s.trim() {
+        "256" => Ok(256),
+        "512" => Ok(512),
+        _ => Err(format!("tile size {s}: 256 or 512")),
+    }
 }

@@ -1,5 +1,5 @@
-//! `conflictmap bench`: the maps pipeline on synthetic files of several sizes, with wall
-//! time and peak memory per stage. Targets and peers' numbers are in the README.
+//! `conflictmap bench`: the maps and tiles pipelines on synthetic files of several sizes,
+//! with wall time and peak memory per stage. Targets and peers' numbers are in the README.
 
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,7 @@ use crate::cli::load::setup;
 use crate::cli::maps;
 use crate::cli::sample::sample_places;
 use crate::cli::stopwatch::Stopwatch;
+use crate::cli::tiles;
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, write_bytes_atomic};
 use crate::sample::{SampleOptions, write_sample};
@@ -41,37 +42,17 @@ pub fn run(args: &BenchArgs) -> Result<()> {
         let mut sw = Stopwatch::new();
         let written = maps::run_timed(&maps_args, &mut sw)?;
         eprintln!("\n{rows} events: {} maps", written.len());
-        for s in sw.stages() {
-            let mb = s
-                .peak_kb
-                .map(|k| format!("{:.0}", k as f64 / 1024.0))
-                .unwrap_or_default();
-            eprintln!(
-                "  {:<10} {:>8.3} s {:>8} MB",
-                s.name,
-                s.wall.as_secs_f64(),
-                mb
-            );
-            report.push_str(&format!(
-                "| {rows} | {} | {:.3} | {mb} |\n",
-                s.name,
-                s.wall.as_secs_f64()
-            ));
-        }
-        let peak = sw
-            .max_peak_kb()
-            .map(|k| format!("{:.0}", k as f64 / 1024.0))
-            .unwrap_or_default();
-        eprintln!(
-            "  {:<10} {:>8.3} s {:>8} MB (peak of any stage)",
-            "total",
-            sw.total().as_secs_f64(),
-            peak
-        );
-        report.push_str(&format!(
-            "| {rows} | **total** | **{:.3}** | **{peak}** |\n",
-            sw.total().as_secs_f64()
-        ));
+        report_stages(&mut report, rows, "", &sw);
+        // The tiles pipeline on the same file: zooms 0-10, every year, all containers.
+        let out = args.dir.join(format!("tiles_{rows}"));
+        let tiles_args = match parse_command("tiles", &file, &out)? {
+            Command::Tiles(a) => a,
+            _ => unreachable!("parsed a tiles command"),
+        };
+        let mut sw = Stopwatch::new();
+        let written = tiles::run_timed(&tiles_args, &mut sw)?;
+        eprintln!("\n{rows} events: {} tile sets", written.len());
+        report_stages(&mut report, rows, "tiles: ", &sw);
     }
     let md = args.dir.join("bench.md");
     write_bytes_atomic(&md, report.as_bytes())?;
@@ -80,12 +61,55 @@ pub fn run(args: &BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// Prints the stages of `sw` and adds them to the Markdown `report`.
+fn report_stages(report: &mut String, rows: u64, prefix: &str, sw: &Stopwatch) {
+    for s in sw.stages() {
+        let mb = s
+            .peak_kb
+            .map(|k| format!("{:.0}", k as f64 / 1024.0))
+            .unwrap_or_default();
+        eprintln!(
+            "  {prefix}{:<10} {:>8.3} s {:>8} MB",
+            s.name,
+            s.wall.as_secs_f64(),
+            mb
+        );
+        report.push_str(&format!(
+            "| {rows} | {prefix}{} | {:.3} | {mb} |\n",
+            s.name,
+            s.wall.as_secs_f64()
+        ));
+    }
+    let peak = sw
+        .max_peak_kb()
+        .map(|k| format!("{:.0}", k as f64 / 1024.0))
+        .unwrap_or_default();
+    eprintln!(
+        "  {prefix}{:<10} {:>8.3} s {:>8} MB (peak of any stage)",
+        "total",
+        sw.total().as_secs_f64(),
+        peak
+    );
+    report.push_str(&format!(
+        "| {rows} | **{prefix}total** | **{:.3}** | **{peak}** |\n",
+        sw.total().as_secs_f64()
+    ));
+}
+
 /// The `maps` arguments of a default run on `events`, parsed like the command line so the
 /// benchmark measures exactly what users run.
 fn maps_args(events: &Path, out: &Path) -> Result<crate::cli::args::MapsArgs> {
+    match parse_command("maps", events, out)? {
+        Command::Maps(a) => Ok(a),
+        _ => unreachable!("parsed a maps command"),
+    }
+}
+
+/// `conflictmap <command> --events <events> --out <out> --show-problems 0`, parsed.
+fn parse_command(command: &str, events: &Path, out: &Path) -> Result<Command> {
     let argv: Vec<PathBuf> = vec![
         "conflictmap".into(),
-        "maps".into(),
+        command.into(),
         "--events".into(),
         events.into(),
         "--out".into(),
@@ -93,11 +117,7 @@ fn maps_args(events: &Path, out: &Path) -> Result<crate::cli::args::MapsArgs> {
         "--show-problems".into(),
         "0".into(),
     ];
-    match Cli::try_parse_from(argv)
+    Ok(Cli::try_parse_from(argv)
         .map_err(|e| Error::Usage(e.to_string()))?
-        .command
-    {
-        Command::Maps(a) => Ok(a),
-        _ => unreachable!("parsed a maps command"),
-    }
+        .command)
 }

@@ -41,7 +41,7 @@ pub fn view(args: &ViewArgs, style: &Style, setup: &Setup, frame: PxRect) -> Res
 }
 
 /// The map extent from `--extent`: the country, a named extent of the style, or a bbox.
-fn extent(arg: &str, style: &Style, setup: &Setup) -> Result<[f64; 4]> {
+pub fn extent(arg: &str, style: &Style, setup: &Setup) -> Result<[f64; 4]> {
     if arg == "country" {
         use geo::BoundingRect;
         let r = setup
@@ -171,15 +171,24 @@ impl Points {
     }
 }
 
-/// Selects the events of `args.category_id` passing `filter` and projects them into
-/// `view`; checks the bandwidth and cell size.
-pub fn points(
+/// The events a density shows: the category's, through the filters, in the years.
+pub struct Selection {
+    /// Index of the category in the study's categories.
+    pub category: usize,
+    /// Indices (into the event set) of the events selected.
+    pub selected: Vec<usize>,
+    /// `--years`, or the years of the data.
+    pub years: RangeInclusive<i32>,
+}
+
+/// Checks the density arguments and selects the events of `--category` that pass the
+/// filters.
+pub fn select(
     args: &DensityArgs,
     filter: &FilterArgs,
     setup: &Setup,
     loaded: &Loaded,
-    view: &MapView,
-) -> Result<Points> {
+) -> Result<Selection> {
     if !(args.bandwidth_km.is_finite() && args.bandwidth_km > 0.0) {
         return Err(Error::Usage(format!(
             "--bandwidth-km must be a positive number, not {}",
@@ -206,6 +215,43 @@ pub fn points(
                     .is_none_or(|(a, b)| (a..=b).contains(&e.year()))
         })
         .collect();
+    Ok(Selection {
+        category,
+        selected,
+        years: year_range(filter, loaded)?,
+    })
+}
+
+/// The style's density ramp.
+pub fn ramp(style: &Style) -> Result<RampName> {
+    style
+        .density
+        .ramp
+        .parse()
+        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))
+}
+
+/// The density kernel of `--kernel`.
+pub fn kernel(arg: KernelArg) -> Kernel {
+    match arg {
+        KernelArg::Quartic => Kernel::Quartic,
+        KernelArg::Gaussian => Kernel::Gaussian,
+    }
+}
+
+/// Selects the events of `args.category_id` passing `filter` and projects them into
+/// `view`; checks the bandwidth and cell size.
+pub fn points(
+    args: &DensityArgs,
+    filter: &FilterArgs,
+    setup: &Setup,
+    loaded: &Loaded,
+    view: &MapView,
+) -> Result<Points> {
+    let Selection {
+        category, selected, ..
+    } = select(args, filter, setup, loaded)?;
+    let events = &loaded.read.events;
     let positions: Vec<_> = selected
         .iter()
         .map(|&i| events.events[i].position)
@@ -225,10 +271,7 @@ pub fn points(
         ),
         None => view.metres_per_px(),
     };
-    let kernel = match args.kernel {
-        KernelArg::Quartic => Kernel::Quartic,
-        KernelArg::Gaussian => Kernel::Gaussian,
-    };
+    let kernel = kernel(args.kernel);
     let bandwidth_m = view.map_metres(Km::new(args.bandwidth_km).expect("checked above"));
     Ok(Points {
         category,
@@ -269,11 +312,7 @@ pub fn colour_scale(
 
 /// [`colour_scale`] for grids whose highest value is `highest` (used unless `--max`).
 pub fn colour_scale_topped(args: &DensityArgs, style: &Style, highest: f32) -> Result<ColourScale> {
-    let ramp: RampName = style
-        .density
-        .ramp
-        .parse()
-        .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))?;
+    let ramp = ramp(style)?;
     let max = args.max.map(|m| m as f32).unwrap_or(highest);
     Ok(ColourScale {
         ramp,

@@ -12,7 +12,10 @@ mod maps;
 mod progress;
 mod report;
 mod sample;
+mod serve;
 pub mod stopwatch;
+pub mod tiles;
+mod viewer;
 mod zones;
 
 pub use args::{Cli, Command};
@@ -29,6 +32,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Layers(a) => layers::run(&a),
         Command::Report(a) => report::run(&a),
         Command::Animate(a) => animate::run(&a),
+        Command::Tiles(a) => tiles::run(&a),
         Command::Bench(a) => bench::run(&a),
+        Command::Serve(a) => serve::run(&a),
     }
 }

@@ -58,6 +58,43 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))
 }
 
+/// Writes a whole folder at `path` atomically: `fill` gets an empty temporary folder beside
+/// it; when `fill` succeeds, an existing folder at `path` is moved aside, the new one
+/// renamed into place and the old one removed; when `fill` fails, the temporary folder is
+/// removed and `path` is left as it was. For products made of many files (tile pyramids):
+/// readers never see a mix of two runs, and per-file renames are not needed inside.
+pub fn write_dir_atomic<F>(path: &Path, fill: F) -> Result<()>
+where
+    F: FnOnce(&Path) -> Result<()>,
+{
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    let temp_dir = || {
+        tempfile::Builder::new()
+            .prefix(".conflictmap-")
+            .suffix(".part")
+            .tempdir_in(parent)
+            .map_err(|e| Error::io(parent, e))
+    };
+    let tmp = temp_dir()?;
+    fill(tmp.path())?;
+    let old = if path.exists() {
+        let aside = temp_dir()?;
+        std::fs::rename(path, aside.path().join("old")).map_err(|e| Error::io(path, e))?;
+        Some(aside)
+    } else {
+        None
+    };
+    let fresh = tmp.keep();
+    std::fs::rename(&fresh, path).map_err(|e| Error::io(path, e))?;
+    // Dropping the folder set aside removes the previous run's files.
+    drop(old);
+    Ok(())
+}
+
 /// Writes `bytes` to `path` atomically.
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic(path, |w| w.write_all(bytes))
@@ -113,6 +150,29 @@ mod tests {
         assert!(r.is_err());
         assert_eq!(std::fs::read(&p).unwrap(), b"good");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn folder_writer_replaces_whole_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("tiles/2024");
+        let put = |name: &'static str| {
+            move |tmp: &Path| std::fs::write(tmp.join(name), b"x").map_err(|e| Error::io(tmp, e))
+        };
+        write_dir_atomic(&p, put("a.png")).unwrap();
+        write_dir_atomic(&p, put("b.png")).unwrap();
+        // The second run replaced the first entirely; no temporary folders are left.
+        let names: Vec<_> = std::fs::read_dir(&p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("b.png")]);
+        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
+        // A failing fill leaves the folder as it was.
+        let r = write_dir_atomic(&p, |_| Err(Error::Usage("boom".into())));
+        assert!(r.is_err());
+        assert!(p.join("b.png").exists());
+        assert_eq!(std::fs::read_dir(p.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[test]

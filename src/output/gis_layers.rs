@@ -6,7 +6,9 @@ use chrono::Datelike;
 use geo::{Geometry, MultiPolygon};
 
 use crate::analysis::zones::{Membership, Zone, ZoneKind};
-use crate::model::{AdminUnit, Boundaries, Categories, CategorySet, CercleId, EventSet, RegionId};
+use crate::model::{
+    AdminUnit, Boundaries, Categories, CategorySet, CercleId, Event, EventSet, RegionId,
+};
 use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, VectorLayer};
 
 /// Per event: its categories and its admin units (as computed by the load stage).
@@ -26,25 +28,8 @@ pub fn zone_field(id: &str) -> String {
 /// distances (km) to each ring centre and each band border, region and cercle.
 pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> VectorLayer {
     use FieldType::*;
-    let mut fields = vec![
-        Field::new("event_id", Text),
-        Field::new("event_date", Date),
-        Field::new("year", Integer),
-        Field::new("event_type", Text),
-        Field::new("sub_event_type", Text),
-        Field::new("primary_actors", Text),
-        Field::new("associated_actors", Text),
-        Field::new("fatalities", Integer),
-        Field::new("geo_precision", Integer),
-        Field::new("admin1", Text),
-        Field::new("admin2", Text),
-        Field::new("admin3", Text),
-        Field::new("location", Text),
-        Field::new("dataset", Text),
-        Field::new("source_line", Integer),
-        Field::new("region", Text),
-        Field::new("cercle", Text),
-    ];
+    let mut fields = event_fields();
+    fields.extend([Field::new("region", Text), Field::new("cercle", Text)]);
     fields.extend(
         cats.list()
             .iter()
@@ -67,41 +52,17 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
             .map(|(_, code, _)| Field::new(&format!("km_to_border_{}", code.to_lowercase()), Real)),
     );
     let s = f.events;
-    let text = |sym| Value::Text(s.str(sym).to_string());
-    let joined = |syms: &[crate::model::Sym]| {
-        Value::Text(
-            syms.iter()
-                .map(|a| s.str(*a))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    };
     let features = s
         .events
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let (region, cercle) = f.admin[i];
-            let mut values = vec![
-                Value::Text(s.id(e.id).to_string()),
-                Value::Date(e.date),
-                Value::Int(i64::from(e.year())),
-                text(e.event_type),
-                text(e.sub_event_type),
-                joined(&e.primary_actors),
-                joined(&e.associated_actors),
-                Value::Int(i64::from(e.fatalities)),
-                e.geo_precision
-                    .map_or(Value::Null, |p| Value::Int(i64::from(p))),
-                text(e.admin1),
-                text(e.admin2),
-                text(e.admin3),
-                text(e.location),
-                Value::Text(format!("{:?}", e.dataset).to_lowercase()),
-                Value::Int(e.source_line as i64),
+            let mut values = event_values(s, e);
+            values.extend([
                 region.map_or(Value::Null, |r| Value::Text(b.region(r).name.clone())),
                 cercle.map_or(Value::Null, |c| Value::Text(b.cercle(c).name.clone())),
-            ];
+            ]);
             values.extend((0..cats.len()).map(|c| Value::Bool(f.classes[i].contains(c))));
             values
                 .extend((0..m.table_zones.len()).map(|z| Value::Bool(m.masks[i] & (1 << z) != 0)));
@@ -122,6 +83,159 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
         description: "Events with their attributes, categories, zones and distances (km)".into(),
         geometry: GeometryKind::Point,
         fields,
+        features,
+    }
+}
+
+/// The attributes every event layer starts with, as in the source (`event_id` …
+/// `source_line`).
+fn event_fields() -> Vec<Field> {
+    use FieldType::*;
+    vec![
+        Field::new("event_id", Text),
+        Field::new("event_date", Date),
+        Field::new("year", Integer),
+        Field::new("event_type", Text),
+        Field::new("sub_event_type", Text),
+        Field::new("primary_actors", Text),
+        Field::new("associated_actors", Text),
+        Field::new("fatalities", Integer),
+        Field::new("geo_precision", Integer),
+        Field::new("admin1", Text),
+        Field::new("admin2", Text),
+        Field::new("admin3", Text),
+        Field::new("location", Text),
+        Field::new("dataset", Text),
+        Field::new("source_line", Integer),
+    ]
+}
+
+/// The values of [`event_fields`] for one event.
+fn event_values(s: &EventSet, e: &Event) -> Vec<Value> {
+    let text = |sym| Value::Text(s.str(sym).to_string());
+    let joined = |syms: &[crate::model::Sym]| {
+        Value::Text(
+            syms.iter()
+                .map(|a| s.str(*a))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    };
+    vec![
+        Value::Text(s.id(e.id).to_string()),
+        Value::Date(e.date),
+        Value::Int(i64::from(e.year())),
+        text(e.event_type),
+        text(e.sub_event_type),
+        joined(&e.primary_actors),
+        joined(&e.associated_actors),
+        Value::Int(i64::from(e.fatalities)),
+        e.geo_precision
+            .map_or(Value::Null, |p| Value::Int(i64::from(p))),
+        text(e.admin1),
+        text(e.admin2),
+        text(e.admin3),
+        text(e.location),
+        Value::Text(format!("{:?}", e.dataset).to_lowercase()),
+        Value::Int(e.source_line as i64),
+    ]
+}
+
+/// Some events (by index) with their source attributes only: the points of the web
+/// viewer, whose popups show them.
+pub fn event_points_layer(events: &EventSet, indices: &[usize]) -> VectorLayer {
+    VectorLayer {
+        name: "events".into(),
+        description: "Events with their source attributes".into(),
+        geometry: GeometryKind::Point,
+        fields: event_fields(),
+        features: indices
+            .iter()
+            .map(|&i| {
+                let e = &events.events[i];
+                Feature {
+                    geometry: Geometry::Point(e.position.to_point()),
+                    values: event_values(events, e),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The basemap of a map without tiles from the internet, as one layer of `kind` and
+/// `name`: `neighbour` (the neighbours and other countries of the context layer),
+/// `country`, `lake`, `river`, `region`, `cercle`, and `town` for places of at least
+/// `town_min_population` inhabitants and the largest place (the capital), with their
+/// `population`. Geometries are
+/// mixed (polygons, lines, points): for GeoJSON, not for a GeoPackage table.
+pub fn basemap_layer(b: &Boundaries, town_min_population: u64) -> VectorLayer {
+    let mut features = Vec::new();
+    let mut add = |kind: &str, name: &str, population: Option<u64>, geometry: Geometry<f64>| {
+        features.push(Feature {
+            geometry,
+            values: vec![
+                Value::Text(kind.into()),
+                Value::Text(name.into()),
+                population.map_or(Value::Null, |p| Value::Int(p as i64)),
+            ],
+        });
+    };
+    let mut push =
+        |kind: &str, name: &str, geometry: Geometry<f64>| add(kind, name, None, geometry);
+    let own = b.iso3().unwrap_or_default();
+    for n in b.neighbours().items.iter().filter(|n| n.code != own) {
+        push("neighbour", &n.name, n.geometry.clone().into());
+    }
+    for c in &b.context().items {
+        let code = c.code.as_deref().unwrap_or_default();
+        if code == own || b.neighbours().items.iter().any(|n| n.code == code) {
+            continue;
+        }
+        let name = c.name.as_deref().unwrap_or_default();
+        push("neighbour", name, c.geometry.clone().into());
+    }
+    push("country", b.name(), b.outline().clone().into());
+    for l in &b.lakes().items {
+        push(
+            "lake",
+            l.name.as_deref().unwrap_or_default(),
+            l.geometry.clone().into(),
+        );
+    }
+    for r in &b.rivers().items {
+        push(
+            "river",
+            r.name.as_deref().unwrap_or_default(),
+            r.geometry.clone().into(),
+        );
+    }
+    for r in &b.regions().items {
+        push("region", &r.name, r.geometry.clone().into());
+    }
+    for c in &b.cercles().items {
+        push("cercle", &c.name, c.geometry.clone().into());
+    }
+    let largest = b.places().items.iter().filter_map(|p| p.population).max();
+    for p in &b.places().items {
+        let pop = p.population.unwrap_or(0);
+        if pop >= town_min_population || (pop > 0 && Some(pop) == largest) {
+            add(
+                "town",
+                &p.name,
+                p.population,
+                Geometry::Point(p.pos.to_point()),
+            );
+        }
+    }
+    VectorLayer {
+        name: "basemap".into(),
+        description: "Country, neighbours, lakes, rivers, admin units and towns".into(),
+        geometry: GeometryKind::MultiPolygon,
+        fields: vec![
+            Field::new("kind", FieldType::Text),
+            Field::new("name", FieldType::Text),
+            Field::new("population", FieldType::Integer),
+        ],
         features,
     }
 }

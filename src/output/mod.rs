@@ -11,5 +11,7 @@ pub mod layer;
 pub mod palette;
 pub mod qml;
 pub mod tables;
+pub mod tilesets;
+pub mod viewer;
 
-pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic};
+pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic, write_dir_atomic};

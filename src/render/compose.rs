@@ -18,7 +18,7 @@ const EDGE_SAMPLES: usize = 40;
 /// Degrees of context drawn around the extent (neighbours beyond the frame edge).
 const CONTEXT_DEG: f64 = 3.0;
 /// Towns at least this populous get a label (the capital always does).
-const TOWN_MIN_POPULATION: u64 = 15_000;
+pub const TOWN_MIN_POPULATION: u64 = 15_000;
 /// West Africa, for the inset locator: [west, south, east, north].
 const INSET_BBOX: [f64; 4] = [-18.0, 3.5, 16.0, 26.0];
 const INSET_WIDTH_PX: f32 = 210.0;

@@ -33,15 +33,37 @@ pub fn encode_png(pixmap: &Pixmap, dpi: Option<u32>) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// Encodes straight-alpha RGBA bytes (`width` × `height` pixels) as a PNG with the fast
+/// compression level: for map tiles, where thousands are encoded per run.
+pub fn encode_rgba_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    write_rgba_to(&mut out, width, height, rgba, None, png::Compression::Fast)
+        .map_err(|e| Error::Usage(format!("PNG encoding failed: {e}")))?;
+    Ok(out)
+}
+
 fn write_png_to(
     w: &mut dyn std::io::Write,
     pixmap: &Pixmap,
     dpi: Option<u32>,
 ) -> Result<(), png::EncodingError> {
-    let mut enc = png::Encoder::new(w, pixmap.width(), pixmap.height());
+    let rgba = demultiplied_rgba(pixmap);
+    let (width, height) = (pixmap.width(), pixmap.height());
+    write_rgba_to(w, width, height, &rgba, dpi, png::Compression::Balanced)
+}
+
+fn write_rgba_to(
+    w: &mut dyn std::io::Write,
+    width: u32,
+    height: u32,
+    rgba: &[u8],
+    dpi: Option<u32>,
+    compression: png::Compression,
+) -> Result<(), png::EncodingError> {
+    let mut enc = png::Encoder::new(w, width, height);
     enc.set_color(png::ColorType::Rgba);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Balanced);
+    enc.set_compression(compression);
     if let Some(dpi) = dpi {
         let ppm = dpi_to_ppm(dpi);
         enc.set_pixel_dims(Some(png::PixelDimensions {
@@ -51,7 +73,7 @@ fn write_png_to(
         }));
     }
     let mut writer = enc.write_header()?;
-    writer.write_image_data(&demultiplied_rgba(pixmap))?;
+    writer.write_image_data(rgba)?;
     writer.finish()
 }
 

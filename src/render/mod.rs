@@ -16,7 +16,8 @@ pub mod ramp;
 pub mod raster;
 pub mod scene;
 pub mod text;
+pub mod tiles;
 
-pub use encode::{encode_png, write_png};
+pub use encode::{encode_png, encode_rgba_png, write_png};
 pub use raster::{RenderInfo, render, render_with_info};
 pub use scene::MapScene;

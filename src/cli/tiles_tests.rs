@@ -1,0 +1,109 @@
+//! Tiles against the single-image maps: the same events, bandwidth and kernel give the
+//! same density (per 1,000 km² of ground) at matching resolution, though the maps are
+//! computed in the style's conic projection and the tiles in Web Mercator.
+
+use clap::Parser;
+
+use super::*;
+use crate::cli::args::{Cli, Command};
+use crate::cli::load::load_events;
+use crate::render::scene::MapScene;
+
+/// The density (per 1,000 km² of ground) of `year` at lon/lat on the density zoom's
+/// grid (the finest computed), 0 outside it.
+fn value_at(d: &TileDensities, year: i32, lon: f64, lat: f64) -> f32 {
+    let y = d
+        .years
+        .iter()
+        .find(|y| y.year == year)
+        .expect("year computed");
+    let g = y.grids.last().expect("at least one zoom");
+    let [x, yy] = to_metres(lon, lat);
+    let spec = g.grid.spec;
+    let col = ((x - spec.x0) / spec.cell_m).floor();
+    let row = ((spec.y0 - yy) / spec.cell_m).floor();
+    if col < 0.0 || row < 0.0 || col >= spec.width as f64 || row >= spec.height as f64 {
+        return 0.0;
+    }
+    g.grid.at(col as usize, row as usize)
+}
+
+fn tiles_args(extra: &[&str]) -> TilesArgs {
+    let argv = [
+        "conflictmap",
+        "tiles",
+        "--zooms",
+        "7",
+        "--years",
+        "2022-2024",
+    ]
+    .iter()
+    .chain(extra)
+    .copied();
+    match Cli::try_parse_from(argv).unwrap().command {
+        Command::Tiles(a) => a,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn tiles_agree_with_the_maps_density() {
+    let setup = setup(&Default::default()).unwrap();
+    let loaded = load_events(&setup, &Default::default()).unwrap();
+    let args = tiles_args(&[]);
+    let tiles = compute(&setup, &loaded, &args).unwrap();
+    // The maps' densities, on the grid `maps` draws (one cell ≈ one map pixel ≈ 1.2 km;
+    // the tiles' density zoom 7 has 1.17 km pixels at 17° N).
+    let style = density::style(&args.view).unwrap();
+    let frame = MapScene::new(style.clone(), "", "", Vec::new()).frame;
+    let view = density::view(&args.view, &style, &setup, frame).unwrap();
+    let maps = density::compute(
+        &args.density,
+        &args.filter,
+        &setup,
+        &loaded,
+        &view,
+        &style,
+        &mut Stopwatch::new(),
+    )
+    .unwrap();
+    assert_eq!(tiles.pyramid.density_zoom, 7);
+    let mut compared = 0;
+    for g in maps.grids.iter().filter(|g| g.year.is_some()) {
+        let year = g.year.unwrap();
+        let max = g.grid.max();
+        if max <= 0.0 {
+            continue;
+        }
+        let spec = g.grid.spec;
+        // Every 7th cell where the map shows a density of at least a fifth of its top.
+        for row in (0..spec.height).step_by(7) {
+            for col in (0..spec.width).step_by(7) {
+                let v = g.grid.at(col, row);
+                if v < 0.2 * max {
+                    continue;
+                }
+                let p = view
+                    .projection()
+                    .inverse(spec.cell_centre(col, row))
+                    .unwrap();
+                let t = value_at(&tiles, year, p.lon(), p.lat());
+                assert!(
+                    (t - v).abs() <= 0.06 * max,
+                    "{year} at ({:.3}, {:.3}): tiles {t}, maps {v} (top {max})",
+                    p.lon(),
+                    p.lat()
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 50, "{compared} cells compared");
+    // One scale for all years, at least as high as any year's map.
+    let top = maps.year_scale.max;
+    assert!(
+        (tiles.scale.max - top).abs() <= 0.06 * top,
+        "tiles top {} vs maps top {top}",
+        tiles.scale.max
+    );
+}

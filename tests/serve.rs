@@ -1,0 +1,72 @@
+//! `conflictmap serve`: the real binary on a temporary folder, spoken to over raw TCP so
+//! that request paths reach the server exactly as written (HTTP clients normalise `..`).
+
+use std::process::Command;
+
+#[path = "support/server.rs"]
+mod server;
+use server::Server;
+
+#[test]
+fn serves_files_with_their_types_and_nothing_outside_the_folder() {
+    let top = tempfile::tempdir().unwrap();
+    std::fs::write(top.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let root = top.path().join("tiles");
+    std::fs::create_dir_all(root.join("xyz/2024/0/0")).unwrap();
+    std::fs::write(root.join("index.html"), "<!DOCTYPE html><title>t</title>").unwrap();
+    std::fs::write(root.join("viewer.js"), "var x = 1;").unwrap();
+    std::fs::write(root.join("tiles.json"), "{}").unwrap();
+    std::fs::write(root.join("xyz/2024/0/0/0.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let server = Server::start(&root);
+
+    let (code, head, body) = server.request("GET", "/");
+    assert_eq!(code, 200);
+    assert!(
+        head.contains("content-type: text/html; charset=utf-8"),
+        "{head}"
+    );
+    assert_eq!(body, b"<!DOCTYPE html><title>t</title>");
+    for (target, ty) in [
+        ("/index.html?year=2024", "text/html"),
+        ("/viewer.js", "text/javascript"),
+        ("/tiles.json", "application/json"),
+        ("/xyz/2024/0/0/0.png", "image/png"),
+    ] {
+        let (code, head, _) = server.request("GET", target);
+        assert_eq!(code, 200, "{target}");
+        assert!(
+            head.contains(&format!("content-type: {ty}")),
+            "{target}: {head}"
+        );
+    }
+    // Missing tiles are plain 404s (the page shows nothing there).
+    assert_eq!(server.request("GET", "/xyz/2024/5/1/1.png").0, 404);
+    assert_eq!(server.request("POST", "/index.html").0, 405);
+
+    for target in [
+        "/../secret.txt",
+        "/xyz/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%5csecret.txt",
+        "/xyz/2024/%2e%2e/%2e%2e/%2e%2e/secret.txt",
+    ] {
+        let (code, _, body) = server.request("GET", target);
+        assert_eq!(code, 404, "{target}");
+        assert!(
+            !String::from_utf8_lossy(&body).contains("TOP SECRET"),
+            "{target}"
+        );
+    }
+}
+
+#[test]
+fn serve_refuses_a_folder_that_does_not_exist() {
+    let out = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+        .args(["serve", "no/such/folder", "--port", "0"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no/such/folder"), "{err}");
+}

@@ -1,0 +1,278 @@
+//! The web viewer in a real browser: `conflictmap tiles` on a fixture, `conflictmap serve`
+//! on its folder, then headless Chromium (Debian's `chromium`, installed by
+//! scripts/setup.sh) loads the page with `?year=` (which moves the slider and fires its
+//! input handler, as a user would), takes a screenshot and dumps the DOM. The screenshot
+//! must show heat (the legend's ramp colours) on the map for a year with events and none
+//! for a year without; the DOM must show the year and no error.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[path = "support/server.rs"]
+mod server;
+use server::Server;
+
+const FIXTURE: &str = "tests/data/fixtures/maps_two_years.csv";
+const EXTENT: &str = "-6.5,12.5,-1.5,16.5";
+/// The browser window; the map fills it.
+const WIDTH: u32 = 1000;
+const HEIGHT: u32 = 800;
+
+fn chromium() -> PathBuf {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
+        .find(|p| p.is_file())
+        .expect(
+            "the viewer test needs headless Chromium: `chromium` is not on PATH. \
+             Run ./scripts/setup.sh (it installs Debian's chromium package).",
+        )
+}
+
+enum Take<'a> {
+    Screenshot(&'a Path),
+    Dom,
+}
+
+/// Loads `url` in headless Chromium; returns stdout (the DOM for `Take::Dom`).
+fn browse(url: &str, take: Take) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(chromium());
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        &format!("--user-data-dir={}", profile.path().display()),
+        &format!("--window-size={WIDTH},{HEIGHT}"),
+        "--virtual-time-budget=5000",
+    ]);
+    match take {
+        Take::Screenshot(p) => cmd.arg(format!("--screenshot={}", p.display())),
+        Take::Dom => cmd.arg("--dump-dom"),
+    };
+    let out_file = profile.path().join("stdout");
+    let mut child = cmd
+        .arg(url)
+        .stdout(std::fs::File::create(&out_file).unwrap())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "chromium failed on {url}: {status}");
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(180) {
+            let _ = child.kill();
+            panic!("chromium did not finish on {url} within 180 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::read_to_string(out_file).unwrap()
+}
+
+/// The value of attribute `name` of the element with id `id` in a dumped DOM.
+fn attr(dom: &str, id: &str, name: &str) -> Option<String> {
+    let start = dom.find(&format!("id=\"{id}\""))?;
+    let tag_start = dom[..start].rfind('<')?;
+    let tag = &dom[tag_start..tag_start + dom[tag_start..].find('>')?];
+    let key = format!(" {name}=\"");
+    let v = tag.find(&key)? + key.len();
+    Some(tag[v..v + tag[v..].find('"')?].to_string())
+}
+
+/// The text inside the element with id `id` (up to its closing `</tag>`).
+fn inner(dom: &str, id: &str, tag: &str) -> String {
+    let start = dom
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id} in the page"));
+    let open_end = start + dom[start..].find('>').unwrap() + 1;
+    let close = open_end + dom[open_end..].find(&format!("</{tag}>")).unwrap();
+    dom[open_end..close].to_string()
+}
+
+/// RGB pixels of a PNG screenshot.
+fn read_rgb(path: &Path) -> (u32, u32, Vec<[u8; 3]>) {
+    let mut decoder =
+        png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.color_type.samples();
+    let px = buf[..info.buffer_size()]
+        .chunks(channels)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    (info.width, info.height, px)
+}
+
+/// The legend's ramp (tiles.json stops), sampled finely between stops.
+fn ramp(tiles: &serde_json::Value) -> Vec<[u8; 3]> {
+    let hex = |s: &str| {
+        let v = u32::from_str_radix(s.trim_start_matches('#'), 16).unwrap();
+        [(v >> 16) as u8, (v >> 8) as u8, v as u8].map(f64::from)
+    };
+    let stops: Vec<[f64; 3]> = tiles["legend"]["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| hex(s[1].as_str().unwrap()))
+        .collect();
+    let mut out = Vec::new();
+    for w in stops.windows(2) {
+        for k in 0..=16 {
+            let t = f64::from(k) / 16.0;
+            out.push([0, 1, 2].map(|i| (w[0][i] + (w[1][i] - w[0][i]) * t).round() as u8));
+        }
+    }
+    out
+}
+
+/// Pixels of the map area (left of the panel and legend, below the banner, above the
+/// credits) whose colour is on the ramp: drawn heat.
+fn heat_pixels(path: &Path, ramp: &[[u8; 3]]) -> usize {
+    let (w, h, px) = read_rgb(path);
+    assert_eq!((w, h), (WIDTH, HEIGHT), "screenshot size");
+    let near = |p: [u8; 3]| {
+        ramp.iter().any(|r| {
+            (0..3)
+                .map(|i| (i32::from(p[i]) - i32::from(r[i])).pow(2))
+                .sum::<i32>()
+                < 18 * 18
+        })
+    };
+    (50..h - 60)
+        .flat_map(|y| (0..640).map(move |x| (x, y)))
+        .filter(|&(x, y)| near(px[(y * w + x) as usize]))
+        .count()
+}
+
+/// `conflictmap tiles` on the fixture, for the area around Mopti where its events lie
+/// (so the page fits it and the heat spans many pixels), into `out`.
+fn tiles(out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["tiles", "--events", FIXTURE, &format!("--extent={EXTENT}")])
+        .args(["--out", out.to_str().unwrap()])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_viewer_shows_the_selected_years_heat_in_a_real_browser() {
+    let _ = chromium(); // fail first, and clearly, without the browser
+    let out = tempfile::tempdir().unwrap();
+    let run = tiles(
+        out.path(),
+        &["--years", "2022-2024", "--zooms", "0-8", "--formats", "xyz"],
+    );
+    assert!(
+        run.status.success(),
+        "conflictmap tiles: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let dir = out.path().join("tiles");
+    assert!(dir.join("index.html").is_file(), "tiles wrote no viewer");
+    let tiles: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("tiles.json")).unwrap()).unwrap();
+    let ramp = ramp(&tiles);
+    let server = Server::start(&dir);
+    let shots = tempfile::tempdir().unwrap();
+
+    let mut heat = Vec::new();
+    for year in [2024, 2023] {
+        let url = format!("http://127.0.0.1:{}/index.html?year={year}", server.port);
+        let dom = browse(&url, Take::Dom);
+        let errors = inner(&dom, "errors", "ul");
+        assert!(errors.is_empty(), "{year}: errors on the page: {errors}");
+        assert_eq!(attr(&dom, "status", "data-ready").as_deref(), Some("true"));
+        // The slider's input handler ran with the year the URL asked for...
+        assert_eq!(attr(&dom, "status", "data-year"), Some(year.to_string()));
+        assert_eq!(inner(&dom, "year-label", "div"), year.to_string());
+        // ...and its heat tiles finished loading (missing, empty tiles included).
+        assert_eq!(
+            attr(&dom, "status", "data-tiles-year"),
+            Some(year.to_string())
+        );
+        let events: usize = attr(&dom, "status", "data-events-drawn")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(events > 0, year == 2024, "{year}: {events} event points");
+        assert!(
+            inner(&dom, "legend", "div").contains(tiles["category"]["label"].as_str().unwrap())
+        );
+        // The fixture is not the synthetic sample: no banner.
+        assert!(dom.contains("id=\"synthetic\" class=\"banner\" hidden"));
+
+        let shot = shots.path().join(format!("viewer_{year}.png"));
+        browse(&url, Take::Screenshot(&shot));
+        heat.push(heat_pixels(&shot, &ramp));
+        // To look at them: VIEWER_SHOTS=folder cargo test --test viewer
+        if let Some(keep) = std::env::var_os("VIEWER_SHOTS") {
+            std::fs::copy(&shot, Path::new(&keep).join(shot.file_name().unwrap())).unwrap();
+        }
+    }
+    assert!(heat[0] > 150, "2024 shows only {} heat pixels", heat[0]);
+    assert!(
+        heat[1] < 10,
+        "2023 (no events) shows {} heat pixels",
+        heat[1]
+    );
+
+    // The same page opened as a file, offline: data and tiles load through <script> and <img>.
+    let file_url = format!("file://{}?year=2024", dir.join("index.html").display());
+    let dom = browse(&file_url, Take::Dom);
+    assert!(
+        inner(&dom, "errors", "ul").is_empty(),
+        "file://: {dom:.2000}"
+    );
+    assert_eq!(
+        attr(&dom, "status", "data-tiles-year").as_deref(),
+        Some("2024")
+    );
+    assert_ne!(
+        attr(&dom, "status", "data-events-drawn").as_deref(),
+        Some("0")
+    );
+}
+
+#[test]
+fn no_viewer_without_xyz_tiles_or_with_no_viewer() {
+    let out = tempfile::tempdir().unwrap();
+    let tiles = |extra: &[&str]| tiles(out.path(), extra);
+    let dir = out.path().join("tiles");
+    let no_page = || !dir.join("index.html").exists() && !dir.join("data").exists();
+    // Without XYZ tiles there is nothing for the page to show: none, and it says why.
+    let run = tiles(&["--zooms", "0-3", "--formats", "mbtiles"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("No web viewer") && err.contains("xyz"),
+        "{err}"
+    );
+    assert!(no_page());
+
+    let run = tiles(&["--zooms", "0-3", "--formats", "xyz", "--no-viewer"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(dir.join("tiles.json").is_file() && dir.join("xyz").is_dir());
+    assert!(no_page());
+}

@@ -1,0 +1,417 @@
+// conflictmap web viewer: the yearly heat tiles written by `conflictmap tiles`, with a
+// year slider, a play button, the legend, the study's zones and the events as clickable
+// points. No basemap is fetched from the internet: the country, its neighbours and admin
+// units come from data/map.js, so the page works offline, also opened as a file.
+//
+// Data arrives through <script> files (data/map.js, data/events_<year>.js), not fetch():
+// browsers refuse fetch() of local files under file://, but run local scripts.
+(function () {
+  'use strict';
+
+  // Errors go into a visible list (and the DOM, where the browser test reads them).
+  var errorList = document.getElementById('errors');
+  function reportError(message) {
+    var li = document.createElement('li');
+    li.textContent = message;
+    errorList.appendChild(li);
+    errorList.hidden = false;
+  }
+  window.addEventListener('error', function (e) {
+    reportError('Error: ' + e.message + (e.filename ? ' (' + e.filename + ':' + e.lineno + ')' : ''));
+  });
+  window.addEventListener('unhandledrejection', function (e) {
+    reportError('Error: ' + (e.reason && e.reason.message ? e.reason.message : String(e.reason)));
+  });
+
+  // 1x1 transparent GIF: shown where a tile is missing (empty tiles are not written).
+  var EMPTY_TILE = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
+  var PLAY_MS = 1200;
+  var ZONE_COLOUR = '#6a1b9a';
+  var EVENT_COLOUR = '#1d1d35';
+
+  var cfg, tiles, years, map, slider, yearLabel, noteEl, playButton, status;
+  var heat = {};          // year -> L.TileLayer
+  var shownHeat = null;   // the layer of the selected year
+  var events = {};        // year -> GeoJSON FeatureCollection, once loaded
+  var eventLayer;         // L.LayerGroup of the selected year's markers
+  var renderer;           // canvas renderer for the markers
+  var current = null;     // selected year
+  var timer = null;       // play interval
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+
+  function fmt(v) {
+    if (v === 0) return '0';
+    var a = Math.abs(v);
+    var digits = a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+    return v.toLocaleString('en-US', { maximumFractionDigits: digits });
+  }
+
+  // ---- the year's events --------------------------------------------------------------
+
+  // Called by data/events_<year>.js.
+  window.conflictmapEvents = function (year, collection) {
+    events[year] = collection;
+    if (year === current) drawEvents(year);
+  };
+
+  function loadEvents(year) {
+    var info = cfg.events.years[year];
+    if (events[year] || !info || info.shown === 0) {
+      drawEvents(year);
+      return;
+    }
+    if (document.getElementById('events-' + year)) return; // already loading
+    var s = document.createElement('script');
+    s.id = 'events-' + year;
+    s.src = info.file;
+    s.onerror = function () { reportError('Could not load ' + info.file); };
+    document.body.appendChild(s);
+  }
+
+  function markerRadius(fatalities) {
+    return Math.min(2.5 + Math.sqrt(fatalities), 9);
+  }
+
+  function popupHtml(p) {
+    var rows = [
+      ['Date', p.event_date],
+      ['Type', p.event_type + (p.sub_event_type ? ' \u2014 ' + p.sub_event_type : '')],
+      ['Actors', p.primary_actors],
+      ['Associated', p.associated_actors],
+      ['Fatalities', p.fatalities],
+      ['Location', [p.location, p.admin2, p.admin1].filter(function (x) { return x; }).join(', ')],
+      ['Precision', p.geo_precision === null ? '' : { 1: 'town', 2: 'near a town', 3: 'region' }[p.geo_precision] || p.geo_precision],
+      ['Event id', p.event_id]
+    ];
+    var html = '<div class="popup"><h2>' + escapeHtml(p.event_type) + ', ' + escapeHtml(p.event_date) + '</h2><dl>';
+    rows.forEach(function (r) {
+      if (r[1] === '' || r[1] === null || r[1] === undefined) return;
+      var text = String(r[1]);
+      if (text.length > 300) text = text.slice(0, 297) + '\u2026';
+      html += '<dt>' + r[0] + '</dt><dd>' + escapeHtml(text) + '</dd>';
+    });
+    return html + '</dl></div>';
+  }
+
+  function drawEvents(year) {
+    eventLayer.clearLayers();
+    var info = cfg.events.years[year] || { total: 0, shown: 0 };
+    var collection = events[year];
+    var drawn = 0;
+    if (collection) {
+      collection.features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        var p = f.properties;
+        L.circleMarker([c[1], c[0]], {
+          renderer: renderer,
+          radius: markerRadius(p.fatalities || 0),
+          // Rings with a light fill: the heat under them stays readable.
+          color: EVENT_COLOUR, weight: 1, opacity: 0.75,
+          fillColor: '#ffffff', fillOpacity: 0.25
+        }).bindPopup(function () { return popupHtml(p); }, { maxWidth: 320 }).addTo(eventLayer);
+        drawn += 1;
+      });
+    }
+    var text = info.total === 0 ? 'No events in ' + year + '.'
+      : info.total.toLocaleString('en-US') + ' event' + (info.total === 1 ? '' : 's') + ' in ' + year + '; click a point for details.';
+    noteEl.className = 'note';
+    if (info.shown < info.total) {
+      text += ' Points: the ' + info.shown.toLocaleString('en-US') + ' deadliest (of ' +
+        info.total.toLocaleString('en-US') + '); the heat counts them all.';
+      noteEl.className = 'note warn';
+    }
+    noteEl.textContent = text;
+    status.setAttribute('data-events-drawn', String(drawn));
+    status.setAttribute('data-events-total', String(info.total));
+  }
+
+  // ---- the year's heat tiles ----------------------------------------------------------
+
+  function heatLayer(year) {
+    if (!heat[year]) {
+      var b = tiles.bounds;
+      heat[year] = L.tileLayer(tiles.xyz.replace('{year}', year), {
+        pane: 'heat',
+        // 512 px tiles are the @2x of the usual 256 px grid: shown at 256 CSS pixels.
+        tileSize: 256,
+        minNativeZoom: tiles.minzoom,
+        maxNativeZoom: tiles.maxzoom,
+        minZoom: 0,
+        maxZoom: map.getMaxZoom(),
+        bounds: L.latLngBounds([b[1], b[0]], [b[3], b[2]]),
+        errorTileUrl: EMPTY_TILE,
+        attribution: ''
+      });
+      heat[year].on('load', function () {
+        // Drop the previous year's layer only when this one is complete: no flicker.
+        Object.keys(heat).forEach(function (y) {
+          if (heat[y] !== shownHeat && map.hasLayer(heat[y])) map.removeLayer(heat[y]);
+        });
+        if (year === current) status.setAttribute('data-tiles-year', String(year));
+      });
+    }
+    return heat[year];
+  }
+
+  function showYear(index) {
+    var year = years[index];
+    if (year === current) return;
+    current = year;
+    yearLabel.textContent = String(year);
+    status.setAttribute('data-year', String(year));
+    shownHeat = heatLayer(year);
+    if (!map.hasLayer(shownHeat)) shownHeat.addTo(map);
+    shownHeat.bringToFront();
+    loadEvents(year);
+  }
+
+  function setPlaying(on) {
+    if (on && !timer) {
+      timer = window.setInterval(function () {
+        var next = (Number(slider.value) + 1) % years.length;
+        slider.value = String(next);
+        slider.dispatchEvent(new Event('input'));
+      }, PLAY_MS);
+    } else if (!on && timer) {
+      window.clearInterval(timer);
+      timer = null;
+    }
+    playButton.textContent = timer ? '\u275a\u275a Pause' : '\u25b6 Play';
+    playButton.setAttribute('aria-pressed', timer ? 'true' : 'false');
+  }
+
+  // ---- map furniture ------------------------------------------------------------------
+
+  function panel() {
+    var c = L.control({ position: 'topright' });
+    c.onAdd = function () {
+      var d = el('div', 'panel');
+      d.appendChild(el('h1', null, cfg.title));
+      d.appendChild(el('p', 'sub', cfg.subtitle));
+      yearLabel = el('div', 'year');
+      yearLabel.id = 'year-label';
+      d.appendChild(yearLabel);
+      var controls = el('div', 'controls');
+      playButton = el('button', null, '\u25b6 Play');
+      playButton.type = 'button';
+      playButton.id = 'play';
+      playButton.addEventListener('click', function () { setPlaying(!timer); });
+      slider = el('input');
+      slider.type = 'range';
+      slider.id = 'year-slider';
+      slider.min = '0';
+      slider.max = String(years.length - 1);
+      slider.step = '1';
+      slider.setAttribute('aria-label', 'Year');
+      slider.addEventListener('input', function () { showYear(Number(slider.value)); });
+      controls.appendChild(playButton);
+      controls.appendChild(slider);
+      d.appendChild(controls);
+      var ticks = el('div', 'ticks');
+      ticks.appendChild(el('span', null, String(years[0])));
+      ticks.appendChild(el('span', null, String(years[years.length - 1])));
+      d.appendChild(ticks);
+      noteEl = el('div', 'note');
+      noteEl.id = 'events-note';
+      d.appendChild(noteEl);
+      L.DomEvent.disableClickPropagation(d);
+      L.DomEvent.disableScrollPropagation(d);
+      return d;
+    };
+    return c;
+  }
+
+  function legend() {
+    var c = L.control({ position: 'bottomright' });
+    c.onAdd = function () {
+      var lg = tiles.legend;
+      var d = el('div', 'panel legend');
+      d.id = 'legend';
+      d.appendChild(el('strong', null, tiles.category.label));
+      d.appendChild(el('div', 'sub', tiles.unit + '; one colour scale for every year'));
+      var stops = lg.stops;
+      // The stops are evenly spaced along the ramp (which may be a square-root scale of
+      // the values), so they are drawn evenly spaced, each labelled with its value.
+      var at = function (i) { return (100 * i / (stops.length - 1)).toFixed(2) + '%'; };
+      var bar = el('div', 'bar');
+      bar.style.background = 'linear-gradient(to right, ' + stops.map(function (s, i) {
+        return s[1] + ' ' + at(i);
+      }).join(', ') + ')';
+      d.appendChild(bar);
+      var scale = el('div', 'scale');
+      stops.forEach(function (s, i) {
+        var t = el('span', null, fmt(s[0]));
+        t.style.left = at(i);
+        scale.appendChild(t);
+      });
+      d.appendChild(scale);
+      if (lg.threshold > 0) {
+        d.appendChild(el('div', 'sub', 'Below ' + fmt(lg.threshold) + ': not coloured'));
+      }
+      var zoneKey = el('div', 'key');
+      var sw = el('span', 'swatch');
+      sw.style.borderTopColor = ZONE_COLOUR;
+      sw.style.borderTopStyle = 'dashed';
+      zoneKey.appendChild(sw);
+      zoneKey.appendChild(el('span', null, 'Analysis zones'));
+      d.appendChild(zoneKey);
+      var eventKey = el('div', 'key');
+      var dot = el('span', 'dot');
+      dot.style.border = '1px solid ' + EVENT_COLOUR;
+      eventKey.appendChild(dot);
+      eventKey.appendChild(el('span', null, 'Events of the year (size: fatalities)'));
+      d.appendChild(eventKey);
+      return d;
+    };
+    return c;
+  }
+
+  function boundaryStyle(f) {
+    switch (f.properties.kind) {
+      case 'neighbour': return { pane: 'land', color: '#9a9a9a', weight: 0.8, fillColor: '#efede6', fillOpacity: 1 };
+      case 'country': return { pane: 'land', color: '#3a3a3a', weight: 1.6, fillColor: '#fbfaf6', fillOpacity: 1 };
+      case 'lake': return { pane: 'land', color: '#8fb3cc', weight: 0.5, fillColor: '#bcd5e6', fillOpacity: 1 };
+      case 'river': return { pane: 'land', color: '#8fb3cc', weight: 1, fill: false };
+      case 'region': return { pane: 'lines', color: '#555', weight: 1, fill: false, dashArray: null };
+      case 'cercle': return { pane: 'lines', color: '#999', weight: 0.5, fill: false };
+      case 'outline': return { pane: 'lines', color: '#222', weight: 1.8, fill: false };
+      default: return { pane: 'lines', color: '#666', weight: 1, fill: false };
+    }
+  }
+
+  function drawBoundaries() {
+    var data = cfg.basemap;
+    // Fills below the heat; outlines above it; the country's edge drawn again on top.
+    L.geoJSON(data, {
+      filter: function (f) { return f.properties.kind !== 'town'; },
+      style: boundaryStyle,
+      interactive: false
+    }).addTo(map);
+    var outline = data.features.filter(function (f) { return f.properties.kind === 'country'; });
+    L.geoJSON({ type: 'FeatureCollection', features: outline }, {
+      style: function () { return boundaryStyle({ properties: { kind: 'outline' } }); },
+      interactive: false
+    }).addTo(map);
+    // Town labels that do not collide: the most populous first, then every town whose
+    // label box stays clear of those placed (recomputed at each zoom).
+    var towns = data.features.filter(function (f) { return f.properties.kind === 'town'; })
+      .sort(function (x, y) { return (y.properties.population || 0) - (x.properties.population || 0); })
+      .map(function (f) {
+        var c = f.geometry.coordinates;
+        return L.circleMarker([c[1], c[0]], { pane: 'labels', radius: 2.5, color: '#333', weight: 1, fillColor: '#fff', fillOpacity: 1, interactive: false })
+          .bindTooltip(f.properties.name, { permanent: true, direction: 'right', className: 'town', offset: [3, 0], pane: 'labels' });
+      });
+    var townLayer = L.layerGroup().addTo(map);
+    var placeTowns = function () {
+      townLayer.clearLayers();
+      var boxes = [];
+      towns.forEach(function (m) {
+        var p = map.latLngToContainerPoint(m.getLatLng());
+        var w = 8 + 6.5 * m.getTooltip().getContent().length;
+        var box = [p.x - 4, p.y - 8, p.x + w, p.y + 8];
+        var clear = boxes.every(function (o) { return box[2] < o[0] || box[0] > o[2] || box[3] < o[1] || box[1] > o[3]; });
+        if (clear) { boxes.push(box); townLayer.addLayer(m); }
+      });
+    };
+    map.on('zoomend', placeTowns);
+    placeTowns();
+  }
+
+  function zoneStyle(f) {
+    var kind = f.properties.kind;
+    return {
+      pane: 'zones',
+      color: ZONE_COLOUR,
+      weight: kind === 'band_part' ? 0 : 2,
+      opacity: 0.9,
+      dashArray: kind === 'ring' ? '6 5' : kind === 'regions' ? '2 4' : null,
+      fill: false
+    };
+  }
+
+  function drawZones() {
+    return L.geoJSON(cfg.zones, {
+      // Each band is drawn whole; its per-neighbour parts would repeat its outline.
+      filter: function (f) { return f.properties.kind !== 'band_part'; },
+      style: zoneStyle,
+      onEachFeature: function (f, layer) {
+        layer.bindTooltip(f.properties.name, { sticky: true });
+      }
+    }).addTo(map);
+  }
+
+  // ---- start --------------------------------------------------------------------------
+
+  function start() {
+    cfg = window.CONFLICTMAP;
+    if (!cfg || !window.L) {
+      reportError('The map data (data/map.js) or the map library did not load. Open the index.html written by conflictmap tiles, in its folder.');
+      return;
+    }
+    tiles = cfg.tiles;
+    years = tiles.years.slice();
+    if (years.length === 0) {
+      reportError('tiles.json lists no years.');
+      return;
+    }
+    status = document.getElementById('status');
+    document.title = cfg.title + ' \u2014 conflictmap';
+    if (tiles.synthetic) document.getElementById('synthetic').hidden = false;
+
+    map = L.map('map', { zoomSnap: 0.25, minZoom: 1, maxZoom: tiles.maxzoom + 2 });
+    [['land', 250], ['heat', 300], ['lines', 350], ['events', 450], ['zones', 455], ['labels', 460]].forEach(function (p) {
+      map.createPane(p[0]).style.zIndex = String(p[1]);
+    });
+    map.getPane('labels').style.pointerEvents = 'none';
+    renderer = L.canvas({ pane: 'events', padding: 0.3 });
+    var b = tiles.bounds;
+    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+    map.attributionControl.setPrefix('Leaflet');
+    // One entry: Leaflet would join several with commas after their full stops.
+    map.attributionControl.addAttribution((tiles.attribution || []).map(function (a) {
+      return escapeHtml(a.replace(/\.\s*$/, ''));
+    }).join('; '));
+    L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+
+    drawBoundaries();
+    var zoneLayer = drawZones();
+    eventLayer = L.layerGroup().addTo(map);
+    var overlays = { 'Analysis zones': zoneLayer, 'Events': eventLayer };
+    if (tiles.overlay) {
+      overlays['Boundaries (tiles)'] = L.tileLayer(tiles.overlay, {
+        pane: 'lines', tileSize: 256,
+        minNativeZoom: tiles.minzoom, maxNativeZoom: tiles.maxzoom, errorTileUrl: EMPTY_TILE
+      });
+    }
+    panel().addTo(map);
+    legend().addTo(map);
+    L.control.layers(null, overlays, { position: 'topleft' }).addTo(map);
+
+    // ?year=YYYY selects a year through the slider itself, as a user would.
+    var wanted = new URLSearchParams(window.location.search).get('year');
+    var index = years.length - 1;
+    if (wanted !== null) {
+      var i = years.indexOf(Number(wanted));
+      if (i >= 0) index = i;
+      else reportError('Year ' + wanted + ' is not in the tiles (' + years[0] + '\u2013' + years[years.length - 1] + ').');
+    }
+    slider.value = String(index);
+    slider.dispatchEvent(new Event('input'));
+    setPlaying(new URLSearchParams(window.location.search).get('play') === '1');
+    status.setAttribute('data-ready', 'true');
+  }
+
+  document.addEventListener('DOMContentLoaded', start);
+})();
