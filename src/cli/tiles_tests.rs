@@ -112,3 +112,23 @@ fn tiles_agree_with_the_maps_density() {
         tiles.scale.max
     );
 }
+
+#[test]
+fn the_colour_scale_does_not_depend_on_the_zooms_asked() {
+    let setup = setup(&Default::default()).unwrap();
+    let loaded = load_events(&setup, &Default::default()).unwrap();
+    let parse = |zooms: &str| {
+        let argv = ["conflictmap", "tiles", "--zooms", zooms, "--years", "2024"];
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Tiles(a) => a,
+            _ => unreachable!(),
+        }
+    };
+    let shallow = compute(&setup, &loaded, &parse("2-4")).unwrap();
+    let deep = compute(&setup, &loaded, &parse("6-9")).unwrap();
+    assert_eq!(shallow.pyramid.density_zoom, 4);
+    assert_eq!(deep.pyramid.density_zoom, 7);
+    assert!(deep.scale.max > 0.0);
+    assert_eq!(shallow.scale.max, deep.scale.max);
+    assert_eq!(shallow.scale.threshold, deep.scale.threshold);
+}
