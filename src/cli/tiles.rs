@@ -11,9 +11,11 @@
 //! zoom or place.
 //!
 //! **Colour scale.** Densities are per 1,000 km² of ground, so they do not depend on the
-//! zoom; the top of the scale is the highest density of any year on the density zoom's
-//! grid (the finest computed: no tile of any zoom exceeds it; coarser zooms average over
-//! larger pixels and show lower peaks, as a coarser map would), or `--max`. Values below
+//! zoom; the top of the scale is the highest density of any year on the grid of the
+//! *reference zoom* (the density zoom uncapped by `--zooms`: zoom 7 for 25 km), or
+//! `--max`. It is the finest grid computed, so no tile of any zoom exceeds it (coarser
+//! zooms average over larger pixels and show lower peaks, as a coarser map would), and it
+//! does not change with `--zooms`: runs of different zooms share one scale. Values below
 //! the style's threshold are transparent.
 
 use std::path::{Path, PathBuf};
@@ -26,7 +28,7 @@ use crate::analysis::density::Kernel;
 use crate::analysis::tile_density::{Lattice, LatticeGrid, SortedPoints, ZoomPlan};
 use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_metres};
 use crate::analysis::zones;
-use crate::cli::args::{TileFormat, TilesArgs, Weight};
+use crate::cli::args::{MAX_TILE_ZOOM, TileFormat, TilesArgs, Weight};
 use crate::cli::density::{self, Selection};
 use crate::cli::load::{Loaded, Setup, load_events_timed, setup};
 use crate::cli::maps::credits;
@@ -172,9 +174,12 @@ pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileD
     };
     let (minzoom, maxzoom) = args.zooms;
     let centre_lat = (bounds[1] + bounds[3]) / 2.0;
-    let density_zoom = (0..=maxzoom)
+    // The zoom whose pixels reach the density's resolution: the reference of the colour
+    // scale, whatever --zooms asks, and the deepest zoom computed on its own grid.
+    let reference_zoom = (0..=MAX_TILE_ZOOM)
         .find(|&z| ground_px_km(z, args.tile_size, centre_lat) <= cell_km)
-        .unwrap_or(maxzoom);
+        .unwrap_or(MAX_TILE_ZOOM);
+    let density_zoom = reference_zoom.min(maxzoom);
     let pyramid = Pyramid {
         minzoom,
         maxzoom,
@@ -211,16 +216,14 @@ pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileD
 
     // One plan per zoom with a grid, over every pixel of the tiles drawn (events beyond
     // within the kernel's reach are binned in the grid's margin).
-    let plans: Vec<ZoomPlan> = pyramid
-        .grid_zooms()
-        .map(|z| {
-            let ([x0, x1], [y0, y1]) = tile_range(bounds, z);
-            let [w, _, _, n] = Tile::new(z, x0, y0).bounds_m();
-            let [_, s, e, _] = Tile::new(z, x1, y1).bounds_m();
-            let lattice = Lattice::covering([w, s, e, n], z, args.tile_size);
-            ZoomPlan::new(lattice, kernel, bandwidth_km)
-        })
-        .collect();
+    let plan = |z: u8| {
+        let ([x0, x1], [y0, y1]) = tile_range(bounds, z);
+        let [w, _, _, n] = Tile::new(z, x0, y0).bounds_m();
+        let [_, s, e, _] = Tile::new(z, x1, y1).bounds_m();
+        let lattice = Lattice::covering([w, s, e, n], z, args.tile_size);
+        ZoomPlan::new(lattice, kernel, bandwidth_km)
+    };
+    let plans: Vec<ZoomPlan> = pyramid.grid_zooms().map(plan).collect();
     let years: Vec<YearTiles> = year_points
         .iter()
         .map(|(year, pts)| YearTiles {
@@ -231,10 +234,18 @@ pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileD
         .collect();
     drop(plans);
 
-    // One colour scale: the densest cell of any year at the density zoom.
+    // One colour scale: the densest cell of any year at the reference zoom (computed
+    // for the scale alone when --zooms stops short of it).
     let max = match args.density.max {
         Some(m) if m.is_finite() && m > 0.0 => m as f32,
         Some(m) => return Err(Error::Usage(format!("--max must be positive, not {m}"))),
+        None if reference_zoom > density_zoom => {
+            let reference = plan(reference_zoom);
+            year_points
+                .iter()
+                .map(|(_, pts)| reference.apply(pts).grid.max())
+                .fold(0.0, f32::max)
+        }
         None => years
             .iter()
             .filter_map(|y| y.grids.last())

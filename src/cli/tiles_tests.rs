@@ -10,22 +10,27 @@ use crate::cli::load::load_events;
 use crate::render::scene::MapScene;
 
 /// The density (per 1,000 km² of ground) of `year` at lon/lat on the density zoom's
-/// grid (the finest computed), 0 outside it.
+/// grid (the finest computed), interpolated between cell centres as the maps' smoothing
+/// does; 0 outside it.
 fn value_at(d: &TileDensities, year: i32, lon: f64, lat: f64) -> f32 {
     let y = d
         .years
         .iter()
         .find(|y| y.year == year)
         .expect("year computed");
-    let g = y.grids.last().expect("at least one zoom");
+    let g = &y.grids.last().expect("at least one zoom").grid;
     let [x, yy] = to_metres(lon, lat);
-    let spec = g.grid.spec;
-    let col = ((x - spec.x0) / spec.cell_m).floor();
-    let row = ((spec.y0 - yy) / spec.cell_m).floor();
-    if col < 0.0 || row < 0.0 || col >= spec.width as f64 || row >= spec.height as f64 {
+    let spec = g.spec;
+    let fx = (x - spec.x0) / spec.cell_m - 0.5;
+    let fy = (spec.y0 - yy) / spec.cell_m - 0.5;
+    let (c, r) = (fx.floor(), fy.floor());
+    if c < 0.0 || r < 0.0 || c + 1.0 >= spec.width as f64 || r + 1.0 >= spec.height as f64 {
         return 0.0;
     }
-    g.grid.at(col as usize, row as usize)
+    let (c, r, tx, ty) = (c as usize, r as usize, (fx - c) as f32, (fy - r) as f32);
+    let top = g.at(c, r) * (1.0 - tx) + g.at(c + 1, r) * tx;
+    let bottom = g.at(c, r + 1) * (1.0 - tx) + g.at(c + 1, r + 1) * tx;
+    top * (1.0 - ty) + bottom * ty
 }
 
 fn tiles_args(extra: &[&str]) -> TilesArgs {
@@ -89,7 +94,7 @@ fn tiles_agree_with_the_maps_density() {
                     .unwrap();
                 let t = value_at(&tiles, year, p.lon(), p.lat());
                 assert!(
-                    (t - v).abs() <= 0.06 * max,
+                    (t - v).abs() <= 0.02 * max,
                     "{year} at ({:.3}, {:.3}): tiles {t}, maps {v} (top {max})",
                     p.lon(),
                     p.lat()
@@ -106,4 +111,24 @@ fn tiles_agree_with_the_maps_density() {
         "tiles top {} vs maps top {top}",
         tiles.scale.max
     );
+}
+
+#[test]
+fn the_colour_scale_does_not_depend_on_the_zooms_asked() {
+    let setup = setup(&Default::default()).unwrap();
+    let loaded = load_events(&setup, &Default::default()).unwrap();
+    let parse = |zooms: &str| {
+        let argv = ["conflictmap", "tiles", "--zooms", zooms, "--years", "2024"];
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Tiles(a) => a,
+            _ => unreachable!(),
+        }
+    };
+    let shallow = compute(&setup, &loaded, &parse("2-4")).unwrap();
+    let deep = compute(&setup, &loaded, &parse("6-9")).unwrap();
+    assert_eq!(shallow.pyramid.density_zoom, 4);
+    assert_eq!(deep.pyramid.density_zoom, 7);
+    assert!(deep.scale.max > 0.0);
+    assert_eq!(shallow.scale.max, deep.scale.max);
+    assert_eq!(shallow.scale.threshold, deep.scale.threshold);
 }

@@ -187,10 +187,14 @@ impl Overlay {
         let px = (e - w) / f64::from(size);
         let mut pixmap = Pixmap::new(size, size).expect("tile size is positive");
         let mut drawn = false;
+        // The style's widths are for a country filling a report map (about zoom 6-7);
+        // where the country is a few hundred pixels wide, lines thin out (×0.5 at zoom 0,
+        // full width from zoom 5) so they do not bury the heat.
+        let scale = self.scale * (0.5 + f32::from(tile.z) / 10.0).min(1.0);
         for layer in &self.layers {
             let mut look = layer.look.clone();
-            look.width *= self.scale;
-            look.dash.iter_mut().for_each(|d| *d *= self.scale);
+            look.width *= scale;
+            look.dash.iter_mut().for_each(|d| *d *= scale);
             // Lines whose box reaches the tile, widened by the line's half width.
             let pad = f64::from(look.width) * px;
             let mut pb = PathBuilder::new();
