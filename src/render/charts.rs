@@ -163,18 +163,13 @@ pub fn render_bars(chart: &BarChart, style: &Style) -> (Pixmap, Vec<PanelLayout>
     if chart.synthetic {
         draw_watermark(&mut pixmap, plots, style, ts, None);
     }
-    let mut cy = height as f32 - footer + m * 0.5 + f.credits;
-    for line in credits {
-        draw_text(
-            &mut pixmap,
-            &line,
-            Face::Regular,
-            f.credits,
-            px(m, cy),
-            c.text_muted,
-        );
-        cy += f.credits * 1.4;
-    }
+    draw_credits(
+        &mut pixmap,
+        &credits,
+        px(m, height as f32 - footer + m * 0.5),
+        f.credits,
+        c.text_muted,
+    );
     (pixmap, layouts)
 }
 
@@ -514,18 +509,13 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
         style,
         PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
     );
-    let mut cy = height as f32 - footer + m * 0.5 + f.credits;
-    for line in credits {
-        draw_text(
-            &mut pixmap,
-            &line,
-            Face::Regular,
-            f.credits,
-            px(m, cy),
-            c.text_muted,
-        );
-        cy += f.credits * 1.4;
-    }
+    draw_credits(
+        &mut pixmap,
+        &credits,
+        px(m, height as f32 - footer + m * 0.5),
+        f.credits,
+        c.text_muted,
+    );
     pixmap
 }
 
@@ -573,3 +563,12 @@ fn draw_colour_bar(pixmap: &mut Pixmap, sheet: &Sheet, style: &Style, r: PxRect)
 #[cfg(test)]
 #[path = "charts_tests.rs"]
 mod tests;
+
+/// The credit lines, one under the other, the first baseline a line below `top`.
+fn draw_credits(pixmap: &mut Pixmap, credits: &[String], top: PxPoint, size: f32, colour: Colour) {
+    let mut cy = top.y + size;
+    for line in credits {
+        draw_text(pixmap, line, Face::Regular, size, px(top.x, cy), colour);
+        cy += size * 1.4;
+    }
+}
