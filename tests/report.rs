@@ -12,10 +12,15 @@ use sha2::{Digest, Sha256};
 const FIXTURE: &str = "tests/data/fixtures/report_synthetic_sample.csv";
 
 fn report(out: &Path) {
+    report_with(out, &[]);
+}
+
+fn report_with(out: &Path, extra: &[&str]) {
     let o = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["report", "--events", FIXTURE, "--out"])
         .arg(out)
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -111,8 +116,12 @@ fn every_product_is_written_and_the_manifest_lists_exactly_them() {
         );
     }
 
-    let m: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let m = manifest_lists_exactly_the_files(out);
+    assert!(
+        m["config"].get("tile_zooms").is_none(),
+        "no tiles by default"
+    );
+    assert!(!files.keys().any(|k| k.starts_with("tiles/")));
     assert_eq!(m["tool"], "conflictmap");
     assert_eq!(m["version"], env!("CARGO_PKG_VERSION"));
     assert_eq!(m["config"]["category"], slug);
@@ -121,6 +130,25 @@ fn every_product_is_written_and_the_manifest_lists_exactly_them() {
         m["input"]["sha256"],
         sha256(&Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))
     );
+    // No machine path in any text product.
+    let root = out.to_string_lossy().to_string();
+    for (name, p) in &files {
+        if [".json", ".md", ".html", ".csv", ".qml", ".geojson"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
+            let text = std::fs::read_to_string(p).unwrap();
+            assert!(!text.contains(&root), "{name} names the output folder");
+        }
+    }
+}
+
+/// Checks that manifest.json lists exactly the files under `out` (but itself), sorted,
+/// with their true sizes and SHA-256; returns the manifest.
+fn manifest_lists_exactly_the_files(out: &Path) -> serde_json::Value {
+    let files = walk(out);
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let listed: Vec<(String, u64, String)> = m["files"]
         .as_array()
         .unwrap()
@@ -151,16 +179,19 @@ fn every_product_is_written_and_the_manifest_lists_exactly_them() {
         assert_eq!(*bytes, std::fs::metadata(p).unwrap().len(), "{name}");
         assert_eq!(*hash, sha256(p), "{name}");
     }
-    // No machine path in any text product.
-    let root = out.to_string_lossy().to_string();
-    for (name, p) in &files {
-        if [".json", ".md", ".html", ".csv", ".qml", ".geojson"]
-            .iter()
-            .any(|e| name.ends_with(e))
-        {
-            let text = std::fs::read_to_string(p).unwrap();
-            assert!(!text.contains(&root), "{name} names the output folder");
-        }
+    m
+}
+
+/// The same files under `first` and `second`, byte for byte.
+fn assert_identical(first: &Path, second: &Path) {
+    let a = walk(first);
+    let b = walk(second);
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (name, p) in &a {
+        assert!(
+            std::fs::read(p).unwrap() == std::fs::read(&b[name]).unwrap(),
+            "{name} differs between two runs"
+        );
     }
 }
 
@@ -169,15 +200,73 @@ fn a_second_run_is_byte_identical() {
     let first = run_once();
     let second = tempfile::tempdir().unwrap();
     report(second.path());
-    let a = walk(first);
-    let b = walk(second.path());
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (name, p) in &a {
-        assert!(
-            std::fs::read(p).unwrap() == std::fs::read(&b[name]).unwrap(),
-            "{name} differs between two runs"
-        );
+    assert_identical(first, second.path());
+}
+
+#[test]
+fn tiles_are_in_the_report_manifest_and_page_and_reruns_are_identical() {
+    let zooms = ["--tiles", "--tile-zooms", "0-5"];
+    let first = tempfile::tempdir().unwrap();
+    report_with(first.path(), &zooms);
+    let out = first.path();
+    let files = walk(out);
+    let slug = "militant_islamist_attack";
+    let mut expected = vec!["tiles/tiles.json".to_string(), "tiles/index.html".into()];
+    for y in 2019..=2024 {
+        expected.push(format!("tiles/{slug}_{y}.mbtiles"));
+        expected.push(format!("tiles/{slug}_{y}.pmtiles"));
     }
+    for e in &expected {
+        assert!(files.contains_key(e), "{e} not written");
+    }
+    let xyz = files.keys().filter(|k| k.starts_with("tiles/xyz/")).count();
+    assert!(xyz > 6, "only {xyz} XYZ tiles");
+    assert!(files.keys().any(|k| k.starts_with("tiles/xyz/2024/5/")));
+    assert!(!files.keys().any(|k| k.starts_with("tiles/xyz/2024/6/")));
+
+    // Every tile is in the manifest with its hash, and the zooms are recorded.
+    let m = manifest_lists_exactly_the_files(out);
+    assert_eq!(m["config"]["tile_zooms"], serde_json::json!([0, 5]));
+    assert!(
+        m["config"]["products"]
+            .as_array()
+            .unwrap()
+            .contains(&"tiles".into())
+    );
+
+    // The tiles use the maps' colour scale: the top of tiles.json's legend is the
+    // yearly maps' (the layers' GeoTIFF QML style holds the same top value).
+    let tiles: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("tiles/tiles.json")).unwrap()).unwrap();
+    let top = tiles["legend"]["max"].as_f64().unwrap();
+    let qml =
+        std::fs::read_to_string(out.join(format!("layers/density_{slug}_by_year.qml"))).unwrap();
+    assert!(top > 0.0);
+    assert!(
+        qml.contains(&format!("value=\"{}\"", top as f32))
+            || qml.contains(&format!("value=\"{top}\"")),
+        "the maps' scale top {top} is not in the layers' style"
+    );
+
+    // The page links the viewer and names the tile files, in HTML and Markdown.
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(html.contains("<h2>Web map</h2>") && md.contains("## Web map"));
+    for link in [
+        "tiles/index.html".to_string(),
+        format!("tiles/{slug}_2024.mbtiles"),
+        format!("tiles/{slug}_2024.pmtiles"),
+    ] {
+        assert!(html.contains(&format!("href=\"{link}\"")), "{link}");
+        assert!(md.contains(&format!("]({link})")), "{link}");
+    }
+    for r in references(&html) {
+        assert!(out.join(&r).is_file(), "{r} does not exist");
+    }
+
+    let second = tempfile::tempdir().unwrap();
+    report_with(second.path(), &zooms);
+    assert_identical(out, second.path());
 }
 
 #[test]

@@ -28,6 +28,9 @@
   var PLAY_MS = 1200;
   var ZONE_COLOUR = '#6a1b9a';
   var EVENT_COLOUR = '#1d1d35';
+  // Below this zoom a kernel bandwidth spans a few pixels only: events are small faint
+  // dots so they do not cover the heat; from it on, rings sized by fatalities.
+  var DETAIL_ZOOM = 8;
 
   var cfg, tiles, years, map, slider, yearLabel, noteEl, playButton, status;
   var heat = {};          // year -> L.TileLayer
@@ -84,6 +87,26 @@
     return Math.min(2.5 + Math.sqrt(fatalities), 9);
   }
 
+  function detailed() {
+    return map.getZoom() >= DETAIL_ZOOM;
+  }
+
+  // The marker style of an event at the map's zoom (see DETAIL_ZOOM).
+  function eventStyle(fatalities) {
+    if (!detailed()) {
+      return {
+        radius: 1.5, weight: 0, opacity: 0,
+        fillColor: EVENT_COLOUR, fillOpacity: 0.45
+      };
+    }
+    // Rings with a light fill: the heat under them stays readable.
+    return {
+      radius: markerRadius(fatalities),
+      color: EVENT_COLOUR, weight: 1, opacity: 0.75,
+      fillColor: '#ffffff', fillOpacity: 0.25
+    };
+  }
+
   function popupHtml(p) {
     var rows = [
       ['Date', p.event_date],
@@ -114,13 +137,10 @@
       collection.features.forEach(function (f) {
         var c = f.geometry.coordinates;
         var p = f.properties;
-        L.circleMarker([c[1], c[0]], {
-          renderer: renderer,
-          radius: markerRadius(p.fatalities || 0),
-          // Rings with a light fill: the heat under them stays readable.
-          color: EVENT_COLOUR, weight: 1, opacity: 0.75,
-          fillColor: '#ffffff', fillOpacity: 0.25
-        }).bindPopup(function () { return popupHtml(p); }, { maxWidth: 320 }).addTo(eventLayer);
+        var style = eventStyle(p.fatalities || 0);
+        style.renderer = renderer;
+        style.fatalities = p.fatalities || 0;
+        L.circleMarker([c[1], c[0]], style).bindPopup(function () { return popupHtml(p); }, { maxWidth: 320 }).addTo(eventLayer);
         drawn += 1;
       });
     }
@@ -271,7 +291,7 @@
       var dot = el('span', 'dot');
       dot.style.border = '1px solid ' + EVENT_COLOUR;
       eventKey.appendChild(dot);
-      eventKey.appendChild(el('span', null, 'Events of the year (size: fatalities)'));
+      eventKey.appendChild(el('span', null, 'Events (size: fatalities from zoom ' + DETAIL_ZOOM + ')'));
       d.appendChild(eventKey);
       return d;
     };
@@ -388,6 +408,16 @@
     drawBoundaries();
     var zoneLayer = drawZones();
     eventLayer = L.layerGroup().addTo(map);
+    var wasDetailed = detailed();
+    map.on('zoomend', function () {
+      if (detailed() === wasDetailed) return;
+      wasDetailed = detailed();
+      eventLayer.eachLayer(function (m) {
+        var st = eventStyle(m.options.fatalities);
+        m.setStyle(st);
+        m.setRadius(st.radius);
+      });
+    });
     var overlays = { 'Analysis zones': zoneLayer, 'Events': eventLayer };
     if (tiles.overlay) {
       overlays['Boundaries (tiles)'] = L.tileLayer(tiles.overlay, {

@@ -443,11 +443,17 @@ pub struct ReportArgs {
     /// (default: the study's, else "country").
     #[arg(long, value_name = "EXTENT")]
     pub extent: Option<String>,
-    /// Products to make, comma-separated: zones, maps, layers, charts, animation, page
-    /// (default: the
-    /// study's `[report] products`, else all).
+    /// Products to make, comma-separated: zones, maps, layers, charts, animation, tiles,
+    /// page (default: the study's `[report] products`, else all but tiles).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_product)]
     pub products: Vec<crate::model::study::Product>,
+    /// Also write the web tiles (XYZ, MBTiles, PMTiles) and their offline viewer into
+    /// OUT/tiles/, on the maps' colour scale.
+    #[arg(long)]
+    pub tiles: bool,
+    /// Zoom levels of the tiles, e.g. 0-10 (with --tiles or the "tiles" product).
+    #[arg(long, value_name = "FROM-TO", default_value = "0-10", value_parser = parse_zooms)]
+    pub tile_zooms: (u8, u8),
     /// Count the last year as running to this date (for the projection), instead of the
     /// last event date in the data.
     #[arg(long, value_name = "DATE")]

@@ -46,8 +46,12 @@ pub fn write_xyz(dir: &Path, tiles: &[TileData]) -> Result<()> {
     })
 }
 
-/// Writes an MBTiles 1.3 file of PNG tiles (`type` overlay).
+/// Writes an MBTiles 1.3 file of PNG tiles (`type` overlay). Rows are inserted in
+/// (z, x, y) order whatever the order of `tiles`, and SQLite stores no time or path: the
+/// same tiles give the same bytes (reports are byte-identical between runs).
 pub fn write_mbtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Result<()> {
+    let mut ordered: Vec<&TileData> = tiles.iter().collect();
+    ordered.sort_unstable_by_key(|(t, _)| (t.z, t.x, t.y));
     write_atomic_path(path, |tmp| {
         let sql = |e: rusqlite::Error| Error::Format {
             path: path.to_path_buf(),
@@ -92,7 +96,7 @@ pub fn write_mbtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Res
                      VALUES (?1, ?2, ?3, ?4)",
                 )
                 .map_err(sql)?;
-            for (t, png) in tiles {
+            for (t, png) in ordered {
                 put.execute(params![t.z, t.x, t.tms_row(), png])
                     .map_err(sql)?;
             }

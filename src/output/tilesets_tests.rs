@@ -61,6 +61,28 @@ fn mbtiles_rows_are_flipped_and_metadata_filled() {
 }
 
 #[test]
+fn mbtiles_bytes_do_not_depend_on_the_order_of_the_tiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.mbtiles"), dir.path().join("b.mbtiles"));
+    write_mbtiles(&a, &info(), &tiles()).unwrap();
+    let mut reversed = tiles();
+    reversed.reverse();
+    write_mbtiles(&b, &info(), &reversed).unwrap();
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap());
+    // Rows are stored in (z, x, y) order.
+    let db = Connection::open(&b).unwrap();
+    let mut q = db
+        .prepare("SELECT zoom_level, tile_column FROM tiles ORDER BY rowid")
+        .unwrap();
+    let rows: Vec<(u8, u32)> = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(rows, [(0, 0), (1, 0), (1, 1), (2, 1)]);
+}
+
+#[test]
 fn xyz_folders_hold_every_tile() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("xyz/2024");

@@ -20,6 +20,9 @@ pub struct ReportConfig {
     pub style: String,
     pub extent: String,
     pub products: Vec<Product>,
+    /// Zooms of the web tiles (when they are made).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tile_zooms: Option<[u8; 2]>,
     pub as_of: Option<String>,
     pub weight: String,
     pub kernel: String,
@@ -80,8 +83,11 @@ impl ReportConfig {
         let mut products = if !args.products.is_empty() {
             args.products.clone()
         } else {
-            spec.products.clone().unwrap_or(Product::ALL.to_vec())
+            spec.products.clone().unwrap_or(Product::DEFAULT.to_vec())
         };
+        if args.tiles {
+            products.push(Product::Tiles);
+        }
         products.sort();
         products.dedup();
         Ok(ReportConfig {
@@ -101,6 +107,9 @@ impl ReportConfig {
                 .clone()
                 .or(spec.extent.clone())
                 .unwrap_or_else(|| "country".into()),
+            tile_zooms: products
+                .contains(&Product::Tiles)
+                .then_some([args.tile_zooms.0, args.tile_zooms.1]),
             products,
             as_of: args.as_of.map(|d| d.to_string()),
             weight: match args.weight {

@@ -4,6 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -101,8 +102,10 @@ pub fn write(
     input: &InputHash,
     written: &Written,
 ) -> Result<PathBuf> {
-    let mut files: Vec<FileEntry> = written
-        .all()
+    // Hashed in parallel: with the web tiles there are thousands of small files.
+    let paths: Vec<&PathBuf> = written.all().collect();
+    let mut files: Vec<FileEntry> = paths
+        .par_iter()
         .map(|p| {
             let bytes = std::fs::read(p).map_err(|e| Error::io(p, e))?;
             Ok(FileEntry {

@@ -1,6 +1,6 @@
 //! `conflictmap report`: the whole study in one run. The events are loaded, classified
 //! and zoned once; the densities are computed once, so the maps, the GIS layers and the
-//! charts share one colour scale. Products follow the study's `[report]` section
+//! charts (and, with `--tiles`, the web tiles) share one colour scale. Products follow the study's `[report]` section
 //! (flags override); `manifest.json` is written last and lists every file with its
 //! SHA-256. Nothing written depends on the time, the machine or the output folder, so two
 //! runs on the same input give byte-identical files.
@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use crate::analysis::density::Kernel;
 use crate::cli::animate::animate_loaded;
 use crate::cli::args::{
-    AnimateArgs, DensityArgs, EventArgs, FilterArgs, MapsArgs, ReportArgs, StepArg, ViewArgs,
-    WindowArg, ZonesArgs,
+    AnimateArgs, DensityArgs, EventArgs, FilterArgs, MapsArgs, ReportArgs, StepArg, TileFormat,
+    TilesArgs, ViewArgs, WindowArg, ZonesArgs,
 };
 use crate::cli::density;
 use crate::cli::layers::layers_loaded;
@@ -25,8 +25,9 @@ use crate::cli::load::{Loaded, Setup, load_events, setup, zone_events};
 use crate::cli::maps::{MapSet, maps_loaded, prepare};
 use crate::cli::progress::Stages;
 use crate::cli::stopwatch::Stopwatch;
+use crate::cli::tiles::tiles_loaded;
 use crate::cli::zones::tabulate_loaded;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::study::Product;
 
 pub use config::ReportConfig;
@@ -40,19 +41,22 @@ pub struct Written {
     pub layers: Vec<PathBuf>,
     /// The GIF first, then the APNG, the frame table and the frames.
     pub animation: Vec<PathBuf>,
-    // INTEGRATION POINT (issue 7): a `tiles` group goes here.
+    /// Every file of the web tiles (sorted by path): the XYZ tiles, the MBTiles and
+    /// PMTiles files, tiles.json and the viewer (tiles/index.html and its files).
+    pub tiles: Vec<PathBuf>,
     pub page: Vec<PathBuf>,
 }
 
 impl Written {
     /// Every file, grouped and labelled, in summary order.
-    pub fn groups(&self) -> [(&'static str, &[PathBuf]); 6] {
+    pub fn groups(&self) -> [(&'static str, &[PathBuf]); 7] {
         [
             ("tables", &self.tables),
             ("maps", &self.maps),
             ("charts", &self.charts),
             ("layers", &self.layers),
             ("animation", &self.animation),
+            ("tiles", &self.tiles),
             ("report", &self.page),
         ]
     }
@@ -114,6 +118,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         Product::Layers,
         Product::Charts,
         Product::Animation,
+        Product::Tiles,
     ]
     .iter()
     .any(|p| cfg.wants(*p));
@@ -146,8 +151,10 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         stages.start("animation");
         written.animation = animation(&setup, &loaded, m, &maps_args)?;
     }
-    // INTEGRATION POINT (issue 7, `tiles`): `tiles_loaded(...)` when `--tiles` or
-    // `Product::Tiles` is wanted, with the colour scale of `m`, into `written.tiles`.
+    if let Some(m) = maps.as_ref().filter(|_| cfg.wants(Product::Tiles)) {
+        stages.start("web tiles");
+        written.tiles = tiles(&setup, &loaded, m, &maps_args, args.tile_zooms)?;
+    }
     let chart_set = match maps.as_ref().filter(|_| cfg.wants(Product::Charts)) {
         Some(m) => {
             stages.start("charts");
@@ -193,6 +200,15 @@ fn load_hashed(setup: &Setup, args: &EventArgs) -> Result<(Loaded, manifest::Inp
     })
 }
 
+/// The maps' density settings with the top of their yearly colour scale fixed: what is
+/// drawn from them (animation, tiles) shows a density in the same colour as the maps.
+fn on_maps_scale(maps: &MapSet, maps_args: &MapsArgs) -> DensityArgs {
+    DensityArgs {
+        max: Some(f64::from(maps.densities.year_scale.max)),
+        ..maps_args.density.clone()
+    }
+}
+
 /// The yearly animation on the maps' colour scale (the same top value: a colour means
 /// the same density in the maps, the animation and the layers).
 fn animation(
@@ -205,10 +221,7 @@ fn animation(
         study: maps_args.study.clone(),
         events: maps_args.events.clone(),
         filter: maps_args.filter.clone(),
-        density: DensityArgs {
-            max: Some(f64::from(maps.densities.year_scale.max)),
-            ..maps_args.density.clone()
-        },
+        density: on_maps_scale(maps, maps_args),
         view: maps_args.view.clone(),
         step: StepArg::Year,
         window: WindowArg::Step,
@@ -224,6 +237,51 @@ fn animation(
     let mut files = vec![a.gif, a.apng, a.table];
     files.extend(a.frames);
     Ok(files)
+}
+
+/// The web tiles and their viewer on the maps' colour scale (the same top value, so a
+/// colour means the same density on the web map as in the maps); every file written.
+fn tiles(
+    setup: &Setup,
+    loaded: &Loaded,
+    maps: &MapSet,
+    maps_args: &MapsArgs,
+    zooms: (u8, u8),
+) -> Result<Vec<PathBuf>> {
+    let args = TilesArgs {
+        study: maps_args.study.clone(),
+        events: maps_args.events.clone(),
+        filter: maps_args.filter.clone(),
+        density: on_maps_scale(maps, maps_args),
+        view: maps_args.view.clone(),
+        zooms,
+        formats: vec![TileFormat::Xyz, TileFormat::Mbtiles, TileFormat::Pmtiles],
+        tile_size: 256,
+        overlays: false,
+        no_viewer: false,
+        out: maps_args.out.clone(),
+    };
+    let written = tiles_loaded(setup, loaded, &args, &maps_args.out)?;
+    let mut files = Vec::new();
+    for p in &written {
+        files_under(p, &mut files)?;
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// `path` itself if it is a file, else every file below it (the XYZ tile folders).
+/// Hand-written: a dozen lines of std do not warrant a directory-walking dependency.
+fn files_under(path: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    if !path.is_dir() {
+        out.push(path.to_path_buf());
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+        let entry = entry.map_err(|e| Error::io(path, e))?;
+        files_under(&entry.path(), out)?;
+    }
+    Ok(())
 }
 
 /// The layer files and the QGIS style written beside each GeoJSON and GeoTIFF.
@@ -248,16 +306,21 @@ fn summary(out: &Path, written: &Written, manifest: &Path) {
         if files.is_empty() {
             continue;
         }
+        // Folders two levels deep at most: the tiles' z/x folders are not listed.
         let mut dirs: Vec<String> = files
             .iter()
             .map(|f| {
                 let rel = f.strip_prefix(out).unwrap_or(f);
                 match rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    Some(d) => format!("{}/", d.display()),
+                    Some(d) => {
+                        let top: PathBuf = d.components().take(2).collect();
+                        format!("{}/", top.display())
+                    }
                     None => rel.display().to_string(),
                 }
             })
             .collect();
+        dirs.sort();
         dirs.dedup();
         let shown = if files.len() <= 3 {
             files
@@ -277,6 +340,17 @@ fn summary(out: &Path, written: &Written, manifest: &Path) {
     );
     if written.page.iter().any(|p| p.ends_with("report.html")) {
         eprintln!("Open {} in a browser.", out.join("report.html").display());
+    }
+    if let Some(viewer) = written
+        .tiles
+        .iter()
+        .find(|p| p.ends_with("tiles/index.html"))
+    {
+        eprintln!(
+            "Web map: open {} (works offline), or `conflictmap serve {}`.",
+            viewer.display(),
+            out.join("tiles").display()
+        );
     }
 }
 

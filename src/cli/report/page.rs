@@ -149,7 +149,7 @@ fn blocks(f: &Facts) -> Vec<Block> {
             .iter()
             .map(|p| {
                 let name = p.file_stem().unwrap_or_default().to_string_lossy();
-                let label = name.rsplit('_').next().unwrap_or(&name).to_string();
+                let label = year_of(&name).to_string();
                 let label = if name.ends_with("all_years") {
                     "all years".to_string()
                 } else {
@@ -180,6 +180,50 @@ fn blocks(f: &Facts) -> Vec<Block> {
                 .into(),
         ));
         b.push(Block::Links(links));
+    }
+
+    if let Some(viewer) = f
+        .written
+        .tiles
+        .iter()
+        .find(|p| p.ends_with("tiles/index.html"))
+    {
+        b.push(Block::H2("Web map".into()));
+        let zooms = match f.cfg.tile_zooms {
+            Some([a, z]) if a != z => format!("zooms {a}–{z}"),
+            Some([a, _]) => format!("zoom {a}"),
+            None => "every zoom".into(),
+        };
+        b.push(Block::P(format!(
+            "A zoomable map of the yearly density ({zooms}, on the maps' colour scale) with the zones and the events, year by year. It opens offline from this folder, in any browser.",
+        )));
+        b.push(Block::Links(vec![(
+            format!("Open the web map ({})", rel(viewer)),
+            rel(viewer),
+        )]));
+        let sets: Vec<(String, String)> = f
+            .written
+            .tiles
+            .iter()
+            .filter(|p| {
+                p.parent().is_some_and(|d| d.ends_with("tiles"))
+                    && p.extension()
+                        .is_some_and(|e| e == "mbtiles" || e == "pmtiles" || e == "json")
+            })
+            .map(|p| {
+                let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+                let label = match p.extension().and_then(|e| e.to_str()) {
+                    Some("mbtiles") => format!("{} MBTiles", year_of(&stem)),
+                    Some("pmtiles") => format!("{} PMTiles", year_of(&stem)),
+                    _ => relative(&f.out.join("tiles"), p),
+                };
+                (label, rel(p))
+            })
+            .collect();
+        b.push(Block::P(
+            "The same tiles, one file per year: MBTiles for QGIS (drag the file onto the map) and tile servers, PMTiles for a static web server; the PNG tiles are in tiles/xyz/YEAR/Z/X/Y.png and tiles.json describes them (zooms, bounds, legend).".into(),
+        ));
+        b.push(Block::Links(sets));
     }
 
     b.push(Block::H2("Zone tables".into()));
@@ -339,6 +383,11 @@ fn blocks(f: &Facts) -> Vec<Block> {
         b.push(Block::Notice(SYNTHETIC_NOTICE.to_string()));
     }
     b
+}
+
+/// "2023" of "militant_islamist_attack_2023".
+fn year_of(stem: &str) -> &str {
+    stem.rsplit('_').next().unwrap_or(stem)
 }
 
 /// HTML-escapes text. (Five replacements; not worth a dependency.)

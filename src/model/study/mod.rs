@@ -207,7 +207,7 @@ mod tests {
             r.civilians_category.as_deref(),
             Some("state_violence_against_civilians")
         );
-        assert_eq!(r.products.as_deref(), Some(&Product::ALL[..]));
+        assert_eq!(r.products.as_deref(), Some(&Product::DEFAULT[..]));
         assert!(b.credits[0].starts_with("Administrative boundaries: geoBoundaries"));
     }
 

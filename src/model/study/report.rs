@@ -10,6 +10,7 @@
 //! style = "report"              # "report", "dark" or a style file
 //! extent = "country"            # "country", a named extent of the style, or W,S,E,N
 //! products = ["zones", "maps", "layers", "charts", "animation", "page"]
+//! # add "tiles" for the web tiles and their offline viewer (as `report --tiles`)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -28,14 +29,29 @@ pub enum Product {
     Charts,
     /// The yearly maps as an animated GIF and APNG with their frames (animation/).
     Animation,
+    /// Web map tiles (tiles/): XYZ folders, MBTiles, PMTiles and the offline viewer.
+    /// Not made by default (thousands of small files): `report --tiles` or
+    /// `products = [..., "tiles"]`.
+    Tiles,
     /// The report page: report.html and report.md.
     Page,
-    // INTEGRATION POINT (issue 7, `tiles`): add `Tiles` (also switched on by
-    // `report --tiles`) and its stage in `cli::report::run`.
 }
 
 impl Product {
-    pub const ALL: [Product; 6] = [
+    /// Every product, in the order they are made.
+    pub const ALL: [Product; 7] = [
+        Product::Zones,
+        Product::Maps,
+        Product::Layers,
+        Product::Charts,
+        Product::Animation,
+        Product::Tiles,
+        Product::Page,
+    ];
+
+    /// What a report makes when neither the study nor the command line says: every
+    /// product but the tiles.
+    pub const DEFAULT: [Product; 6] = [
         Product::Zones,
         Product::Maps,
         Product::Layers,
@@ -51,6 +67,7 @@ impl Product {
             Product::Layers => "layers",
             Product::Charts => "charts",
             Product::Animation => "animation",
+            Product::Tiles => "tiles",
             Product::Page => "page",
         }
     }
@@ -104,5 +121,39 @@ impl ReportSpec {
             return Err("report.products is empty".into());
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiles_is_a_product_but_not_a_default_one() {
+        assert_eq!("tiles".parse::<Product>(), Ok(Product::Tiles));
+        assert_eq!(" tiles ".parse::<Product>(), Ok(Product::Tiles));
+        assert!(Product::ALL.contains(&Product::Tiles));
+        assert!(!Product::DEFAULT.contains(&Product::Tiles));
+        // Every id parses back to its product; DEFAULT is ALL without the tiles.
+        for p in Product::ALL {
+            assert_eq!(p.id().parse::<Product>(), Ok(p));
+        }
+        let no_tiles: Vec<Product> = Product::ALL
+            .into_iter()
+            .filter(|p| *p != Product::Tiles)
+            .collect();
+        assert_eq!(no_tiles, Product::DEFAULT);
+        let err = "tile".parse::<Product>().unwrap_err();
+        assert!(err.contains("tiles") && err.contains("\"tile\""), "{err}");
+    }
+
+    #[test]
+    fn tiles_in_the_study_products() {
+        let spec: ReportSpec = toml::from_str(r#"products = ["maps", "tiles", "page"]"#).unwrap();
+        assert_eq!(
+            spec.products,
+            Some(vec![Product::Maps, Product::Tiles, Product::Page])
+        );
+        assert!(toml::from_str::<ReportSpec>(r#"products = ["tile"]"#).is_err());
     }
 }
