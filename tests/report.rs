@@ -9,6 +9,10 @@ use std::process::Command;
 
 use sha2::{Digest, Sha256};
 
+#[path = "support/chromium.rs"]
+mod chromium;
+use chromium::headless;
+
 const FIXTURE: &str = "tests/data/fixtures/report_synthetic_sample.csv";
 
 fn report(out: &Path) {
@@ -373,26 +377,10 @@ fn the_page_references_only_local_files_and_opens_in_chromium() {
         assert!(md.contains(&format!("]({r})")), "report.md lacks {r}");
     }
 
-    let chromium = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|c| Command::new(c).arg("--version").output().is_ok())
-        .expect("chromium is not installed: run scripts/setup.sh (it installs it)");
     let profile = tempfile::tempdir().unwrap();
     let url = format!("file://{}", out.join("report.html").display());
-    let o = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-            "--v=0",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
+    let o = headless(profile.path())
+        .args(["--enable-logging=stderr", "--v=0"])
         .args(["--dump-dom", &url])
         .output()
         .unwrap();

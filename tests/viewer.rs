@@ -5,12 +5,15 @@
 //! must show heat (the legend's ramp colours) on the map for a year with events and none
 //! for a year without; the DOM must show the year and no error.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/chromium.rs"]
+mod chromium;
 #[path = "support/server.rs"]
 mod server;
+use chromium::{chromium, headless};
 use server::Server;
 
 const FIXTURE: &str = "tests/data/fixtures/maps_two_years.csv";
@@ -18,17 +21,6 @@ const EXTENT: &str = "-6.5,12.5,-1.5,16.5";
 /// The browser window; the map fills it.
 const WIDTH: u32 = 1000;
 const HEIGHT: u32 = 800;
-
-fn chromium() -> PathBuf {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .flat_map(|d| ["chromium", "chromium-browser"].map(|n| d.join(n)))
-        .find(|p| p.is_file())
-        .expect(
-            "the viewer test needs headless Chromium: `chromium` is not on PATH. \
-             Run ./scripts/setup.sh (it installs Debian's chromium package).",
-        )
-}
 
 enum Take<'a> {
     Screenshot(&'a Path),
@@ -38,18 +30,9 @@ enum Take<'a> {
 /// Loads `url` in headless Chromium; returns stdout (the DOM for `Take::Dom`).
 fn browse(url: &str, take: Take) -> String {
     let profile = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(chromium());
+    let mut cmd = headless(profile.path());
     cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
         "--hide-scrollbars",
-        &format!("--user-data-dir={}", profile.path().display()),
         &format!("--window-size={WIDTH},{HEIGHT}"),
         "--virtual-time-budget=5000",
     ]);
