@@ -10,6 +10,7 @@
 //! - `assemble`: the sequential step (duplicates, monadic merge, diagnostics).
 
 mod assemble;
+mod csv_feed;
 mod csv_read;
 mod csv_rows;
 pub mod diagnostics;

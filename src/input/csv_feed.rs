@@ -1,0 +1,278 @@
+//! The reading side of CSV reading: the blocks a reading thread hands over, each cut
+//! after the last line end outside quotes (by quote parity), read from a stream into
+//! reused buffers or sliced from a memory-mapped file; and the stream's last bytes, to
+//! check the last record for an unterminated quote.
+
+use std::io::Read;
+use std::sync::mpsc;
+
+use super::csv_rows::Ending;
+
+/// What the reading thread sends.
+pub(crate) enum Msg<'m> {
+    /// The next bytes of the stream. `data[..cut]` ends at a record boundary as far as
+    /// quote parity tells; `data[cut..]` (if any) must be read sequentially.
+    Block {
+        data: Buf<'m>,
+        cut: usize,
+    },
+    Failed(std::io::Error),
+    /// End of the stream, with its last bytes (for the truncated-last-line check).
+    End(Tail),
+}
+
+/// A block of the stream: read into a buffer, or a slice of the memory-mapped file.
+pub(crate) enum Buf<'m> {
+    Owned(Vec<u8>),
+    /// `release`: the slice is part of a read-only map of a file (see [`release`]).
+    Mapped {
+        data: &'m [u8],
+        release: bool,
+    },
+}
+
+impl std::ops::Deref for Buf<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Buf::Owned(v) => v,
+            Buf::Mapped { data, .. } => data,
+        }
+    }
+}
+
+/// The reading thread: blocks of about `block` bytes, each cut after the last '\n'
+/// outside quotes (by parity); the rest is carried into the next block.
+/// Block buffers come back through `back` once tokenised: fresh ones would cost the
+/// kernel a page fault and a page clearing per 4 KB of input.
+pub(crate) fn read_blocks<R: Read>(
+    mut reader: R,
+    block: usize,
+    tx: &mpsc::SyncSender<Msg<'_>>,
+    back: &mpsc::Receiver<Vec<u8>>,
+) {
+    let mut carry: Vec<u8> = Vec::new();
+    let mut tail = Tail::new();
+    loop {
+        let mut data = back.try_recv().unwrap_or_default();
+        data.clear();
+        data.reserve(carry.len() + block);
+        data.append(&mut carry);
+        let before = data.len();
+        let n = match reader.by_ref().take(block as u64).read_to_end(&mut data) {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tx.send(Msg::Failed(e));
+                return;
+            }
+        };
+        tail.push(&data[before..]);
+        let eof = n == 0;
+        let cut = last_record_end(&data);
+        // No boundary: a record longer than the block, or quotes that do not pair up
+        // (then the rest is read sequentially: do not hold the whole file).
+        let stuck = cut == 0 && data.len() > 4 * block;
+        if !eof && cut == 0 && !stuck {
+            carry = data;
+            continue;
+        }
+        if !eof && !stuck {
+            carry = data[cut..].to_vec();
+            data.truncate(cut);
+        }
+        let data = Buf::Owned(data);
+        if !data.is_empty() && tx.send(Msg::Block { data, cut }).is_err() {
+            return;
+        }
+        if eof {
+            let _ = tx.send(Msg::End(tail));
+            return;
+        }
+    }
+}
+
+/// [`read_blocks`] on a mapped file: the same blocks, as slices of the map.
+pub(crate) fn read_mapped<'m>(
+    map: &'m [u8],
+    block: usize,
+    release: bool,
+    tx: &mpsc::SyncSender<Msg<'m>>,
+) {
+    let mut at = 0;
+    let mut len = block;
+    while at < map.len() {
+        let data = &map[at..(at + len).min(map.len())];
+        let eof = at + data.len() == map.len();
+        let cut = last_record_end(data);
+        let stuck = cut == 0 && data.len() > 4 * block;
+        if !eof && cut == 0 && !stuck {
+            len += block;
+            continue;
+        }
+        let data = if eof || stuck { data } else { &data[..cut] };
+        at += data.len();
+        len = block;
+        if tx
+            .send(Msg::Block {
+                data: Buf::Mapped { data, release },
+                cut,
+            })
+            .is_err()
+        {
+            return;
+        }
+    }
+    let start = map.len().saturating_sub(TAIL);
+    let _ = tx.send(Msg::End(Tail {
+        bytes: map[start..].to_vec(),
+        start: start as u64,
+    }));
+}
+
+/// The end of the last complete record of `data` (which starts at a record start) by
+/// quote parity: just after the last '\n' preceded by an even number of '"'; 0 if none.
+pub(crate) fn last_record_end(data: &[u8]) -> usize {
+    let mut quotes_after = 0usize;
+    let total = memchr::memchr_iter(b'"', data).count();
+    for i in memchr::memrchr2_iter(b'"', b'\n', data) {
+        if data[i] == b'"' {
+            quotes_after += 1;
+        } else if (total - quotes_after).is_multiple_of(2) {
+            return i + 1;
+        }
+    }
+    0
+}
+
+/// Lets the system take back the pages of a block of the mapped file once it has been
+/// tokenised (records hold copies), so that they do not count as this process's memory.
+pub(crate) fn release(data: &[u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        const PAGE: usize = 4096;
+        let start = (data.as_ptr() as usize).next_multiple_of(PAGE);
+        let end = (data.as_ptr() as usize + data.len()) / PAGE * PAGE;
+        if end > start {
+            // SAFETY: the range lies in a read-only private mapping of the input file
+            // (only blocks of such a map are marked `release`), which the map's owner
+            // keeps alive. MADV_DONTNEED on it drops the page
+            // mappings only; reading there again maps the same file bytes back.
+            unsafe {
+                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = data;
+}
+
+/// The last bytes of the stream, so that at the end of the file the last record can be
+/// checked for an unterminated quote (the csv crate silently closes it at EOF).
+pub(crate) struct Tail {
+    bytes: Vec<u8>,
+    /// Offset in the stream of `bytes[0]`.
+    start: u64,
+}
+
+/// The tail kept (at least): more than any real ACLED or GED row.
+const TAIL: usize = 1 << 20;
+
+impl Tail {
+    fn new() -> Self {
+        Tail {
+            bytes: Vec::new(),
+            start: 0,
+        }
+    }
+
+    /// Takes the next bytes of the stream, keeping at least the last `TAIL` bytes.
+    fn push(&mut self, data: &[u8]) {
+        if data.len() >= TAIL {
+            // Copy only what is kept, not every block.
+            self.start += (self.bytes.len() + data.len() - TAIL) as u64;
+            self.bytes.clear();
+            self.bytes.extend_from_slice(&data[data.len() - TAIL..]);
+            return;
+        }
+        self.bytes.extend_from_slice(data);
+        if self.bytes.len() > 2 * TAIL {
+            let drop = self.bytes.len() - TAIL;
+            self.bytes.drain(..drop);
+            self.start += drop as u64;
+        }
+    }
+
+    /// How the stream ends, given the offset where its last record starts.
+    pub(crate) fn ending_from(&self, start: u64) -> Ending {
+        match start.checked_sub(self.start) {
+            Some(skip) => match open_quote_field(&self.bytes[skip as usize..]) {
+                Some(col) => Ending::OpenQuote(col),
+                None => Ending::Last,
+            },
+            // A last record longer than the tail: no real row is; treat it as a quote
+            // left open that swallowed the rest of the file.
+            None => Ending::OpenQuote(0),
+        }
+    }
+}
+
+/// If the CSV text of one record ends inside a quoted field, the 0-based index of that
+/// field. (Quotes count only at the start of a field, as the csv crate reads them.)
+fn open_quote_field(record: &[u8]) -> Option<usize> {
+    #[derive(PartialEq)]
+    enum S {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let (mut state, mut field) = (S::FieldStart, 0usize);
+    for &b in record {
+        state = match (state, b) {
+            (S::Quoted, b'"') => S::QuoteInQuoted,
+            (S::Quoted, _) => S::Quoted,
+            (S::FieldStart, b'"') | (S::QuoteInQuoted, b'"') => S::Quoted,
+            (_, b',') => {
+                field += 1;
+                S::FieldStart
+            }
+            (_, b'\n' | b'\r') => {
+                field = 0;
+                S::FieldStart
+            }
+            _ => S::Unquoted,
+        };
+    }
+    (state == S::Quoted).then_some(field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_an_open_quote_and_its_field() {
+        assert_eq!(open_quote_field(b"a,b,\"c\"\"d\"\n"), None);
+        assert_eq!(open_quote_field(b"a,\"b,\nc\",d"), None);
+        assert_eq!(open_quote_field(b"a,b,\"notes, cut"), Some(2));
+        assert_eq!(open_quote_field(b"a,\"x\"\"\n"), Some(1));
+        assert_eq!(open_quote_field(b"a,b\"c,d"), None);
+    }
+
+    #[test]
+    fn tail_keeps_the_end_of_a_long_stream() {
+        let data: Vec<u8> = (0..3 * TAIL + 123).map(|i| (i % 251) as u8).collect();
+        for step in [1000, TAIL - 1, TAIL, 2 * TAIL + 5] {
+            let mut t = Tail::new();
+            let mut sink = Vec::new();
+            for piece in data.chunks(step) {
+                t.push(piece);
+                sink.extend_from_slice(piece);
+            }
+            assert_eq!(sink, data);
+            let start = t.start as usize;
+            assert_eq!(&t.bytes[..], &data[start..], "step {step}");
+            assert!(t.bytes.len() >= TAIL);
+        }
+    }
+}
