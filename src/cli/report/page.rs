@@ -403,10 +403,10 @@ const CSS: &str = "body{font-family:'DejaVu Sans',Verdana,sans-serif;max-width:1
 h1{font-size:1.9em;margin-bottom:.2em}h2{border-bottom:1px solid #b3afa6;padding-bottom:.2em;margin-top:1.8em}\
 img{max-width:100%;border:1px solid #d8d4cc;margin:.5em 0}figure{margin:1em 0}figcaption{color:#6d6962;font-size:.9em}\
 .notice{background:#c1121f;color:#fff;font-weight:bold;padding:.5em .8em}\
-table{border-collapse:collapse;font-size:.82em;margin:.5em 0 1.5em}caption{text-align:left;font-weight:bold;padding:.3em 0}\
+table{border-collapse:collapse;font-size:.82em;margin:.5em 0 1.5em;display:block;max-width:100%;overflow-x:auto}caption{text-align:left;font-weight:bold;padding:.3em 0}\
 th,td{border:1px solid #d8d4cc;padding:.2em .5em;text-align:right}th:first-child,td:first-child{text-align:left}\
 th{background:#f3f1ec}tr.projected td{font-style:italic;background:#fbf7ef}\
-ul.links{columns:3;list-style:none;padding-left:0}.meta{color:#6d6962}";
+ul.links{columns:3;list-style:none;padding-left:0}ul.links li{overflow-wrap:anywhere}.meta{color:#6d6962}";
 
 fn html(title: &str, blocks: &[Block]) -> String {
     let mut s = String::new();
