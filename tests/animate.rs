@@ -4,13 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn conflictmap(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_conflictmap"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{assert_rejected, conflictmap};
 
 fn run(args: &[&str]) {
     let out = conflictmap(args);
@@ -371,13 +367,6 @@ fn bad_animation_arguments_are_clear_errors() {
         let mut all = vec!["animate", "--events", TWO_YEARS, "--width", "320", "--out"];
         all.push(dir.path().to_str().unwrap());
         all.extend(args.iter().copied());
-        let o = conflictmap(&all);
-        assert!(!o.status.success(), "{args:?} succeeded");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains(expect), "{args:?}: {err}");
-        assert!(
-            !dir.path().join("animation").exists(),
-            "{args:?} wrote files"
-        );
+        assert_rejected(&all, expect, &dir.path().join("animation"));
     }
 }

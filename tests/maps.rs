@@ -1,7 +1,6 @@
 //! `conflictmap maps` on real files, and the real Mali basemap in the shipped styles.
 
 use std::path::Path;
-use std::process::Command;
 
 use conflictmap::analysis::projection::MapProjection;
 use conflictmap::analysis::zones;
@@ -10,13 +9,9 @@ use conflictmap::render::compose::{MapView, basemap};
 use conflictmap::render::scene::MapScene;
 
 /// Runs the binary from the repository root.
-fn conflictmap(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_conflictmap"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+#[path = "support/cli.rs"]
+mod cli;
+use cli::{assert_rejected, conflictmap};
 
 fn run(args: &[&str]) -> std::process::Output {
     let out = conflictmap(args);
@@ -137,14 +132,7 @@ fn bad_map_arguments_are_clear_errors() {
         let dir = tempfile::tempdir().unwrap();
         let mut all = vec!["maps", "--out", dir.path().to_str().unwrap()];
         all.extend(args.iter().copied());
-        let o = conflictmap(&all);
-        assert!(!o.status.success(), "{all:?} should fail");
-        let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains(expect), "{all:?}: {err}");
-        assert!(
-            !dir.path().join("maps").exists(),
-            "nothing written on error"
-        );
+        assert_rejected(&all, expect, &dir.path().join("maps"));
     }
 }
 
