@@ -149,9 +149,14 @@ pub(crate) fn last_record_end(data: &[u8]) -> usize {
 pub(crate) fn release(data: &[u8]) {
     #[cfg(target_os = "linux")]
     {
-        const PAGE: usize = 4096;
-        let start = (data.as_ptr() as usize).next_multiple_of(PAGE);
-        let end = (data.as_ptr() as usize + data.len()) / PAGE * PAGE;
+        // The system's page size (4 KB on x86-64, 16 or 64 KB on some ARM systems):
+        // madvise takes whole pages only.
+        // SAFETY: sysconf only reads a system setting.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
+            .unwrap_or(4096)
+            .max(1);
+        let start = (data.as_ptr() as usize).next_multiple_of(page);
+        let end = (data.as_ptr() as usize + data.len()) / page * page;
         if end > start {
             // SAFETY: the range lies in a read-only private mapping of the input file
             // (only blocks of such a map are marked `release`), which the map's owner
