@@ -123,29 +123,45 @@ pub fn tabulate(
     years: std::ops::RangeInclusive<i32>,
     projection: Option<Projection>,
 ) -> YearTable {
+    tabulate_par(
+        tallies.par_iter().copied(),
+        zones,
+        categories,
+        years,
+        projection,
+    )
+}
+
+/// [`tabulate`] on tallies made on the fly, in parallel (millions of events need no
+/// list of tallies in memory).
+pub fn tabulate_par<I: ParallelIterator<Item = Tally>>(
+    tallies: I,
+    zones: &[(String, String)],
+    categories: &[RowKey],
+    years: std::ops::RangeInclusive<i32>,
+    projection: Option<Projection>,
+) -> YearTable {
     let first = *years.start();
     let year_list: Vec<i32> = years.clone().collect();
     let (nz, nc, ny) = (zones.len(), categories.len(), year_list.len());
     let slot = |z: usize, c: usize, y: usize| ((z * nc + c) * ny + y) * 2;
     let counts = tallies
-        .par_chunks(64 * 1024)
-        .map(|chunk| {
-            let mut acc = vec![0u64; nz * nc * ny * 2];
-            for t in chunk {
-                if !years.contains(&t.year) {
-                    continue;
-                }
-                let y = (t.year - first) as usize;
-                for z in BitIter(t.zones).take_while(|z| *z < nz) {
-                    for c in BitIter(t.categories).take_while(|c| *c < nc) {
-                        let s = slot(z, c, y);
-                        acc[s] += 1;
-                        acc[s + 1] += u64::from(t.fatalities);
+        .fold(
+            || vec![0u64; nz * nc * ny * 2],
+            |mut acc, t| {
+                if years.contains(&t.year) {
+                    let y = (t.year - first) as usize;
+                    for z in BitIter(t.zones).take_while(|z| *z < nz) {
+                        for c in BitIter(t.categories).take_while(|c| *c < nc) {
+                            let s = slot(z, c, y);
+                            acc[s] += 1;
+                            acc[s + 1] += u64::from(t.fatalities);
+                        }
                     }
                 }
-            }
-            acc
-        })
+                acc
+            },
+        )
         .reduce(
             || vec![0u64; nz * nc * ny * 2],
             |mut a, b| {

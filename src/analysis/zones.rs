@@ -6,6 +6,8 @@
 //! region for region sets. Each event's distance to every ring centre and to every band
 //! border is computed once (per distinct position) and kept for later products.
 
+use std::sync::Arc;
+
 use geo::{BooleanOps, MultiPolygon, Polygon};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -195,10 +197,37 @@ pub struct Membership {
     /// Per event: the zones it is in.
     pub masks: Vec<u64>,
     /// Per ring (in zone order), per event: geodesic distance to the centre, km.
-    pub ring_km: Vec<(String, Vec<f64>)>,
+    pub ring_km: Vec<(String, PerEvent)>,
     /// Per band border (zone id, neighbour code), per event: geodesic distance to the
     /// nearest point of that border, km.
-    pub border_km: Vec<(String, String, Vec<f64>)>,
+    pub border_km: Vec<(String, String, PerEvent)>,
+}
+
+/// A value per event, stored once per distinct position (events share few places: a
+/// column of millions of copies would only cost memory); indexed by event.
+#[derive(Debug, Clone)]
+pub struct PerEvent {
+    /// Per event: its distinct position.
+    slots: Arc<[u32]>,
+    /// Per distinct position.
+    values: Vec<f64>,
+}
+
+impl PerEvent {
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+impl std::ops::Index<usize> for PerEvent {
+    type Output = f64;
+    fn index(&self, event: usize) -> &f64 {
+        &self.values[self.slots[event] as usize]
+    }
 }
 
 /// Distances and flags for one distinct position.
@@ -240,6 +269,7 @@ pub fn apply(
     assert!(table_zones.len() <= 64, "at most 64 table zones");
 
     let (distinct, slots) = crate::units::distinct_positions(positions);
+    let slots: Arc<[u32]> = slots.into();
     let rings: Vec<(LonLat, Km)> = zones
         .iter()
         .filter_map(|z| match &z.kind {
@@ -322,10 +352,10 @@ pub fn apply(
         .map(|(i, id)| {
             (
                 id.to_string(),
-                slots
-                    .iter()
-                    .map(|s| facts[*s as usize].ring_km[i])
-                    .collect(),
+                PerEvent {
+                    slots: slots.clone(),
+                    values: facts.iter().map(|f| f.ring_km[i]).collect(),
+                },
             )
         })
         .collect();
@@ -337,10 +367,10 @@ pub fn apply(
                 border_km.push((
                     z.id.clone(),
                     b.code.clone(),
-                    slots
-                        .iter()
-                        .map(|s| facts[*s as usize].border_km[k])
-                        .collect(),
+                    PerEvent {
+                        slots: slots.clone(),
+                        values: facts.iter().map(|f| f.border_km[k]).collect(),
+                    },
                 ));
                 k += 1;
             }

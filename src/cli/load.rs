@@ -5,11 +5,13 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::analysis::zones::{self, Membership, Zone};
 use crate::cli::args::{EventArgs, StudyArgs};
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
-use crate::input::{Diagnostic, ReadOptions, ReadOutput, read_events, read_events_from};
+use crate::input::{Diagnostic, ReadOptions, ReadOutput, read_events, read_events_bytes};
 use crate::model::{
     Boundaries, Categories, CategorySet, CercleId, RegionId, Study, StudyOverrides,
 };
@@ -72,13 +74,11 @@ pub struct Loaded {
     pub classes: Vec<CategorySet>,
     /// Per event: its first- and second-level admin units.
     pub admin: Vec<(Option<RegionId>, Option<CercleId>)>,
+    /// Per event: its position (a copy, kept for the stages that take positions only).
+    pub positions: Vec<LonLat>,
 }
 
 impl Loaded {
-    pub fn positions(&self) -> Vec<LonLat> {
-        self.read.events.events.iter().map(|e| e.position).collect()
-    }
-
     /// The data attribution for products.
     pub fn attribution(&self) -> String {
         if self.synthetic {
@@ -169,7 +169,7 @@ pub struct Zoned {
 pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
     let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
     let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let membership = zones::apply(&zones, &setup.boundaries, &loaded.positions(), &regions);
+    let membership = zones::apply(&zones, &setup.boundaries, &loaded.positions, &regions);
     Ok(Zoned { zones, membership })
 }
 
@@ -203,13 +203,13 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
         None => (
             format!("{SAMPLE_FILE} (built in)"),
             true,
-            read_events_from(SAMPLE_CSV, &PathBuf::from(SAMPLE_FILE), &opts)?,
+            read_events_bytes(SAMPLE_CSV, &PathBuf::from(SAMPLE_FILE), &opts)?,
         ),
     };
     log.finish(args.diagnostics.as_deref())?;
     sw.lap("read");
     let classes = setup.categories.classify_all(&read.events);
-    let positions: Vec<LonLat> = read.events.events.iter().map(|e| e.position).collect();
+    let positions: Vec<LonLat> = read.events.events.par_iter().map(|e| e.position).collect();
     let admin = setup.boundaries.assign(&positions);
     sw.lap("classify");
     Ok(Loaded {
@@ -218,5 +218,6 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
         read,
         classes,
         admin,
+        positions,
     })
 }

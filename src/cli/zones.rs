@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate};
+use rayon::prelude::*;
+
+use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate_par};
 use crate::analysis::zones::{Zone, ZoneKind};
 use crate::cli::args::ZonesArgs;
 use crate::cli::filter::passes;
@@ -149,23 +151,6 @@ fn build(
 ) -> Result<(YearTable, TableContext)> {
     let events = &loaded.read.events;
     let membership = &zoned.membership;
-    let tallies: Vec<Tally> = events
-        .events
-        .iter()
-        .zip(&membership.masks)
-        .zip(&loaded.classes)
-        .filter(|((e, _), _)| passes(e, events, &args.filter))
-        .map(|((e, zones), classes)| Tally {
-            year: e.year(),
-            fatalities: e.fatalities,
-            zones: *zones,
-            categories: selected
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| classes.contains(**c))
-                .fold(0u64, |m, (bit, _)| m | 1 << bit),
-        })
-        .collect();
     let (first, last) = match (args.filter.years, events.date_range()) {
         (Some(y), _) => y,
         (None, Some((a, b))) => (chrono::Datelike::year(&a), chrono::Datelike::year(&b)),
@@ -197,7 +182,23 @@ fn build(
         .iter()
         .map(|z| (z.id.clone(), z.name.clone()))
         .collect();
-    let table = tabulate(&tallies, &zone_names, &keys, first..=last, projection);
+    let tallies = events
+        .events
+        .par_iter()
+        .zip(&membership.masks)
+        .zip(&loaded.classes)
+        .filter(|((e, _), _)| passes(e, events, &args.filter))
+        .map(|((e, zones), classes)| Tally {
+            year: e.year(),
+            fatalities: e.fatalities,
+            zones: *zones,
+            categories: selected
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| classes.contains(**c))
+                .fold(0u64, |m, (bit, _)| m | 1 << bit),
+        });
+    let table = tabulate_par(tallies, &zone_names, &keys, first..=last, projection);
     let context = TableContext {
         title: format!(
             "{}: events and deaths per zone and year",

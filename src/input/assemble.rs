@@ -108,11 +108,10 @@ impl<'o> Assembler<'o> {
         };
         let outside = fields.outside.take();
         let event = self.event(fields, origin);
-        let fingerprint = fingerprint(&event, self.monadic());
         let slot = event.id.index();
         let seen = self.seen[slot];
         if seen.line != 0 {
-            return self.repeat(origin, event, fingerprint, seen, draft.warnings);
+            return self.repeat(origin, event, seen, draft.warnings);
         }
         for w in draft.warnings {
             self.report(origin, w, Outcome::Kept)?;
@@ -127,6 +126,12 @@ impl<'o> Assembler<'o> {
                 index = DROPPED;
             }
         }
+        // Only a dropped row needs its fingerprint: a kept one is compared field by field.
+        let fingerprint = if index == DROPPED {
+            fingerprint(&event, self.monadic())
+        } else {
+            0
+        };
         self.seen[slot] = Seen {
             fingerprint,
             line: origin.line,
@@ -212,7 +217,6 @@ impl<'o> Assembler<'o> {
         &mut self,
         origin: Origin,
         event: Event,
-        fingerprint: u64,
         seen: Seen,
         warnings: Vec<Issue>,
     ) -> Result<()> {
@@ -221,7 +225,7 @@ impl<'o> Assembler<'o> {
         // an event dropped as outside is known only by its fingerprint.
         let differs = match first {
             Some(first) => differences(first, &event, &self.names, self.monadic()),
-            None if fingerprint == seen.fingerprint => Vec::new(),
+            None if fingerprint(&event, self.monadic()) == seen.fingerprint => Vec::new(),
             None => vec![UNCOMPARED.to_string()],
         };
         if self.monadic() && differs.is_empty() {

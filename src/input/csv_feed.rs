@@ -1,7 +1,7 @@
 //! The reading side of CSV reading: the blocks a reading thread hands over, each cut
 //! after the last line end outside quotes (by quote parity), read from a stream into
-//! reused buffers or sliced from a memory-mapped file; and the stream's last bytes, to
-//! check the last record for an unterminated quote.
+//! reused buffers; and the stream's last bytes, to check the last record for an
+//! unterminated quote.
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -21,14 +21,10 @@ pub(crate) enum Msg<'m> {
     End(Tail),
 }
 
-/// A block of the stream: read into a buffer, or a slice of the memory-mapped file.
+/// A block of the input: read into a buffer, or a slice of bytes in memory.
 pub(crate) enum Buf<'m> {
     Owned(Vec<u8>),
-    /// `release`: the slice is part of a read-only map of a file (see [`release`]).
-    Mapped {
-        data: &'m [u8],
-        release: bool,
-    },
+    Borrowed(&'m [u8]),
 }
 
 impl std::ops::Deref for Buf<'_> {
@@ -36,7 +32,7 @@ impl std::ops::Deref for Buf<'_> {
     fn deref(&self) -> &[u8] {
         match self {
             Buf::Owned(v) => v,
-            Buf::Mapped { data, .. } => data,
+            Buf::Borrowed(data) => data,
         }
     }
 }
@@ -91,44 +87,6 @@ pub(crate) fn read_blocks<R: Read>(
     }
 }
 
-/// [`read_blocks`] on a mapped file: the same blocks, as slices of the map.
-pub(crate) fn read_mapped<'m>(
-    map: &'m [u8],
-    block: usize,
-    release: bool,
-    tx: &mpsc::SyncSender<Msg<'m>>,
-) {
-    let mut at = 0;
-    let mut len = block;
-    while at < map.len() {
-        let data = &map[at..(at + len).min(map.len())];
-        let eof = at + data.len() == map.len();
-        let cut = last_record_end(data);
-        let stuck = cut == 0 && data.len() > 4 * block;
-        if !eof && cut == 0 && !stuck {
-            len += block;
-            continue;
-        }
-        let data = if eof || stuck { data } else { &data[..cut] };
-        at += data.len();
-        len = block;
-        if tx
-            .send(Msg::Block {
-                data: Buf::Mapped { data, release },
-                cut,
-            })
-            .is_err()
-        {
-            return;
-        }
-    }
-    let start = map.len().saturating_sub(TAIL);
-    let _ = tx.send(Msg::End(Tail {
-        bytes: map[start..].to_vec(),
-        start: start as u64,
-    }));
-}
-
 /// The end of the last complete record of `data` (which starts at a record start) by
 /// quote parity: just after the last '\n' preceded by an even number of '"'; 0 if none.
 pub(crate) fn last_record_end(data: &[u8]) -> usize {
@@ -144,33 +102,6 @@ pub(crate) fn last_record_end(data: &[u8]) -> usize {
     0
 }
 
-/// Lets the system take back the pages of a block of the mapped file once it has been
-/// tokenised (records hold copies), so that they do not count as this process's memory.
-pub(crate) fn release(data: &[u8]) {
-    #[cfg(target_os = "linux")]
-    {
-        // The system's page size (4 KB on x86-64, 16 or 64 KB on some ARM systems):
-        // madvise takes whole pages only.
-        // SAFETY: sysconf only reads a system setting.
-        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) })
-            .unwrap_or(4096)
-            .max(1);
-        let start = (data.as_ptr() as usize).next_multiple_of(page);
-        let end = (data.as_ptr() as usize + data.len()) / page * page;
-        if end > start {
-            // SAFETY: the range lies in a read-only private mapping of the input file
-            // (only blocks of such a map are marked `release`), which the map's owner
-            // keeps alive. MADV_DONTNEED on it drops the page
-            // mappings only; reading there again maps the same file bytes back.
-            unsafe {
-                libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_DONTNEED);
-            }
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = data;
-}
-
 /// The last bytes of the stream, so that at the end of the file the last record can be
 /// checked for an unterminated quote (the csv crate silently closes it at EOF).
 pub(crate) struct Tail {
@@ -183,6 +114,15 @@ pub(crate) struct Tail {
 const TAIL: usize = 1 << 20;
 
 impl Tail {
+    /// The tail of bytes in memory.
+    pub(crate) fn of(bytes: &[u8]) -> Self {
+        let start = bytes.len().saturating_sub(TAIL);
+        Tail {
+            bytes: bytes[start..].to_vec(),
+            start: start as u64,
+        }
+    }
+
     fn new() -> Self {
         Tail {
             bytes: Vec::new(),

@@ -18,9 +18,11 @@ use csv::{ByteRecord, Position};
 use rayon::prelude::*;
 
 use super::assemble::Assembler;
-use super::csv_feed::{Buf, Msg, Tail, read_blocks, read_mapped, release};
-use super::csv_rows::{Ending, RowParser};
+use super::csv_feed::{Buf, Msg, Tail, read_blocks};
+use super::csv_rows::{Ending, RowParser, RowRef};
+use super::csv_scan::{Place, Scanned, bom_len, scan};
 use super::layout::{Layout, detect_format};
+use super::territory::{CachedTerritory, Territory};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Strings};
@@ -61,93 +63,36 @@ pub(crate) fn read_csv<R: Read>(
     block_size: usize,
     size: Option<u64>,
 ) -> Result<ReadOutput> {
-    read_fed(
-        path,
-        opts,
-        batch_size,
-        block_size,
-        size,
-        |block, tx, back| read_blocks(reader, block, tx, back),
-    )
-}
-
-/// [`read_csv`] on a file mapped in memory: blocks are slices of the map, not copies,
-/// and the pages of each block are handed back to the system once it is tokenised.
-pub(crate) fn read_csv_mapped(
-    map: &memmap2::Mmap,
-    path: &Path,
-    opts: &ReadOptions,
-    batch_size: usize,
-    block_size: usize,
-) -> Result<ReadOutput> {
-    read_slices(map, true, path, opts, batch_size, block_size)
-}
-
-/// [`read_csv_mapped`] on bytes in memory (tests: the same blocks, nothing released).
-#[cfg(test)]
-pub(crate) fn read_csv_slices(
-    bytes: &[u8],
-    path: &Path,
-    opts: &ReadOptions,
-    batch_size: usize,
-    block_size: usize,
-) -> Result<ReadOutput> {
-    read_slices(bytes, false, path, opts, batch_size, block_size)
-}
-
-/// `release`: `bytes` is a read-only map of a file, whose pages may be dropped.
-fn read_slices(
-    bytes: &[u8],
-    release: bool,
-    path: &Path,
-    opts: &ReadOptions,
-    batch_size: usize,
-    block_size: usize,
-) -> Result<ReadOutput> {
-    let size = Some(bytes.len() as u64);
-    read_fed(path, opts, batch_size, block_size, size, |block, tx, _| {
-        read_mapped(bytes, block, release, tx)
-    })
-}
-
-/// Reads the blocks that `feed` sends (on this thread) while another thread processes
-/// them.
-fn read_fed<'m, F>(
-    path: &Path,
-    opts: &ReadOptions,
-    batch_size: usize,
-    block_size: usize,
-    size: Option<u64>,
-    feed: F,
-) -> Result<ReadOutput>
-where
-    F: FnOnce(usize, &mpsc::SyncSender<Msg<'m>>, &mpsc::Receiver<Vec<u8>>),
-{
-    let batch_size = batch_size.max(1);
     let parallel = block_size > 0;
     let block_size = if parallel { block_size } else { BLOCK };
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Msg<'m>>(1);
+        let (tx, rx) = mpsc::sync_channel::<Msg<'_>>(1);
         let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
-        let tokens = Tokens {
-            rx,
-            back: back_tx,
-            parallel,
-            sub: (block_size / SUB_CHUNKS).max(1),
-            batch: batch_size,
-            abs: 0,
-            lines: 0,
-            seq: None,
-            tail: None,
-            spares: Vec::new(),
-        };
+        let source = Source::Stream { rx, back: back_tx };
+        let tokens = Tokens::new(source, parallel, block_size, batch_size);
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
         let worker = scope.spawn(move || process(tokens, path, opts, size));
-        feed(block_size, &tx, &back_rx);
+        read_blocks(reader, block_size, &tx, &back_rx);
         drop(tx);
         worker.join().expect("the processing thread panicked")
     })
+}
+
+/// [`read_csv`] on bytes in memory: records are scanned where they lie.
+pub(crate) fn read_csv_bytes(
+    bytes: &[u8],
+    path: &Path,
+    opts: &ReadOptions,
+    batch_size: usize,
+    block_size: usize,
+) -> Result<ReadOutput> {
+    let parallel = block_size > 0;
+    let block_size = if parallel { block_size } else { BLOCK };
+    let source = Source::Memory { bytes, at: 0 };
+    let mut tokens = Tokens::new(source, parallel, block_size, batch_size);
+    tokens.tail = Some(Tail::of(bytes));
+    process(tokens, path, opts, Some(bytes.len() as u64))
 }
 
 /// Header, then every record in file order: parsed in parallel, assembled in order.
@@ -158,19 +103,17 @@ fn process(
     size: Option<u64>,
 ) -> Result<ReadOutput> {
     let io = |e: std::io::Error| Error::io(path, e);
-    let (header, mut group) = loop {
+    // The first group with a record; its first record is the header.
+    let mut group = loop {
         match tokens.next_group().map_err(io)? {
             None => return Err(Error::format(path, "the file is empty (no header row)")),
-            Some(g) if g.is_empty() => {}
-            Some(mut g) => {
-                let header = g.remove(0);
-                break (header, g);
-            }
+            Some(g) if g.is_empty() => tokens.recycle(g),
+            Some(g) => break g,
         }
     };
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
+    let rows = group.rows();
+    let names: Vec<String> = (0..rows[0].len())
+        .map(|i| String::from_utf8_lossy(&rows[0].field(i)).into_owned())
         .collect();
     let dataset = match opts.format {
         Some(Dataset::GeoJson) => return Err(Error::format(path, "GeoJSON is not a CSV layout")),
@@ -188,44 +131,56 @@ fn process(
         layout.name(layout.id),
         strings.clone(),
     );
+    let cached = opts.territory.map(CachedTerritory::new);
     let parser = RowParser {
         layout: &layout,
-        territory: opts.territory,
+        territory: cached.as_ref().map(|t| t as &dyn Territory),
     };
+    // Room for the whole file's events, estimated from its first group: growing the
+    // tables row by row re-hashes and copies them several times on large files.
+    if let (Some(size), Some(last)) = (size, rows.last()) {
+        let bytes = last.byte().max(1);
+        let rows = (size as f64 * (rows.len() as f64 / bytes as f64) * 1.05) as usize;
+        assembler.reserve(rows.min(1 << 31));
+    }
+    drop(rows);
     // The last record read so far is held back until a later one shows up, because the
     // last record of the file is checked for a cut-short end.
     let mut held: Option<ByteRecord> = None;
-    // Room for the whole file's events, estimated from its first block: growing the
-    // tables row by row re-hashes and copies them several times on large files.
-    if let (Some(size), Some(last)) = (size, group.last()) {
-        let bytes = last.position().map_or(0, |p| p.byte()).max(1);
-        let rows = (size as f64 * (group.len() as f64 / bytes as f64) * 1.05) as usize;
-        assembler.reserve(rows.min(1 << 31));
-    }
+    let mut skip_header = true;
     loop {
-        let next = match group.pop() {
+        let mut rows = group.rows();
+        if std::mem::take(&mut skip_header) {
+            rows.remove(0);
+        }
+        let next = match rows.pop() {
             Some(last) => {
                 if let Some(h) = held.take() {
-                    assembler.push(parser.parse(&h, Ending::More, assembler.known()))?;
+                    assembler.push(parser.parse(
+                        RowRef::Record(&h),
+                        Ending::More,
+                        assembler.known(),
+                    ))?;
                 }
                 let known = assembler.known();
-                let drafts: Vec<_> = group
+                let drafts: Vec<_> = rows
                     .par_iter()
                     .with_min_len(256)
-                    .map(|r| parser.parse(r, Ending::More, known))
+                    .map(|&r| parser.parse(r, Ending::More, known))
                     .collect();
-                // Assembling (one thread) overlaps with tokenising the next block.
+                // Assembling (one thread) overlaps with tokenising the next group.
                 let (assembled, next) = rayon::join(
                     || -> Result<()> { assembler.push_all(drafts) },
                     || tokens.next_group(),
                 );
                 assembled?;
-                held = Some(last);
-                tokens.recycle(std::mem::take(&mut group));
+                held = Some(last.to_record());
                 next
             }
             None => tokens.next_group(),
         };
+        drop(rows);
+        tokens.recycle(group);
         match next.map_err(io)? {
             Some(g) => group = g,
             None => break,
@@ -234,72 +189,14 @@ fn process(
     if let Some(h) = held {
         let start = h.position().map_or(0, |p| p.byte());
         let ending = tokens.ending_from(start);
-        assembler.push(parser.parse(&h, ending, assembler.known()))?;
+        assembler.push(parser.parse(RowRef::Record(&h), ending, assembler.known()))?;
     }
     Ok(assembler.finish())
-}
-
-/// The first record boundary at or after `from` (just after a '\n' with an even number
-/// of quotes before it, given `odd`: the parity of the quotes before `from`), or
-/// `data.len()` if there is none.
-fn next_record_start(data: &[u8], from: usize, mut odd: bool) -> usize {
-    for i in memchr::memchr2_iter(b'"', b'\n', &data[from..]) {
-        if data[from + i] == b'"' {
-            odd = !odd;
-        } else if !odd {
-            return from + i + 1;
-        }
-    }
-    data.len()
-}
-
-/// True if every '"' in `chunk` (which starts at a record start) is one the csv crate
-/// reads as a quote: an opening quote at the start of a field, a closing one, or one of
-/// a doubled pair inside quotes; and no quoted field is left open at the end. Then the
-/// parity of quotes is exactly "inside a quoted field", so parity boundaries are true.
-fn quotes_are_structural(chunk: &[u8]) -> bool {
-    let (mut at, mut quoted) = (0, false);
-    while let Some(i) = memchr::memchr(b'"', &chunk[at..]) {
-        let i = at + i;
-        if !quoted {
-            if i > 0 && !matches!(chunk[i - 1], b',' | b'\n') {
-                return false;
-            }
-            quoted = true;
-            at = i + 1;
-        } else if chunk.get(i + 1) == Some(&b'"') {
-            at = i + 2;
-        } else {
-            quoted = false;
-            at = i + 1;
-        }
-    }
-    !quoted
 }
 
 /// True for a record that is a blank line (a lone '\r' or spaces), which is passed over.
 fn is_blank(record: &ByteRecord) -> bool {
     record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace)
-}
-
-/// The records of a sub-chunk (blank lines left out, positions relative to it) and the
-/// number of '\n' in it; `None` if its quotes do not allow reading it apart.
-/// Records are read into `spares` (records of an earlier block) first.
-fn tokenise(chunk: &[u8], mut spares: Vec<ByteRecord>) -> Option<(Vec<ByteRecord>, u64)> {
-    if !quotes_are_structural(chunk) {
-        return None;
-    }
-    let mut rdr = csv_builder().from_reader(chunk);
-    let mut records = Vec::new();
-    let mut record = spares.pop().unwrap_or_default();
-    // Reading a byte slice cannot fail.
-    while rdr.read_byte_record(&mut record).ok()? {
-        if !is_blank(&record) {
-            records.push(take_record(&mut record, &mut spares));
-        }
-    }
-    let newlines = rdr.position().line() - 1;
-    Some((records, newlines))
 }
 
 /// Takes the record just read, leaving in its place a spare one or one with room for a
@@ -312,7 +209,7 @@ fn take_record(record: &mut ByteRecord, spares: &mut Vec<ByteRecord>) -> ByteRec
     std::mem::replace(record, room)
 }
 
-/// Moves a record's position by a sub-chunk's place in the file.
+/// Moves a record's position by the place in the file where its reader started.
 fn shift(record: &mut ByteRecord, byte: u64, lines: u64) {
     if let Some(p) = record.position() {
         let mut moved = Position::new();
@@ -324,142 +221,250 @@ fn shift(record: &mut ByteRecord, byte: u64, lines: u64) {
     }
 }
 
+/// Where the bytes come from.
+enum Source<'m> {
+    /// Blocks from the reading thread, each cut after a record end found by quote parity;
+    /// block buffers go back through `back` for reuse once their rows are parsed.
+    Stream {
+        rx: mpsc::Receiver<Msg<'m>>,
+        back: mpsc::Sender<Vec<u8>>,
+    },
+    /// The whole input in memory: each group runs from where the last one ended to the
+    /// first record end past the block size, as the scan finds it, so no parity pass
+    /// over the bytes is needed.
+    Memory { bytes: &'m [u8], at: usize },
+}
+
+/// Records of a stretch of the file, in file order: scanned in place (in `text`), or
+/// read by the csv crate.
+pub(crate) struct Group<'m> {
+    text: Option<Buf<'m>>,
+    /// File offset of `text[0]`.
+    byte: u64,
+    /// Scanned stretches of `text`, each with the number of '\n' in the file before it.
+    scans: Vec<(Scanned, u64)>,
+    records: Vec<ByteRecord>,
+}
+
+impl<'m> Group<'m> {
+    fn records(records: Vec<ByteRecord>) -> Self {
+        Group {
+            text: None,
+            byte: 0,
+            scans: Vec::new(),
+            records,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.records.is_empty() && self.scans.iter().all(|(s, _)| s.len() == 0)
+    }
+
+    /// The records, in file order.
+    fn rows(&self) -> Vec<RowRef<'_>> {
+        let n = self.records.len() + self.scans.iter().map(|(s, _)| s.len()).sum::<usize>();
+        let mut rows = Vec::with_capacity(n);
+        if let Some(text) = &self.text {
+            for (s, lines) in &self.scans {
+                let at = Place {
+                    byte: self.byte,
+                    lines: *lines,
+                };
+                rows.extend((0..s.len()).map(|k| RowRef::Scanned(s.row(text, k, at))));
+            }
+        }
+        rows.extend(self.records.iter().map(RowRef::Record));
+        rows
+    }
+}
+
 /// Records in file order, in groups: one block's records when tokenising in parallel,
 /// `batch` records when reading sequentially.
 struct Tokens<'m> {
-    rx: mpsc::Receiver<Msg<'m>>,
-    /// Block buffers handed back to the reading thread for reuse.
-    back: mpsc::Sender<Vec<u8>>,
+    source: Source<'m>,
     /// False: read sequentially from the start.
     parallel: bool,
-    /// Nominal sub-chunk size.
+    /// Nominal group and sub-chunk sizes.
+    block: usize,
     sub: usize,
     batch: usize,
     /// Offset in the stream, and number of '\n' before it, of the next block (parallel)
     /// or of the sequential reader's start.
     abs: u64,
     lines: u64,
-    /// The sequential reader, once parallel tokenising has been given up.
+    /// The sequential reader, once scanning has been given up.
     seq: Option<csv::Reader<Chain<'m>>>,
     tail: Option<Tail>,
-    /// Records of a block already processed, to read new records into.
+    /// Records already processed, to read new records into (sequential reading).
     spares: Vec<ByteRecord>,
 }
 
 impl<'m> Tokens<'m> {
+    fn new(source: Source<'m>, parallel: bool, block: usize, batch: usize) -> Self {
+        Tokens {
+            source,
+            parallel,
+            block,
+            sub: (block / SUB_CHUNKS).max(1),
+            batch: batch.max(1),
+            abs: 0,
+            lines: 0,
+            seq: None,
+            tail: None,
+            spares: Vec::new(),
+        }
+    }
+
     /// The next group of records (possibly empty), or `None` at the end of the file.
-    fn next_group(&mut self) -> std::io::Result<Option<Vec<ByteRecord>>> {
+    fn next_group(&mut self) -> std::io::Result<Option<Group<'m>>> {
         if self.seq.is_some() {
-            return self.next_sequential();
+            return Ok(self.next_sequential()?.map(Group::records));
         }
-        match self.rx.recv() {
-            Ok(Msg::Block { data, cut }) => {
-                let cut = if self.parallel { cut } else { 0 };
-                Ok(Some(self.split(data, cut)))
-            }
-            Ok(Msg::Failed(e)) => Err(e),
-            Ok(Msg::End(tail)) => {
-                self.tail = Some(tail);
-                Ok(None)
-            }
-            Err(_) => Ok(None),
-        }
-    }
-
-    /// Tokenises `data[..cut]` in parallel; from the first sub-chunk that cannot be read
-    /// apart (or from `cut`), switches to sequential reading.
-    fn split(&mut self, data: Buf<'m>, cut: usize) -> Vec<ByteRecord> {
-        let region = &data[..cut];
-        let parities: Vec<bool> = region
-            .par_chunks(self.sub)
-            .map(|c| memchr::memchr_iter(b'"', c).count() % 2 == 1)
-            .collect();
-        // Parity of the quotes before each nominal cut point.
-        let mut odd = false;
-        let mut points = Vec::with_capacity(parities.len());
-        for (k, p) in parities.iter().enumerate() {
-            points.push((k * self.sub, odd));
-            odd ^= p;
-        }
-        let mut starts: Vec<usize> = points
-            .par_iter()
-            .map(|&(at, odd)| {
-                if at == 0 {
-                    0
+        match &mut self.source {
+            Source::Memory { bytes, at } => {
+                if *at >= bytes.len() {
+                    return Ok(None);
+                }
+                let data = Buf::Borrowed(&bytes[*at..]);
+                // Offsets in a scan are 32-bit: a group never spans more.
+                let limit = data.len().min(u32::MAX as usize);
+                let stop = if self.parallel {
+                    self.block.min(limit)
                 } else {
-                    next_record_start(region, at, odd)
+                    0
+                };
+                let whole = limit == data.len();
+                let (group, used) = self.split(data, limit, stop, whole);
+                if let Source::Memory { at, .. } = &mut self.source {
+                    *at += used;
                 }
-            })
-            .collect();
-        starts.push(cut);
-        starts.dedup();
-        // Spare records shared out in proportion to the sub-chunks' sizes.
-        let mut spares = std::mem::take(&mut self.spares);
-        let per_byte = spares.len() as f64 / cut.max(1) as f64;
-        let mut shares = Vec::with_capacity(starts.len());
-        for w in starts.windows(2).rev() {
-            let n = ((w[1] - w[0]) as f64 * per_byte) as usize;
-            shares.push(spares.split_off(spares.len() - n.min(spares.len())));
-        }
-        shares.reverse();
-        let chunks: Vec<Option<(Vec<ByteRecord>, u64)>> = starts
-            .par_windows(2)
-            .zip(shares)
-            .map(|(w, share)| tokenise(&region[w[0]..w[1]], share))
-            .collect();
-        let mut parts = Vec::with_capacity(chunks.len());
-        let mut resume = cut;
-        for (k, c) in chunks.into_iter().enumerate() {
-            match c {
-                Some((records, newlines)) => {
-                    parts.push((records, self.abs + starts[k] as u64, self.lines));
-                    self.lines += newlines;
-                }
-                None => {
-                    resume = starts[k];
-                    break;
-                }
+                Ok(Some(group))
             }
-        }
-        parts.par_iter_mut().for_each(|(records, byte, lines)| {
-            for r in records.iter_mut() {
-                shift(r, *byte, *lines);
-            }
-        });
-        let mut records = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
-        for (mut r, _, _) in parts {
-            records.append(&mut r);
-        }
-        if resume < data.len() {
-            self.abs += resume as u64;
-            let chain = Chain {
-                data,
-                at: resume,
-                rx: None,
-                tail: None,
-            };
-            self.start_sequential(chain);
-        } else {
-            self.abs += data.len() as u64;
-            match data {
-                // The reading thread may have finished: then the buffer is just dropped.
-                Buf::Owned(data) => {
-                    let _ = self.back.send(data);
+            Source::Stream { rx, .. } => match rx.recv() {
+                Ok(Msg::Block { data, cut }) => {
+                    let cut = if self.parallel { cut } else { 0 };
+                    Ok(Some(self.split(data, cut, cut, false).0))
                 }
-                Buf::Mapped {
-                    data,
-                    release: true,
-                } => release(data),
-                Buf::Mapped { .. } => {}
-            }
+                Ok(Msg::Failed(e)) => Err(e),
+                Ok(Msg::End(tail)) => {
+                    self.tail = Some(tail);
+                    Ok(None)
+                }
+                Err(_) => Ok(None),
+            },
         }
-        records
     }
 
-    fn start_sequential(&mut self, mut chain: Chain<'m>) {
-        // The receiver moves into the chain; an empty channel stands in for it.
-        let (_, dummy) = mpsc::sync_channel(0);
-        chain.rx = Some(std::mem::replace(&mut self.rx, dummy));
+    /// Scans `data[..limit]` in parallel up to the first record end at or after `stop`
+    /// (`whole`: `data[..limit]` is the rest of the input); from the first stretch that
+    /// cannot be scanned, or from that end if the rest of `data` is not to be scanned
+    /// (a stream block), switches to sequential reading. Returns the group and how many
+    /// bytes of `data` it holds.
+    fn split(
+        &mut self,
+        data: Buf<'m>,
+        limit: usize,
+        stop: usize,
+        whole: bool,
+    ) -> (Group<'m>, usize) {
+        let (scans, end, failed) = if stop == 0 {
+            (Vec::new(), 0, true)
+        } else {
+            self.scan_parallel(&data[..limit], stop, whole)
+        };
+        let mut group = Group {
+            text: None,
+            byte: self.abs,
+            scans: Vec::with_capacity(scans.len()),
+            records: Vec::new(),
+        };
+        for s in scans {
+            let lines = self.lines;
+            self.lines += s.newlines;
+            group.scans.push((s, lines));
+        }
+        self.abs += end as u64;
+        let memory = matches!(self.source, Source::Memory { .. });
+        if failed || (!memory && end < data.len()) {
+            let rest = match &data {
+                Buf::Owned(v) => Buf::Owned(v[end..].to_vec()),
+                Buf::Borrowed(data) => Buf::Borrowed(&data[end..]),
+            };
+            self.start_sequential(rest);
+        }
+        group.text = Some(match data {
+            Buf::Borrowed(data) => Buf::Borrowed(&data[..end]),
+            owned => owned,
+        });
+        (group, end)
+    }
+
+    /// Scans `text` in stretches of about `sub` bytes on all cores. Each stretch but the
+    /// first starts just after the first '\n' past its nominal start, which is a record
+    /// boundary unless it lies inside a quoted field: it is used only if the stretch
+    /// before it, scanned from a true boundary, ended exactly there; otherwise it is
+    /// scanned again from where that one ended. Returns the scans, where the last one
+    /// ended, and whether scanning stopped on text it cannot read.
+    fn scan_parallel(&self, text: &[u8], stop: usize, whole: bool) -> (Vec<Scanned>, usize, bool) {
+        // The csv crate drops a byte order mark at the start of the file.
+        let first = if self.abs == 0 { bom_len(text) } else { 0 };
+        let mut starts = vec![first];
+        let mut nominal = self.sub.max(first);
+        while nominal < stop {
+            match memchr::memchr(b'\n', &text[nominal..]) {
+                Some(i) if nominal + i + 1 < stop => starts.push(nominal + i + 1),
+                _ => break,
+            }
+            nominal = (nominal + self.sub).max(starts[starts.len() - 1]);
+        }
+        starts.dedup();
+        let mut bounds: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
+        bounds.push((starts[starts.len() - 1], stop));
+        let scans: Vec<Option<Scanned>> = bounds
+            .par_iter()
+            .map(|&(s, e)| scan(text, s, e, whole))
+            .collect();
+        let mut out = Vec::with_capacity(scans.len());
+        let mut end = first;
+        for (&(s, e), found) in bounds.iter().zip(scans) {
+            if end >= e {
+                // The stretch before ran over this one (its start was inside quotes).
+                continue;
+            }
+            let found = if s == end {
+                found
+            } else {
+                scan(text, end, e, whole)
+            };
+            match found {
+                Some(f) => {
+                    end = f.end;
+                    out.push(f);
+                }
+                None => return (out, end, true),
+            }
+        }
+        (out, end, false)
+    }
+
+    fn start_sequential(&mut self, data: Buf<'m>) {
+        let rx = match &mut self.source {
+            Source::Stream { rx, .. } => {
+                // The receiver moves into the chain; an empty channel stands in for it.
+                let (_, dummy) = mpsc::sync_channel(0);
+                Some(std::mem::replace(rx, dummy))
+            }
+            Source::Memory { bytes, at } => {
+                *at = bytes.len();
+                None
+            }
+        };
+        let chain = Chain {
+            data,
+            at: 0,
+            rx,
+            tail: None,
+        };
         self.seq = Some(csv_builder().from_reader(chain));
     }
 
@@ -484,14 +489,22 @@ impl<'m> Tokens<'m> {
             }
         }
         if records.is_empty() {
-            self.tail = rdr.get_mut().tail.take();
+            if let Some(tail) = rdr.get_mut().tail.take() {
+                self.tail = Some(tail);
+            }
             return Ok(None);
         }
         Ok(Some(records))
     }
 
-    /// Takes back the records of a processed group, to read later records into.
-    fn recycle(&mut self, mut records: Vec<ByteRecord>) {
+    /// Takes back a processed group: its block buffer for the reading thread, its
+    /// records to read later records into.
+    fn recycle(&mut self, group: Group<'m>) {
+        // The reading thread may have finished: then the buffer is just dropped.
+        if let (Some(Buf::Owned(data)), Source::Stream { back, .. }) = (group.text, &self.source) {
+            let _ = back.send(data);
+        }
+        let mut records = group.records;
         if self.spares.is_empty() {
             self.spares = records;
         } else {
@@ -545,7 +558,6 @@ impl Read for Chain<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
     use crate::input::csv_feed::last_record_end;
 
     #[test]
@@ -554,20 +566,5 @@ mod tests {
         // The last '\n' is inside quotes; the one before ends "c,d".
         assert_eq!(last_record_end(text), 14);
         assert_eq!(last_record_end(b"a,\"b\nc"), 0);
-        assert_eq!(next_record_start(text, 0, false), 10);
-        assert_eq!(next_record_start(text, 5, true), 10);
-        assert_eq!(next_record_start(text, 11, false), 14);
-        assert_eq!(next_record_start(text, 15, true), text.len());
-    }
-
-    #[test]
-    fn quotes_read_as_quotes_or_not() {
-        assert!(quotes_are_structural(b"a,\"b,\"\"c\"\"\n\",d\n\"e\"\n"));
-        assert!(quotes_are_structural(b"\"a\"\r\n,\"\"\n"));
-        // A quote inside an unquoted field, after a closed quote, or left open.
-        assert!(!quotes_are_structural(b"a,b\"c,d\n"));
-        assert!(!quotes_are_structural(b"a,\"b\"c\"\n"));
-        assert!(!quotes_are_structural(b"a,\"b\n"));
-        assert!(!quotes_are_structural(b"a,\r\"b\"\n"));
     }
 }

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use csv::ByteRecord;
 use smallvec::SmallVec;
 
+use super::csv_scan::ScannedRow;
 use super::diagnostics::Problem;
 use super::draft::{
     Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
@@ -33,37 +34,106 @@ pub(crate) struct RowParser<'c> {
     pub territory: Option<&'c dyn Territory>,
 }
 
+/// A record to parse: scanned in place, or read by the csv crate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RowRef<'a> {
+    Scanned(ScannedRow<'a>),
+    Record(&'a ByteRecord),
+}
+
+impl<'a> RowRef<'a> {
+    pub fn len(self) -> usize {
+        match self {
+            RowRef::Scanned(r) => r.len(),
+            RowRef::Record(r) => r.len(),
+        }
+    }
+
+    /// Field `i`'s value (empty if the record has fewer fields).
+    pub fn field(self, i: usize) -> Cow<'a, [u8]> {
+        match self {
+            RowRef::Scanned(r) => r.field(i).unwrap_or_default(),
+            RowRef::Record(r) => Cow::Borrowed(r.get(i).unwrap_or_default()),
+        }
+    }
+
+    /// The 1-based line and the byte offset where the record starts.
+    pub fn line(self) -> u64 {
+        match self {
+            RowRef::Scanned(r) => r.line(),
+            RowRef::Record(r) => r.position().map_or(0, |p| p.line()),
+        }
+    }
+
+    pub fn byte(self) -> u64 {
+        match self {
+            RowRef::Scanned(r) => r.byte(),
+            RowRef::Record(r) => r.position().map_or(0, |p| p.byte()),
+        }
+    }
+
+    /// True if every field is known to be valid UTF-8.
+    fn utf8(self) -> bool {
+        matches!(self, RowRef::Scanned(r) if r.utf8())
+    }
+
+    /// The record as a csv `ByteRecord` (a copy when scanned in place).
+    pub fn to_record(self) -> ByteRecord {
+        match self {
+            RowRef::Scanned(r) => r.to_record(),
+            RowRef::Record(r) => r.clone(),
+        }
+    }
+}
+
 /// Decodes fields, remembering which ones were not valid UTF-8. Only the columns the
 /// reader uses are decoded, so only those are reported (bytes elsewhere, e.g. in the
 /// notes, change nothing that is read).
 struct Decoder<'a> {
-    record: &'a ByteRecord,
+    record: RowRef<'a>,
+    /// The whole record is known to be UTF-8: fields need no check.
+    utf8: bool,
     invalid: SmallVec<[usize; 2]>,
 }
 
 impl<'a> Decoder<'a> {
     fn get(&mut self, i: usize) -> Cow<'a, str> {
-        let bytes = self.record.get(i).unwrap_or_default();
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => {
-                if !self.invalid.contains(&i) {
-                    self.invalid.push(i);
-                }
-                String::from_utf8_lossy(bytes)
-            }
+        let bytes = self.record.field(i);
+        if self.utf8 {
+            // SAFETY: the scanner checked that the text the record lies in is UTF-8;
+            // fields are cut from it at ASCII bytes and unquoting only removes ASCII
+            // quotes, so every field is UTF-8 too.
+            return match bytes {
+                Cow::Borrowed(b) => Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) }),
+                Cow::Owned(v) => Cow::Owned(unsafe { String::from_utf8_unchecked(v) }),
+            };
         }
+        let valid = match bytes {
+            Cow::Borrowed(b) => std::str::from_utf8(b)
+                .map(Cow::Borrowed)
+                .map_err(|_| b.to_vec()),
+            Cow::Owned(v) => String::from_utf8(v)
+                .map(Cow::Owned)
+                .map_err(|e| e.into_bytes()),
+        };
+        valid.unwrap_or_else(|bytes| {
+            if !self.invalid.contains(&i) {
+                self.invalid.push(i);
+            }
+            Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
+        })
     }
 }
 
 impl RowParser<'_> {
-    pub fn parse<'a>(&self, record: &'a ByteRecord, ending: Ending, known: &Known) -> Draft<'a> {
+    pub fn parse<'a>(&self, record: RowRef<'a>, ending: Ending, known: &Known) -> Draft<'a> {
         let origin = Origin {
-            line: record.position().map_or(0, |p| p.line()),
+            line: record.line(),
             feature: None,
         };
         let mut dec = Decoder {
             record,
+            utf8: record.utf8(),
             invalid: SmallVec::new(),
         };
         let row = self.fields(&mut dec, ending, known);
