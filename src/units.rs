@@ -4,6 +4,10 @@
 //! finite and non-negative.
 
 use std::fmt;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 /// A WGS84 position in degrees, longitude first (the GeoJSON / RFC 7946 order).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -57,20 +61,77 @@ impl fmt::Display for LonLat {
 /// places), so per-position work (point-in-polygon, geodesic distances) is done once per
 /// place instead of once per event.
 pub fn distinct_positions(points: &[LonLat]) -> (Vec<LonLat>, Vec<u32>) {
-    let mut slot_of: rustc_hash::FxHashMap<(u64, u64), u32> = Default::default();
-    let mut distinct = Vec::new();
-    let slots = points
-        .iter()
-        .map(|p| {
-            *slot_of
-                .entry((p.lon.to_bits(), p.lat.to_bits()))
-                .or_insert_with(|| {
-                    distinct.push(*p);
-                    (distinct.len() - 1) as u32
-                })
-        })
-        .collect();
-    (distinct, slots)
+    let p = Places::of(points.len(), |i| points[i]);
+    (p.distinct, p.slots.to_vec())
+}
+
+/// Items (events) by place: the distinct positions in first-seen order, and per item
+/// the index of its position among them (see [`distinct_positions`]).
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    pub distinct: Vec<LonLat>,
+    /// Shared: per-event values kept per place refer to it (see
+    /// [`crate::analysis::zones::PerEvent`]).
+    pub slots: Arc<[u32]>,
+}
+
+impl Places {
+    /// The places of `n` items, item i at `position(i)`. Chunks of items are sorted
+    /// into places in parallel, then their places are numbered in item order, so the
+    /// result is the same as a one-by-one pass.
+    pub fn of<F: Fn(usize) -> LonLat + Sync>(n: usize, position: F) -> Places {
+        const CHUNK: usize = 1 << 16;
+        type Key = (u64, u64);
+        let key = |p: LonLat| (p.lon.to_bits(), p.lat.to_bits());
+        // Per chunk: its places in first-seen order, and per item its place in the chunk.
+        let chunks: Vec<(Vec<LonLat>, Vec<u32>)> = (0..n.div_ceil(CHUNK))
+            .into_par_iter()
+            .map(|c| {
+                let mut local: FxHashMap<Key, u32> = FxHashMap::default();
+                let mut distinct = Vec::new();
+                let slots = (c * CHUNK..((c + 1) * CHUNK).min(n))
+                    .map(|i| {
+                        let p = position(i);
+                        *local.entry(key(p)).or_insert_with(|| {
+                            distinct.push(p);
+                            (distinct.len() - 1) as u32
+                        })
+                    })
+                    .collect();
+                (distinct, slots)
+            })
+            .collect();
+        // Number the places in order; per chunk, its places' numbers.
+        let mut global: FxHashMap<Key, u32> = FxHashMap::default();
+        let mut distinct = Vec::new();
+        let numbers: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|(places, _)| {
+                places
+                    .iter()
+                    .map(|&p| {
+                        *global.entry(key(p)).or_insert_with(|| {
+                            distinct.push(p);
+                            (distinct.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut slots = vec![0u32; n];
+        slots
+            .par_chunks_mut(CHUNK)
+            .zip(chunks.par_iter().zip(&numbers))
+            .for_each(|(out, ((_, local), number))| {
+                for (o, l) in out.iter_mut().zip(local) {
+                    *o = number[*l as usize];
+                }
+            });
+        Places {
+            distinct,
+            slots: slots.into(),
+        }
+    }
 }
 
 /// A distance in kilometres on the WGS84 ellipsoid.
@@ -122,6 +183,29 @@ mod tests {
         let (d, slots) = distinct_positions(&[b, a, b, b, a]);
         assert_eq!(d, vec![b, a]);
         assert_eq!(slots, vec![0, 1, 0, 0, 1]);
+    }
+
+    #[test]
+    fn places_across_chunks_are_numbered_as_one_by_one() {
+        // More items than a chunk, places recurring across chunks in a shuffled order.
+        let n = 200_000;
+        let point = |i: usize| {
+            let k = (i * 7919) % 1000;
+            LonLat::new(-12.0 + k as f64 * 0.01, 12.0 + (k % 7) as f64).unwrap()
+        };
+        let p = Places::of(n, point);
+        let mut seen: Vec<LonLat> = Vec::new();
+        for i in 0..n {
+            let want = match seen.iter().position(|q| *q == point(i)) {
+                Some(k) => k,
+                None => {
+                    seen.push(point(i));
+                    seen.len() - 1
+                }
+            };
+            assert_eq!(p.slots[i] as usize, want, "item {i}");
+        }
+        assert_eq!(p.distinct, seen);
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::input::Territory;
 use crate::model::study::ZonesConfig;
 use crate::model::{Boundaries, RegionId};
-use crate::units::{Km, LonLat};
+use crate::units::{Km, LonLat, Places};
 
 /// Vertices of a ring polygon (one per degree of bearing).
 const RING_VERTICES: usize = 720;
@@ -246,6 +246,17 @@ pub fn apply(
     positions: &[LonLat],
     regions: &[Option<RegionId>],
 ) -> Membership {
+    let places = Places::of(positions.len(), |i| positions[i]);
+    apply_places(zones, boundaries, &places, regions)
+}
+
+/// [`apply`] for events already sorted into places.
+pub fn apply_places(
+    zones: &[Zone],
+    boundaries: &Boundaries,
+    places: &Places,
+    regions: &[Option<RegionId>],
+) -> Membership {
     let mut table_zones = vec![TableZone {
         id: "country".into(),
         name: format!("{} (whole country)", boundaries.name()),
@@ -268,8 +279,7 @@ pub fn apply(
     }
     assert!(table_zones.len() <= 64, "at most 64 table zones");
 
-    let (distinct, slots) = crate::units::distinct_positions(positions);
-    let slots: Arc<[u32]> = slots.into();
+    let (distinct, slots) = (&places.distinct, &places.slots);
     let rings: Vec<(LonLat, Km)> = zones
         .iter()
         .filter_map(|z| match &z.kind {

@@ -5,8 +5,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use rayon::prelude::*;
-
 use crate::analysis::zones::{self, Membership, Zone};
 use crate::cli::args::{EventArgs, StudyArgs};
 use crate::cli::stopwatch::Stopwatch;
@@ -16,7 +14,7 @@ use crate::model::{
     Boundaries, Categories, CategorySet, CercleId, RegionId, Study, StudyOverrides,
 };
 use crate::output::write_atomic;
-use crate::units::LonLat;
+use crate::units::Places;
 
 /// The shipped synthetic sample: what commands read without `--events`. Built into the
 /// binary so that it works from any folder.
@@ -74,8 +72,8 @@ pub struct Loaded {
     pub classes: Vec<CategorySet>,
     /// Per event: its first- and second-level admin units.
     pub admin: Vec<(Option<RegionId>, Option<CercleId>)>,
-    /// Per event: its position (a copy, kept for the stages that take positions only).
-    pub positions: Vec<LonLat>,
+    /// The events sorted into places (distinct positions), for work done per place.
+    pub places: Places,
 }
 
 impl Loaded {
@@ -169,7 +167,7 @@ pub struct Zoned {
 pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
     let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
     let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let membership = zones::apply(&zones, &setup.boundaries, &loaded.positions, &regions);
+    let membership = zones::apply_places(&zones, &setup.boundaries, &loaded.places, &regions);
     Ok(Zoned { zones, membership })
 }
 
@@ -209,8 +207,9 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
     log.finish(args.diagnostics.as_deref())?;
     sw.lap("read");
     let classes = setup.categories.classify_all(&read.events);
-    let positions: Vec<LonLat> = read.events.events.par_iter().map(|e| e.position).collect();
-    let admin = setup.boundaries.assign(&positions);
+    let events = &read.events.events;
+    let places = Places::of(events.len(), |i| events[i].position);
+    let admin = setup.boundaries.assign_places(&places);
     sw.lap("classify");
     Ok(Loaded {
         input,
@@ -218,6 +217,6 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
         read,
         classes,
         admin,
-        positions,
+        places,
     })
 }

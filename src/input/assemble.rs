@@ -99,30 +99,30 @@ impl<'o> Assembler<'o> {
     }
 
     /// Takes the next row in file order. `Err` only in strict mode.
-    pub fn push(&mut self, draft: Draft<'_>) -> Result<()> {
+    pub fn push(&mut self, draft: &Draft<'_>) -> Result<()> {
+        // The draft is read in place, not moved: drafts are large and there are millions.
         self.summary.rows_read += 1;
         let origin = draft.origin;
-        let mut fields = match draft.row {
+        let fields = match &draft.row {
             Ok(f) => f,
-            Err(issue) => return self.report(origin, issue, Outcome::Skipped),
+            Err(issue) => return self.report(origin, issue.clone(), Outcome::Skipped),
         };
-        let outside = fields.outside.take();
         let event = self.event(fields, origin);
         let slot = event.id.index();
         let seen = self.seen[slot];
         if seen.line != 0 {
-            return self.repeat(origin, event, seen, draft.warnings);
+            return self.repeat(origin, event, seen, &draft.warnings);
         }
-        for w in draft.warnings {
-            self.report(origin, w, Outcome::Kept)?;
+        for w in &draft.warnings {
+            self.report(origin, w.clone(), Outcome::Kept)?;
         }
         let mut index = self.events.len() as u32;
-        if let Some(issue) = outside {
+        if let Some(issue) = &fields.outside {
             self.summary.outside_country += 1;
             if self.opts.keep_outside {
-                self.report(origin, issue, Outcome::Kept)?;
+                self.report(origin, issue.clone(), Outcome::Kept)?;
             } else {
-                self.report(origin, issue, Outcome::Skipped)?;
+                self.report(origin, issue.clone(), Outcome::Skipped)?;
                 index = DROPPED;
             }
         }
@@ -171,7 +171,7 @@ impl<'o> Assembler<'o> {
         }
         let later: Vec<Option<u32>> = drafts.iter().skip(AHEAD).map(hash).collect();
         let mut later = later.into_iter();
-        for d in drafts {
+        for d in &drafts {
             if let Some(Some(h)) = later.next() {
                 self.id_table.prefetch(h);
             }
@@ -181,7 +181,7 @@ impl<'o> Assembler<'o> {
     }
 
     /// Interns the row's text and builds its event (actors without repeats).
-    fn event(&mut self, f: Fields<'_>, origin: Origin) -> Event {
+    fn event(&mut self, f: &Fields<'_>, origin: Origin) -> Event {
         let id = self.event_id(&f.id);
         let (s, known) = (&self.strings, &mut self.known);
         let mut unique = |texts: &[Text<'_>]| {
@@ -218,7 +218,7 @@ impl<'o> Assembler<'o> {
         origin: Origin,
         event: Event,
         seen: Seen,
-        warnings: Vec<Issue>,
+        warnings: &[Issue],
     ) -> Result<()> {
         let first = self.events.get(seen.index as usize);
         // Compare with the stored event when there is one (exact, and names the fields);
@@ -241,7 +241,7 @@ impl<'o> Assembler<'o> {
             }
             self.summary.rows_merged += 1;
             for w in warnings {
-                self.report(origin, w, Outcome::Kept)?;
+                self.report(origin, w.clone(), Outcome::Kept)?;
             }
             return Ok(());
         }

@@ -1,7 +1,6 @@
 //! The reading side of CSV reading: the blocks a reading thread hands over, each cut
-//! after the last line end outside quotes (by quote parity), read from a stream into
-//! reused buffers; and the stream's last bytes, to check the last record for an
-//! unterminated quote.
+//! after its last line end, read from a stream into reused buffers; and the stream's
+//! last bytes, to check the last record for an unterminated quote.
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -10,8 +9,10 @@ use super::csv_rows::Ending;
 
 /// What the reading thread sends.
 pub(crate) enum Msg<'m> {
-    /// The next bytes of the stream. `data[..cut]` ends at a record boundary as far as
-    /// quote parity tells; `data[cut..]` (if any) must be read sequentially.
+    /// The next bytes of the stream. `data[..cut]` ends with a '\n' (which may lie
+    /// inside a quoted field: the scan tells); `data[cut..]` (if any) is the end of the
+    /// file, after its last '\n', or a block with no '\n' at all, and must be read by the
+    /// csv crate.
     Block {
         data: Buf<'m>,
         cut: usize,
@@ -37,8 +38,10 @@ impl std::ops::Deref for Buf<'_> {
     }
 }
 
-/// The reading thread: blocks of about `block` bytes, each cut after the last '\n'
-/// outside quotes (by parity); the rest is carried into the next block.
+/// The reading thread: blocks of about `block` bytes, each cut after its last '\n'; the
+/// rest is carried into the next block. (Whether that '\n' ends a record is left to the
+/// scan, which reads the quotes anyway: counting them here as well cost a pass over
+/// every byte.)
 /// Block buffers come back through `back` once tokenised: fresh ones would cost the
 /// kernel a page fault and a page clearing per 4 KB of input.
 pub(crate) fn read_blocks<R: Read>(
@@ -64,9 +67,9 @@ pub(crate) fn read_blocks<R: Read>(
         };
         tail.push(&data[before..]);
         let eof = n == 0;
-        let cut = last_record_end(&data);
-        // No boundary: a record longer than the block, or quotes that do not pair up
-        // (then the rest is read sequentially: do not hold the whole file).
+        let cut = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
+        // No line end: a line longer than the block (past a limit the rest is read
+        // sequentially: do not hold the whole file).
         let stuck = cut == 0 && data.len() > 4 * block;
         if !eof && cut == 0 && !stuck {
             carry = data;
@@ -85,21 +88,6 @@ pub(crate) fn read_blocks<R: Read>(
             return;
         }
     }
-}
-
-/// The end of the last complete record of `data` (which starts at a record start) by
-/// quote parity: just after the last '\n' preceded by an even number of '"'; 0 if none.
-pub(crate) fn last_record_end(data: &[u8]) -> usize {
-    let mut quotes_after = 0usize;
-    let total = memchr::memchr_iter(b'"', data).count();
-    for i in memchr::memrchr2_iter(b'"', b'\n', data) {
-        if data[i] == b'"' {
-            quotes_after += 1;
-        } else if (total - quotes_after).is_multiple_of(2) {
-            return i + 1;
-        }
-    }
-    0
 }
 
 /// The last bytes of the stream, so that at the end of the file the last record can be

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use super::assemble::Assembler;
 use super::csv_feed::{Buf, Msg, Tail, read_blocks};
 use super::csv_rows::{Ending, RowParser, RowRef};
-use super::csv_scan::{Place, Scanned, bom_len, scan};
+use super::csv_scan::{Place, Scanned, Unread, bom_len, scan};
 use super::layout::{Layout, detect_format};
 use super::territory::{CachedTerritory, Territory};
 use super::{ReadOptions, ReadOutput};
@@ -156,7 +156,7 @@ fn process(
         let next = match rows.pop() {
             Some(last) => {
                 if let Some(h) = held.take() {
-                    assembler.push(parser.parse(
+                    assembler.push(&parser.parse(
                         RowRef::Record(&h),
                         Ending::More,
                         assembler.known(),
@@ -189,7 +189,7 @@ fn process(
     if let Some(h) = held {
         let start = h.position().map_or(0, |p| p.byte());
         let ending = tokens.ending_from(start);
-        assembler.push(parser.parse(RowRef::Record(&h), ending, assembler.known()))?;
+        assembler.push(&parser.parse(RowRef::Record(&h), ending, assembler.known()))?;
     }
     Ok(assembler.finish())
 }
@@ -295,6 +295,8 @@ struct Tokens<'m> {
     /// The sequential reader, once scanning has been given up.
     seq: Option<csv::Reader<Chain<'m>>>,
     tail: Option<Tail>,
+    /// The unfinished last record of a stream block (cut inside quotes), for the next.
+    carry: Vec<u8>,
     /// Records already processed, to read new records into (sequential reading).
     spares: Vec<ByteRecord>,
 }
@@ -311,6 +313,7 @@ impl<'m> Tokens<'m> {
             lines: 0,
             seq: None,
             tail: None,
+            carry: Vec::new(),
             spares: Vec::new(),
         }
     }
@@ -342,13 +345,20 @@ impl<'m> Tokens<'m> {
             }
             Source::Stream { rx, .. } => match rx.recv() {
                 Ok(Msg::Block { data, cut }) => {
+                    let (data, cut) = self.after_carry(data, cut);
                     let cut = if self.parallel { cut } else { 0 };
                     Ok(Some(self.split(data, cut, cut, false).0))
                 }
                 Ok(Msg::Failed(e)) => Err(e),
                 Ok(Msg::End(tail)) => {
                     self.tail = Some(tail);
-                    Ok(None)
+                    if self.carry.is_empty() {
+                        return Ok(None);
+                    }
+                    // The file ends inside the record carried: the csv crate reads it.
+                    let rest = Buf::Owned(std::mem::take(&mut self.carry));
+                    self.start_sequential(rest);
+                    self.next_group()
                 }
                 Err(_) => Ok(None),
             },
@@ -368,7 +378,7 @@ impl<'m> Tokens<'m> {
         whole: bool,
     ) -> (Group<'m>, usize) {
         let (scans, end, failed) = if stop == 0 {
-            (Vec::new(), 0, true)
+            (Vec::new(), 0, Some(Unread::Quote))
         } else {
             self.scan_parallel(&data[..limit], stop, whole)
         };
@@ -385,7 +395,17 @@ impl<'m> Tokens<'m> {
         }
         self.abs += end as u64;
         let memory = matches!(self.source, Source::Memory { .. });
-        if failed || (!memory && end < data.len()) {
+        // A stream block is cut after its last '\n', which may lie inside a quoted field:
+        // then the unfinished record is carried into the next block (unless it has grown
+        // past any real record: then, and on every other failure, the csv crate reads
+        // on from here).
+        let unfinished = failed == Some(Unread::Unfinished)
+            && !memory
+            && limit == data.len()
+            && data.len() - end <= 4 * self.block;
+        if unfinished {
+            self.carry = data[end..].to_vec();
+        } else if failed.is_some() || (!memory && end < data.len()) {
             let rest = match &data {
                 Buf::Owned(v) => Buf::Owned(v[end..].to_vec()),
                 Buf::Borrowed(data) => Buf::Borrowed(&data[end..]),
@@ -404,8 +424,13 @@ impl<'m> Tokens<'m> {
     /// boundary unless it lies inside a quoted field: it is used only if the stretch
     /// before it, scanned from a true boundary, ended exactly there; otherwise it is
     /// scanned again from where that one ended. Returns the scans, where the last one
-    /// ended, and whether scanning stopped on text it cannot read.
-    fn scan_parallel(&self, text: &[u8], stop: usize, whole: bool) -> (Vec<Scanned>, usize, bool) {
+    /// ended, and why scanning stopped early, if it did.
+    fn scan_parallel(
+        &self,
+        text: &[u8],
+        stop: usize,
+        whole: bool,
+    ) -> (Vec<Scanned>, usize, Option<Unread>) {
         // The csv crate drops a byte order mark at the start of the file.
         let first = if self.abs == 0 { bom_len(text) } else { 0 };
         let mut starts = vec![first];
@@ -420,7 +445,7 @@ impl<'m> Tokens<'m> {
         starts.dedup();
         let mut bounds: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
         bounds.push((starts[starts.len() - 1], stop));
-        let scans: Vec<Option<Scanned>> = bounds
+        let scans: Vec<std::result::Result<Scanned, Unread>> = bounds
             .par_iter()
             .map(|&(s, e)| scan(text, s, e, whole))
             .collect();
@@ -437,14 +462,28 @@ impl<'m> Tokens<'m> {
                 scan(text, end, e, whole)
             };
             match found {
-                Some(f) => {
+                Ok(f) => {
                     end = f.end;
                     out.push(f);
                 }
-                None => return (out, end, true),
+                Err(why) => return (out, end, Some(why)),
             }
         }
-        (out, end, false)
+        (out, end, None)
+    }
+
+    /// A block with the unfinished record of the block before it in front, if any.
+    fn after_carry(&mut self, data: Buf<'m>, cut: usize) -> (Buf<'m>, usize) {
+        if self.carry.is_empty() {
+            return (data, cut);
+        }
+        let mut joined = std::mem::take(&mut self.carry);
+        let before = joined.len();
+        joined.extend_from_slice(&data);
+        if let (Buf::Owned(buffer), Source::Stream { back, .. }) = (data, &self.source) {
+            let _ = back.send(buffer);
+        }
+        (Buf::Owned(joined), cut + before)
     }
 
     fn start_sequential(&mut self, data: Buf<'m>) {
@@ -553,18 +592,5 @@ impl Read for Chain<'_> {
         buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
         self.at += n;
         Ok(n)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::input::csv_feed::last_record_end;
-
-    #[test]
-    fn record_boundaries_by_quote_parity() {
-        let text = b"a,\"x\ny\",b\nc,d\n\"e\"\"\n\",f";
-        // The last '\n' is inside quotes; the one before ends "c,d".
-        assert_eq!(last_record_end(text), 14);
-        assert_eq!(last_record_end(b"a,\"b\nc"), 0);
     }
 }

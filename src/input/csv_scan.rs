@@ -53,12 +53,12 @@ pub(crate) struct Scanned {
 /// `stop`, or, if `whole` (`text` is the rest of the input), to the end of `text`, which
 /// then ends the last record. `None` if a quote is not one the csv crate reads as a
 /// quote, or a quoted field is open at the end, or (not `whole`) no record ends at or
-/// after `stop`.
+/// after `stop`; the [`Unread`] error tells which.
 ///
 /// The text is read 64 bytes at a time as bit masks (simdjson's method): quote parity
 /// by a prefix XOR tells which bytes are inside quotes, and only the delimiters outside
 /// quotes are visited, one by one.
-pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Option<Scanned> {
+pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Result<Scanned, Unread> {
     // Offsets are kept in 32 bits; callers never hand over more than this.
     assert!(text.len() <= u32::MAX as usize, "text too long to scan");
     // Room for a typical record's fields (ACLED rows: ~30 fields in ~500 bytes) up to
@@ -118,7 +118,7 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Optio
             let bit = hits.trailing_zeros();
             hits &= hits - 1;
             if bit > first_bad {
-                return None;
+                return Err(Unread::Quote);
             }
             let i = base + bit as usize;
             if m.comma & (1 << bit) != 0 {
@@ -150,7 +150,7 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Optio
         }
         if end.is_none() {
             if first_bad < 64 {
-                return None;
+                return Err(Unread::Quote);
             }
             newlines += (m.newline & valid).count_ones();
             high |= m.high & valid;
@@ -163,7 +163,7 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Optio
         Some(e) => e,
         // The end of the text: inside quotes, or not the end of the input, it ends no
         // record; otherwise it ends the last one (no '\n' after it).
-        None if inside_carry != 0 || !whole => return None,
+        None if inside_carry != 0 || !whole => return Err(Unread::Unfinished),
         None => {
             if out.spans.len() > record.first as usize || field < text.len() {
                 out.spans.push(span(field, text.len()));
@@ -175,7 +175,17 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Optio
     out.end = end;
     out.newlines = u64::from(newlines);
     out.utf8 = high == 0 || simdutf8::basic::from_utf8(&text[start..end]).is_ok();
-    Some(out)
+    Ok(out)
+}
+
+/// Why text was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Unread {
+    /// A quote the csv crate does not read as a quote.
+    Quote,
+    /// The text ends inside a quoted field or (not the end of the input) inside a record:
+    /// more text is needed.
+    Unfinished,
 }
 
 /// Bit i of `prefix_xor(x)` is the XOR of bits 0..=i of `x`: with x the quotes of a
@@ -423,7 +433,7 @@ mod tests {
     }
 
     fn scanned_records(text: &[u8]) -> Option<Records> {
-        let s = scan(text, bom_len(text), text.len(), true)?;
+        let s = scan(text, bom_len(text), text.len(), true).ok()?;
         assert_eq!(s.end, text.len());
         let at = Place { byte: 0, lines: 0 };
         Some(
@@ -466,14 +476,24 @@ mod tests {
 
     #[test]
     fn gives_up_on_quotes_the_csv_crate_does_not_read_as_quotes() {
-        for text in [
-            &b"a,b\"c,d\n"[..],
-            b"a,\"b\"c\"\n",
-            b"a,\"open\n",
-            b"a,\r\"b\"\n",
-        ] {
-            assert!(scan(text, 0, text.len(), true).is_none());
+        for text in [&b"a,b\"c,d\n"[..], b"a,\"b\"c\"\n", b"a,\r\"b\"\n"] {
+            assert_eq!(scan(text, 0, text.len(), true).err(), Some(Unread::Quote));
         }
+    }
+
+    #[test]
+    fn tells_text_that_ends_too_soon() {
+        // Inside quotes at the end; a record without its end where more input follows.
+        assert_eq!(
+            scan(b"a,\"open\n", 0, 8, true).err(),
+            Some(Unread::Unfinished)
+        );
+        assert_eq!(
+            scan(b"a,b\nc,d", 0, 6, false).err(),
+            Some(Unread::Unfinished)
+        );
+        assert_eq!(scan(b"a,b\nc,d", 0, 2, false).unwrap().len(), 1);
+        assert_eq!(scan(b"a,b\nc,d", 0, 6, true).unwrap().len(), 2);
     }
 
     #[test]

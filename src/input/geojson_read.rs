@@ -104,7 +104,7 @@ pub(crate) fn read_geojson<R: Read>(
         .map(|(i, f)| parser.parse(i, f))
         .collect();
     for d in drafts {
-        assembler.push(d)?;
+        assembler.push(&d)?;
     }
     Ok(assembler.finish())
 }

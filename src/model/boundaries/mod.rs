@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::input::Territory;
 use crate::model::study::Study;
-use crate::units::LonLat;
+use crate::units::{LonLat, Places};
 
 use index::AreaIndex;
 
@@ -196,12 +196,21 @@ impl Boundaries {
     /// Region and cercle of every point, same order as `points`: computed once per
     /// distinct position, in parallel.
     pub fn assign(&self, points: &[LonLat]) -> Vec<(Option<RegionId>, Option<CercleId>)> {
-        let (distinct, slots) = crate::units::distinct_positions(points);
-        let per_place: Vec<_> = distinct
+        self.assign_places(&Places::of(points.len(), |i| points[i]))
+    }
+
+    /// [`Self::assign`] for items already sorted into places.
+    pub fn assign_places(&self, places: &Places) -> Vec<(Option<RegionId>, Option<CercleId>)> {
+        let per_place: Vec<_> = places
+            .distinct
             .par_iter()
             .map(|&p| (self.region_of(p), self.cercle_of(p)))
             .collect();
-        slots.iter().map(|s| per_place[*s as usize]).collect()
+        places
+            .slots
+            .par_iter()
+            .map(|s| per_place[*s as usize])
+            .collect()
     }
 
     /// The region called `name`, ignoring case, accents and separators ("segou" finds
