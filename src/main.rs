@@ -12,9 +12,9 @@ fn keep_freed_memory() {
     // SAFETY: mallopt only changes allocator settings; called before any thread exists.
     unsafe {
         // Blocks up to 32 MB come from the heap (not a mapping of their own), and the
-        // heap's free top is never trimmed.
+        // heap's free top is handed back only beyond 256 MB.
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
-        libc::mallopt(libc::M_TRIM_THRESHOLD, i32::MAX);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 256 << 20);
     }
 }
 

@@ -46,7 +46,7 @@ pub enum Command {
     /// one colour scale for every zoom and year; optional boundary and zone overlay tiles.
     Tiles(TilesArgs),
     /// Benchmark: generate synthetic files of several sizes and time every stage of the
-    /// maps and tiles pipelines (wall time and peak memory).
+    /// zones, maps and tiles pipelines (wall time and peak memory).
     Bench(BenchArgs),
     /// Serve a folder (the tiles and web viewer) over HTTP on 127.0.0.1, for browsers.
     Serve(ServeArgs),

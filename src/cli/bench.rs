@@ -1,5 +1,6 @@
-//! `conflictmap bench`: the maps and tiles pipelines on synthetic files of several sizes,
-//! with wall time and peak memory per stage. Targets and peers' numbers are in the README.
+//! `conflictmap bench`: the zones, maps and tiles pipelines on synthetic files of several
+//! sizes, with wall time and peak memory per stage. Targets and peers' numbers are in the
+//! README.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use crate::cli::maps;
 use crate::cli::sample::sample_places;
 use crate::cli::stopwatch::Stopwatch;
 use crate::cli::tiles;
+use crate::cli::zones;
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, write_bytes_atomic};
 use crate::sample::{SampleOptions, write_sample};
@@ -37,6 +39,16 @@ pub fn run(args: &BenchArgs) -> Result<()> {
                 w.flush()
             })?;
         }
+        // The zones pipeline: read, classify, zones, tables.
+        let out = args.dir.join(format!("zones_{rows}"));
+        let zones_args = match parse_command("zones", &file, &out)? {
+            Command::Zones(a) => a,
+            _ => unreachable!("parsed a zones command"),
+        };
+        let mut sw = Stopwatch::new();
+        zones::run_timed(&zones_args, &mut sw)?;
+        eprintln!("\n{rows} events: zone tables");
+        report_stages(&mut report, rows, "zones: ", &sw);
         let out = args.dir.join(format!("maps_{rows}"));
         let maps_args = maps_args(&file, &out)?;
         let mut sw = Stopwatch::new();

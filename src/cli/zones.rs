@@ -9,23 +9,34 @@ use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate_par}
 use crate::analysis::zones::{Zone, ZoneKind};
 use crate::cli::args::ZonesArgs;
 use crate::cli::filter::passes;
-use crate::cli::load::{Loaded, Setup, Zoned, load_events, setup, zone_events};
+use crate::cli::load::{Loaded, Setup, Zoned, load_events_timed, setup, zone_events};
+use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
 use crate::model::Categories;
 use crate::output::tables::{self, TableContext};
 use crate::output::write_bytes_atomic;
 
 pub fn run(args: &ZonesArgs) -> Result<()> {
+    let t = run_timed(args, &mut Stopwatch::new())?;
+    print!("{}", t.markdown);
+    Ok(())
+}
+
+/// The whole `zones` run (setup, read, classify, zones, tables written), timing its
+/// stages in `sw`; the Markdown table is returned, not printed.
+pub fn run_timed(args: &ZonesArgs, sw: &mut Stopwatch) -> Result<ZoneTables> {
     let mut setup = setup(&args.study)?;
     override_zones(&mut setup.study.zones, args)?;
-    let loaded = load_events(&setup, &args.events)?;
+    sw.lap("setup");
+    let loaded = load_events_timed(&setup, &args.events, sw)?;
     let zoned = zone_events(&setup, &loaded)?;
+    sw.lap("zones");
     let t = tables_loaded(&setup, &loaded, &zoned, args)?;
-    print!("{}", t.markdown);
+    sw.lap("tables");
     eprint!("{}", loaded.read.summary);
     let names: Vec<String> = t.paths.iter().map(|p| p.display().to_string()).collect();
     eprintln!("Wrote {}", names.join(", "));
-    Ok(())
+    Ok(t)
 }
 
 /// The zone tables of a run, as written.

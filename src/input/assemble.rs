@@ -7,20 +7,21 @@ use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
 use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
 use super::id_table::{IdTable, RowId};
 use super::layout::FieldNames;
+use super::prefault::{Prefault, spare_room};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
 
-/// What the duplicate check remembers of an id: no row text, just a hash of the fields
-/// that decide "same row" and where the first row went. Kept in a vector indexed by the
-/// id's index; `line == 0`: not seen.
-#[derive(Debug, Clone, Copy, Default)]
+/// What the duplicate check knows of an id's first row: no row text, just where it
+/// went, its line and (for a dropped row) a hash of the fields that decide "same row".
+#[derive(Debug, Clone, Copy)]
 struct Seen {
     /// Hash of the event-level fields (and, except in the monadic layout, the actors).
     fingerprint: u64,
@@ -31,6 +32,8 @@ struct Seen {
 }
 
 const DROPPED: u32 = u32::MAX;
+/// An id not read yet (a slot is made when the id is first met).
+const UNSEEN: u32 = u32::MAX - 1;
 
 /// What differs when the first row was dropped (outside) and only its hash is known.
 const UNCOMPARED: &str = "content (the first row was dropped as outside the territory, \
@@ -51,10 +54,16 @@ pub(crate) struct Assembler<'o> {
     ids: EventIds,
     id_table: IdTable,
     events: Vec<Event>,
-    seen: Vec<Seen>,
+    /// Per id (by index): the index of its first row's event in `events`, `DROPPED` or
+    /// `UNSEEN`. 4 bytes per id: a kept first row's line is its event's; a dropped one's
+    /// line and fingerprint are in `dropped` (rows outside the territory: few).
+    seen: Vec<u32>,
+    dropped: FxHashMap<u32, (u64, u64)>,
     summary: ReadSummary,
     diagnostics: Vec<Diagnostic>,
     kept_per_problem: BTreeMap<Problem, usize>,
+    /// Faulting in the events' room ahead of use, on another thread.
+    prefault: Option<Prefault>,
 }
 
 impl<'o> Assembler<'o> {
@@ -80,9 +89,11 @@ impl<'o> Assembler<'o> {
             id_table: IdTable::default(),
             events: Vec::new(),
             seen: Vec::new(),
+            dropped: FxHashMap::default(),
             summary,
             diagnostics: Vec::new(),
             kept_per_problem: BTreeMap::new(),
+            prefault: None,
         }
     }
 
@@ -96,6 +107,8 @@ impl<'o> Assembler<'o> {
         self.ids.reserve(rows);
         self.seen.reserve(rows);
         self.events.reserve(rows);
+        let ranges = vec![spare_room(&mut self.events), spare_room(&mut self.seen)];
+        self.prefault = Some(Prefault::start(ranges));
     }
 
     /// Takes the next row in file order. `Err` only in strict mode.
@@ -109,8 +122,7 @@ impl<'o> Assembler<'o> {
         };
         let event = self.event(fields, origin);
         let slot = event.id.index();
-        let seen = self.seen[slot];
-        if seen.line != 0 {
+        if let Some(seen) = self.seen_at(slot) {
             return self.repeat(origin, event, seen, &draft.warnings);
         }
         for w in &draft.warnings {
@@ -126,21 +138,37 @@ impl<'o> Assembler<'o> {
                 index = DROPPED;
             }
         }
-        // Only a dropped row needs its fingerprint: a kept one is compared field by field.
-        let fingerprint = if index == DROPPED {
-            fingerprint(&event, self.monadic())
-        } else {
-            0
-        };
-        self.seen[slot] = Seen {
-            fingerprint,
-            line: origin.line,
-            index,
-        };
+        self.seen[slot] = index;
+        if index == DROPPED {
+            // Only a dropped row needs its fingerprint: a kept one is compared field by
+            // field.
+            let print = fingerprint(&event, self.monadic());
+            self.dropped.insert(slot as u32, (print, origin.line));
+        }
         if index != DROPPED {
             self.events.push(event);
         }
         Ok(())
+    }
+
+    /// What is known of the first row of the id at `slot`, if it was read.
+    fn seen_at(&self, slot: usize) -> Option<Seen> {
+        match self.seen[slot] {
+            UNSEEN => None,
+            DROPPED => {
+                let (fingerprint, line) = self.dropped[&(slot as u32)];
+                Some(Seen {
+                    fingerprint,
+                    line,
+                    index: DROPPED,
+                })
+            }
+            index => Some(Seen {
+                fingerprint: 0,
+                line: self.events[index as usize].source_line,
+                index,
+            }),
+        }
     }
 
     /// The strings already interned, for the parallel step.
@@ -156,7 +184,7 @@ impl<'o> Assembler<'o> {
         match self.id_table.find_or_insert(row.hash(), next, same) {
             Ok(index) => EventId::from_index(index),
             Err(_) => {
-                self.seen.push(Seen::default());
+                self.seen.push(UNSEEN);
                 self.ids.push(row.as_str())
             }
         }

@@ -19,6 +19,7 @@ mod draft;
 mod geojson_read;
 mod id_table;
 mod layout;
+mod prefault;
 pub mod territory;
 mod values;
 
