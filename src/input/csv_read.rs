@@ -1,14 +1,17 @@
 //! Streaming CSV reading. The file is never held whole: a reading thread reads it in
-//! large blocks, each cut after the last line end that is outside quotes. A block is
-//! split at record boundaries into sub-chunks that are tokenised in parallel (rayon),
-//! its rows are parsed in parallel and then assembled in file order by one thread,
-//! while the next block is already being tokenised.
+//! large blocks, each cut after its last line end. A block is split into stretches that
+//! are scanned in parallel (rayon, [`scan`]: fields found in place), its rows are parsed
+//! in parallel and then assembled in file order by one thread, while the next block is
+//! already being scanned. Bytes already in memory are cut into groups the same way,
+//! without the reading thread.
 //!
-//! Record boundaries come from quote parity (a '\n' after an even number of '"' ends a
-//! record), which is exact only when every quote is where the csv crate reads it as a
-//! quote. Each sub-chunk is checked for that before it is used; from the first one that
-//! fails, the rest of the file is read by a single sequential `csv::Reader`, so the
-//! result is always exactly the one of reading the file record by record.
+//! A stretch other than the first starts just after a line end, which is a record
+//! boundary unless it lies inside quotes; it is used only if the stretch before it,
+//! scanned from a true boundary, ended exactly there (otherwise it is scanned again from
+//! there). A record left unfinished at the end of a block (its line end was inside
+//! quotes) is carried into the next block. From the first quote the csv crate would not
+//! read as a quote, the rest of the file is read by a single sequential `csv::Reader`,
+//! so the result is always exactly the one of reading the file record by record.
 
 use std::io::Read;
 use std::path::Path;
@@ -223,15 +226,14 @@ fn shift(record: &mut ByteRecord, byte: u64, lines: u64) {
 
 /// Where the bytes come from.
 enum Source<'m> {
-    /// Blocks from the reading thread, each cut after a record end found by quote parity;
+    /// Blocks from the reading thread, each cut after its last line end;
     /// block buffers go back through `back` for reuse once their rows are parsed.
     Stream {
         rx: mpsc::Receiver<Msg<'m>>,
         back: mpsc::Sender<Vec<u8>>,
     },
     /// The whole input in memory: each group runs from where the last one ended to the
-    /// first record end past the block size, as the scan finds it, so no parity pass
-    /// over the bytes is needed.
+    /// first record end past the block size, as the scan finds it.
     Memory { bytes: &'m [u8], at: usize },
 }
 
