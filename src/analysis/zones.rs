@@ -331,16 +331,17 @@ pub fn apply_places(
                         ring_i += 1;
                     }
                     ZoneKind::Band { width, borders } => {
-                        let per: Vec<bool> = (0..borders.len())
-                            .map(|k| f.inside_country && f.border_km[border_i + k] <= width.get())
-                            .collect();
-                        border_i += borders.len();
-                        set(per.iter().any(|b| *b), &mut bit);
+                        // No list per event: millions of events, a few borders.
+                        let first = border_i;
+                        let within =
+                            |k: usize| f.inside_country && f.border_km[first + k] <= width.get();
+                        set((0..borders.len()).any(within), &mut bit);
                         if borders.len() > 1 {
-                            for on in per {
-                                set(on, &mut bit);
+                            for k in 0..borders.len() {
+                                set(within(k), &mut bit);
                             }
                         }
+                        border_i += borders.len();
                     }
                     ZoneKind::Regions { regions: ids } => {
                         set(region.is_some_and(|r| ids.contains(&r)), &mut bit);
