@@ -56,17 +56,10 @@ impl fmt::Display for LonLat {
     }
 }
 
-/// The distinct positions among `points`, in first-seen order, and for each point the
-/// index of its position in that list. Events repeat positions (ACLED geocodes to named
-/// places), so per-position work (point-in-polygon, geodesic distances) is done once per
-/// place instead of once per event.
-pub fn distinct_positions(points: &[LonLat]) -> (Vec<LonLat>, Vec<u32>) {
-    let p = Places::of(points.len(), |i| points[i]);
-    (p.distinct, p.slots.to_vec())
-}
-
 /// Items (events) by place: the distinct positions in first-seen order, and per item
-/// the index of its position among them (see [`distinct_positions`]).
+/// the index of its position among them. Events repeat positions (ACLED geocodes to
+/// named places), so per-position work (point-in-polygon, geodesic distances) is done
+/// once per place instead of once per event.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
     pub distinct: Vec<LonLat>,
@@ -180,9 +173,10 @@ mod tests {
     fn distinct_positions_in_first_seen_order() {
         let a = LonLat::new(-8.0, 12.6).unwrap();
         let b = LonLat::new(-4.2, 14.5).unwrap();
-        let (d, slots) = distinct_positions(&[b, a, b, b, a]);
-        assert_eq!(d, vec![b, a]);
-        assert_eq!(slots, vec![0, 1, 0, 0, 1]);
+        let points = [b, a, b, b, a];
+        let p = Places::of(points.len(), |i| points[i]);
+        assert_eq!(p.distinct, vec![b, a]);
+        assert_eq!(&p.slots[..], &[0, 1, 0, 0, 1]);
     }
 
     #[test]

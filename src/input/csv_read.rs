@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use super::assemble::Assembler;
 use super::csv_feed::{Buf, Msg, Tail, read_blocks};
 use super::csv_rows::{Ending, RowParser, RowRef};
-use super::csv_scan::{Place, Scanned, Unread, bom_len, scan};
+use super::csv_scan::{Place, Scanned, Unread, bom_len, is_blank, scan};
 use super::layout::{Layout, detect_format};
 use super::territory::{CachedTerritory, Territory};
 use super::{ReadOptions, ReadOutput};
@@ -195,11 +195,6 @@ fn process(
         assembler.push(&parser.parse(RowRef::Record(&h), ending, assembler.known()))?;
     }
     Ok(assembler.finish())
-}
-
-/// True for a record that is a blank line (a lone '\r' or spaces), which is passed over.
-fn is_blank(record: &ByteRecord) -> bool {
-    record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace)
 }
 
 /// Takes the record just read, leaving in its place a spare one or one with room for a
@@ -515,7 +510,7 @@ impl<'m> Tokens<'m> {
         let mut record = self.spares.pop().unwrap_or_default();
         while records.len() < self.batch {
             match rdr.read_byte_record(&mut record) {
-                Ok(true) if is_blank(&record) => {}
+                Ok(true) if is_blank(record.len(), record.get(0).unwrap_or_default()) => {}
                 Ok(true) => {
                     shift(&mut record, self.abs, self.lines);
                     records.push(take_record(&mut record, &mut self.spares));

@@ -258,6 +258,12 @@ impl Masks {
     }
 }
 
+/// True for a record of `fields` fields, the first `first`, that is a blank line (one
+/// field of spaces, such as the '\r' of an empty CRLF line): readers pass over it.
+pub(crate) fn is_blank(fields: usize, first: &[u8]) -> bool {
+    fields == 1 && first.iter().all(u8::is_ascii_whitespace)
+}
+
 /// The length of the UTF-8 byte order mark at the start of `text` (0 if none), which
 /// the csv crate drops from the start of its input.
 pub(crate) fn bom_len(text: &[u8]) -> usize {
@@ -280,11 +286,7 @@ impl Scanned {
     /// as the '\r' of an empty CRLF line), which readers pass over.
     fn push_record(&mut self, text: &[u8], record: RecordAt) {
         let fields = &self.spans[record.first as usize..];
-        if fields.len() == 1
-            && unquote(field_bytes(text, fields[0]))
-                .iter()
-                .all(u8::is_ascii_whitespace)
-        {
+        if is_blank(fields.len(), &unquote(field_bytes(text, fields[0]))) {
             self.spans.truncate(record.first as usize);
             return;
         }
@@ -420,7 +422,7 @@ mod tests {
         let mut out = Vec::new();
         for r in rdr.byte_records() {
             let r = r.unwrap();
-            if r.len() == 1 && r[0].iter().all(u8::is_ascii_whitespace) {
+            if is_blank(r.len(), r.get(0).unwrap_or_default()) {
                 continue;
             }
             let p = r.position().unwrap();
