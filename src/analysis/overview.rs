@@ -46,7 +46,27 @@ pub struct Overview {
     /// Regions in the boundaries' order, then events in no region.
     pub by_region: Vec<Labelled>,
     pub bbox: Option<Bbox>,
+    /// Events kept because their source codes them as the study country though they lie
+    /// outside its outline (border towns past a generalised line), file order.
+    pub kept_by_code: Vec<KeptByCode>,
 }
+
+/// An event kept by its country code, outside the outline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KeptByCode {
+    pub event_id: String,
+    pub date: NaiveDate,
+    pub location: String,
+    pub lon: f64,
+    pub lat: f64,
+    /// Geodesic distance to the outline, km (`None`: farther than the search reaches).
+    pub km_outside: Option<f64>,
+    /// Line of the (first) row in the file.
+    pub source_line: u64,
+}
+
+/// How many of [`Overview::kept_by_code`] the text listing shows (JSON has them all).
+const KEPT_BY_CODE_SHOWN: usize = 50;
 
 /// Inputs that name things: categories (id, label) and region names, in the order of
 /// the bits / indices used by `classes` and `regions`.
@@ -136,6 +156,7 @@ impl Overview {
             by_category,
             by_region,
             bbox,
+            kept_by_code: Vec::new(),
         }
     }
 }
@@ -192,6 +213,32 @@ impl fmt::Display for Overview {
                 .filter(|l| !(l.id.is_empty() && l.count.events == 0))
                 .map(|l| (l.label.clone(), l.count)),
         );
+        if !self.kept_by_code.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nKept by country code, outside the outline ({} events: the source codes them \
+                 as the study country; they count in every zone, measured from the nearest \
+                 point of the outline)",
+                self.kept_by_code.len()
+            );
+            for k in self.kept_by_code.iter().take(KEPT_BY_CODE_SHOWN) {
+                let far = k
+                    .km_outside
+                    .map_or("far".to_string(), |km| format!("{km:.1} km"));
+                let _ = writeln!(
+                    s,
+                    "  {:<16} {} {:<24} lat {:.4} lon {:.4}  {far} outside (line {})",
+                    k.event_id, k.date, k.location, k.lat, k.lon, k.source_line
+                );
+            }
+            if self.kept_by_code.len() > KEPT_BY_CODE_SHOWN {
+                let _ = writeln!(
+                    s,
+                    "  ... and {} more (--json lists them all)",
+                    self.kept_by_code.len() - KEPT_BY_CODE_SHOWN
+                );
+            }
+        }
         f.write_str(&s)
     }
 }
@@ -220,6 +267,7 @@ mod tests {
             admin3: e,
             location: e,
             dataset: Dataset::Acled,
+            country: Default::default(),
             source_line: 2,
         }
     }

@@ -18,8 +18,9 @@ use super::zone_shapes;
 use crate::error::{Error, Result};
 use crate::input::Territory;
 use crate::model::study::ZonesConfig;
-use crate::model::{Boundaries, RegionId};
+use crate::model::{Boundaries, CountryMatch, RegionId};
 use crate::units::{Km, LonLat, Places};
+use rustc_hash::FxHashMap;
 
 /// Vertices of a ring polygon (one per degree of bearing).
 const RING_VERTICES: usize = 720;
@@ -230,16 +231,16 @@ impl std::ops::Index<usize> for PerEvent {
     }
 }
 
-/// Distances and flags for one distinct position.
+/// Distances for one distinct position.
 struct PositionFacts {
-    inside_country: bool,
     ring_km: Vec<f64>,
     border_km: Vec<f64>,
 }
 
 /// Applies `zones` to events at `positions` with first-level `regions` (from
-/// [`Boundaries::assign`]). The whole country is always the first table zone.
-/// Distances are computed once per distinct position, in parallel.
+/// [`Boundaries::assign`]), the outline deciding whether a point is in the country. The
+/// whole country is always the first table zone. Distances are computed once per
+/// distinct position, in parallel.
 pub fn apply(
     zones: &[Zone],
     boundaries: &Boundaries,
@@ -247,15 +248,28 @@ pub fn apply(
     regions: &[Option<RegionId>],
 ) -> Membership {
     let places = Places::of(positions.len(), |i| positions[i]);
-    apply_places(zones, boundaries, &places, regions)
+    let country: Vec<CountryMatch> = positions
+        .iter()
+        .map(|p| match boundaries.contains(*p) {
+            true => CountryMatch::Inside,
+            false => CountryMatch::Outside,
+        })
+        .collect();
+    apply_places(zones, boundaries, &places, regions, &country)
 }
 
-/// [`apply`] for events already sorted into places.
+/// [`apply`] for events already sorted into places, with each event's country verdict
+/// (from the reader: by the source's country code, else the outline). An event coded as
+/// the country outside the outline is in the country, and its distance to a band's
+/// border is measured from the nearest point of the outline (a point 300 m into
+/// Mauritania coded Mali is 0 km from the Mauritanian border); its ring distances are
+/// from where it is.
 pub fn apply_places(
     zones: &[Zone],
     boundaries: &Boundaries,
     places: &Places,
     regions: &[Option<RegionId>],
+    country: &[CountryMatch],
 ) -> Membership {
     let mut table_zones = vec![TableZone {
         id: "country".into(),
@@ -294,26 +308,43 @@ pub fn apply_places(
             _ => Vec::new(),
         })
         .collect();
+    let border_km_at = |p: LonLat| -> Vec<f64> {
+        band_borders
+            .iter()
+            .map(|b| b.index.nearest(p).distance.get())
+            .collect()
+    };
     let facts: Vec<PositionFacts> = distinct
         .par_iter()
         .map(|p| PositionFacts {
-            inside_country: boundaries.contains(*p),
             ring_km: rings
                 .iter()
                 .map(|(c, _)| geodesy::distance(*c, *p).get())
                 .collect(),
-            border_km: band_borders
-                .iter()
-                .map(|b| b.index.nearest(*p).distance.get())
-                .collect(),
+            border_km: border_km_at(*p),
+        })
+        .collect();
+    // Events coded as the country outside its outline: few, each measured to the
+    // borders from its nearest point of the outline.
+    let coded: FxHashMap<usize, Vec<f64>> = country
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c == CountryMatch::CodedOutsideOutline)
+        .map(|(i, _)| {
+            let at = boundaries.zone_position(distinct[slots[i] as usize]);
+            (i, border_km_at(at))
         })
         .collect();
 
     let masks = slots
         .par_iter()
         .zip(regions.par_iter())
-        .map(|(slot, region)| {
+        .zip(country.par_iter())
+        .enumerate()
+        .map(|(i, ((slot, region), verdict))| {
             let f = &facts[*slot as usize];
+            let inside_country = verdict.in_country();
+            let border_km = coded.get(&i).unwrap_or(&f.border_km);
             let mut mask = 0u64;
             let mut bit = 0;
             let mut set = |on: bool, bit: &mut usize| {
@@ -322,7 +353,7 @@ pub fn apply_places(
                 }
                 *bit += 1;
             };
-            set(f.inside_country, &mut bit);
+            set(inside_country, &mut bit);
             let (mut ring_i, mut border_i) = (0, 0);
             for z in zones {
                 match &z.kind {
@@ -334,7 +365,7 @@ pub fn apply_places(
                         // No list per event: millions of events, a few borders.
                         let first = border_i;
                         let within =
-                            |k: usize| f.inside_country && f.border_km[first + k] <= width.get();
+                            |k: usize| inside_country && border_km[first + k] <= width.get();
                         set((0..borders.len()).any(within), &mut bit);
                         if borders.len() > 1 {
                             for k in 0..borders.len() {
@@ -370,17 +401,33 @@ pub fn apply_places(
             )
         })
         .collect();
+    // The coded events' border distances are their own values, after the places'.
+    let border_slots: Arc<[u32]> = if coded.is_empty() {
+        slots.clone()
+    } else {
+        let mut own = slots.to_vec();
+        let mut order: Vec<usize> = coded.keys().copied().collect();
+        order.sort_unstable();
+        for (n, i) in order.iter().enumerate() {
+            own[*i] = (facts.len() + n) as u32;
+        }
+        own.into()
+    };
+    let mut coded_order: Vec<(&usize, &Vec<f64>)> = coded.iter().collect();
+    coded_order.sort_unstable_by_key(|(i, _)| **i);
     let mut border_km = Vec::new();
     let mut k = 0;
     for z in zones {
         if let ZoneKind::Band { borders, .. } = &z.kind {
             for b in borders {
+                let places = facts.iter().map(|f| f.border_km[k]);
+                let own = coded_order.iter().map(|(_, d)| d[k]);
                 border_km.push((
                     z.id.clone(),
                     b.code.clone(),
                     PerEvent {
-                        slots: slots.clone(),
-                        values: facts.iter().map(|f| f.border_km[k]).collect(),
+                        slots: border_slots.clone(),
+                        values: places.chain(own).collect(),
                     },
                 ));
                 k += 1;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
-use crate::model::Dataset;
+use crate::model::{CountryBy, Dataset};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -103,10 +103,16 @@ pub struct EventArgs {
     /// Fail on the first bad row instead of skipping it.
     #[arg(long)]
     pub strict: bool,
-    /// Keep events that lie outside the study country (they are always counted and
-    /// reported; by default they are dropped).
+    /// Keep events that are not the study country's (outside its outline with no
+    /// country code, or coded as another country); they are always counted and
+    /// reported, and by default dropped.
     #[arg(long)]
     pub keep_outside: bool,
+    /// What decides whether an event is the study country's: `source` (the default),
+    /// the row's country code (ACLED iso/iso3/country, UCDP GED country_id/country) where
+    /// it has one, the outline otherwise; `outline`, the outline alone.
+    #[arg(long, value_name = "HOW", value_enum, default_value_t = CountryBy::Source)]
+    pub country_by: CountryBy,
     /// Write every reported problem (file, line, column, reason) to this CSV file.
     #[arg(long, value_name = "FILE")]
     pub diagnostics: Option<PathBuf>,

@@ -1,9 +1,11 @@
 //! `conflictmap inspect`: what is in an event file.
 
-use crate::analysis::overview::{Names, Overview};
+use crate::analysis::overview::{KeptByCode, Names, Overview};
 use crate::cli::args::InspectArgs;
 use crate::cli::load::{load_events, setup};
 use crate::error::{Error, Result};
+use crate::input::Territory;
+use crate::model::CountryMatch;
 
 pub fn run(args: &InspectArgs) -> Result<()> {
     let setup = setup(&args.study)?;
@@ -27,7 +29,7 @@ pub fn run(args: &InspectArgs) -> Result<()> {
         .iter()
         .map(|(r, _)| r.map(|r| r.index()))
         .collect();
-    let overview = Overview::build(
+    let mut overview = Overview::build(
         loaded.read.summary.clone(),
         loaded.synthetic,
         &loaded.read.events,
@@ -38,6 +40,21 @@ pub fn run(args: &InspectArgs) -> Result<()> {
             regions: &regions,
         },
     );
+    let set = &loaded.read.events;
+    overview.kept_by_code = set
+        .events
+        .iter()
+        .filter(|e| e.country == CountryMatch::CodedOutsideOutline)
+        .map(|e| KeptByCode {
+            event_id: set.id(e.id).to_string(),
+            date: e.date,
+            location: set.str(e.location).to_string(),
+            lon: e.lon(),
+            lat: e.lat(),
+            km_outside: setup.boundaries.km_outside(e.position),
+            source_line: e.source_line,
+        })
+        .collect();
     if args.json {
         let json = serde_json::to_string_pretty(&overview)
             .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;

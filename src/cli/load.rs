@@ -11,7 +11,8 @@ use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
 use crate::input::{Diagnostic, ReadOptions, ReadOutput, read_events, read_events_bytes};
 use crate::model::{
-    Boundaries, Categories, CategorySet, CercleId, RegionId, Study, StudyOverrides,
+    Boundaries, Categories, CategorySet, CercleId, CountryBy, CountryMatch, RegionId, Study,
+    StudyOverrides,
 };
 use crate::output::write_atomic;
 use crate::units::Places;
@@ -167,7 +168,20 @@ pub struct Zoned {
 pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
     let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
     let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let membership = zones::apply_places(&zones, &setup.boundaries, &loaded.places, &regions);
+    let country: Vec<_> = loaded
+        .read
+        .events
+        .events
+        .iter()
+        .map(|e| e.country)
+        .collect();
+    let membership = zones::apply_places(
+        &zones,
+        &setup.boundaries,
+        &loaded.places,
+        &regions,
+        &country,
+    );
     Ok(Zoned { zones, membership })
 }
 
@@ -179,11 +193,13 @@ pub fn load_events(setup: &Setup, args: &EventArgs) -> Result<Loaded> {
 pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) -> Result<Loaded> {
     let log = ProblemLog::new(args.show_problems, args.diagnostics.is_some());
     let report = |d: &Diagnostic| log.report(d);
+    let codes = setup.study.country.codes();
     let opts = ReadOptions {
         format: args.format,
         strict: args.strict,
         keep_outside: args.keep_outside,
         territory: Some(&setup.boundaries),
+        country: (args.country_by == CountryBy::Source).then_some(&codes),
         diagnostics_limit: args.show_problems.max(1),
         on_diagnostic: Some(&report),
     };
@@ -209,7 +225,13 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
     let classes = setup.categories.classify_all(&read.events);
     let events = &read.events.events;
     let places = Places::of(events.len(), |i| events[i].position);
-    let admin = setup.boundaries.assign_places(&places);
+    let mut admin = setup.boundaries.assign_places(&places);
+    // Events coded as the country outside its outline get the nearest units (few).
+    for (e, units) in events.iter().zip(&mut admin) {
+        if e.country == CountryMatch::CodedOutsideOutline {
+            *units = setup.boundaries.units_of_coded(e.position);
+        }
+    }
     sw.lap("classify");
     Ok(Loaded {
         input,

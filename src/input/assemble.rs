@@ -236,6 +236,7 @@ impl<'o> Assembler<'o> {
             admin3: known.resolve(s, &f.admin3),
             location: known.resolve(s, &f.location),
             dataset: self.dataset,
+            country: f.country,
             source_line: origin.line,
         }
     }
@@ -298,7 +299,8 @@ impl<'o> Assembler<'o> {
     }
 
     /// Reports one problem: counted, streamed to the callback, kept up to the limit.
-    /// In strict mode every problem but OutsideCountry fails the read.
+    /// In strict mode every problem fails the read, but those that say whether the event
+    /// is the country's ([`Problem::is_country_verdict`]).
     pub fn report(&mut self, origin: Origin, issue: Issue, outcome: Outcome) -> Result<()> {
         let d = Diagnostic {
             file: self.path.clone(),
@@ -318,7 +320,7 @@ impl<'o> Assembler<'o> {
         if let Some(callback) = self.opts.on_diagnostic {
             callback(&d);
         }
-        if self.opts.strict && d.problem != Problem::OutsideCountry {
+        if self.opts.strict && !d.problem.is_country_verdict() {
             return Err(strict_error(d));
         }
         let kept = self.kept_per_problem.entry(d.problem).or_default();

@@ -138,6 +138,7 @@ fn process(
     let parser = RowParser {
         layout: &layout,
         territory: cached.as_ref().map(|t| t as &dyn Territory),
+        country: opts.country,
     };
     // Room for the whole file's events, estimated from its first group: growing the
     // tables row by row re-hashes and copies them several times on large files.

@@ -10,13 +10,15 @@ use super::csv_scan::ScannedRow;
 use super::diagnostics::Problem;
 use super::draft::{
     Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
-    precision_field,
+    precision_field, settle_country,
 };
 use super::id_table::RowId;
 use super::layout::Layout;
 use super::territory::Territory;
 use super::values::{ged_violence_type, parse_coordinate, parse_count, trim};
 use crate::model::Dataset;
+use crate::model::country::{CountryCodes, CountryMatch, SourceCountry};
+use crate::units::LonLat;
 
 /// How the file ended, for its last record.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,6 +34,8 @@ pub(crate) enum Ending {
 pub(crate) struct RowParser<'c> {
     pub layout: &'c Layout,
     pub territory: Option<&'c dyn Territory>,
+    /// The study country's codes (see [`crate::input::ReadOptions::country`]).
+    pub country: Option<&'c CountryCodes>,
 }
 
 /// A record to parse: scanned in place, or read by the csv crate.
@@ -147,8 +151,8 @@ impl RowParser<'_> {
             let name = self.layout.name(first);
             warnings.push(Issue::new(Problem::InvalidUtf8, name, detail));
         }
-        let row = row.map(|(fields, precision_issue)| {
-            warnings.extend(precision_issue);
+        let row = row.map(|(fields, notes)| {
+            warnings.extend(notes);
             fields
         });
         Draft {
@@ -158,13 +162,14 @@ impl RowParser<'_> {
         }
     }
 
-    /// The row's fields, or the first problem that skips it; plus a precision warning.
+    /// The row's fields, or the first problem that skips it; plus warnings (precision)
+    /// and notes (kept by its country code) that apply if the row is kept.
     fn fields<'a>(
         &self,
         dec: &mut Decoder<'a>,
         ending: Ending,
         known: &Known,
-    ) -> Result<(Fields<'a>, Option<Issue>), Issue> {
+    ) -> Result<(Fields<'a>, SmallVec<[Issue; 2]>), Issue> {
         let l = self.layout;
         self.check_field_count(dec.record.len(), ending)?;
         let text = |dec: &mut Decoder<'a>, i: Option<usize>| match i {
@@ -197,13 +202,14 @@ impl RowParser<'_> {
         };
         let lat = number(dec, l.latitude)?;
         let lon = number(dec, l.longitude)?;
-        let (position, outside) = locate(
+        let (position, outline_issue) = locate(
             lat,
             lon,
             l.name(l.latitude),
             l.name(l.longitude),
             self.territory,
         )?;
+        let (country, outside, note) = self.settle(dec, position, outline_issue);
 
         let fatalities = fatalities_field(&dec.get(l.fatalities), l.name(l.fatalities))?;
 
@@ -257,6 +263,7 @@ impl RowParser<'_> {
             date,
             position,
             outside,
+            country,
             geo_precision,
             event_type,
             sub_event_type,
@@ -268,7 +275,30 @@ impl RowParser<'_> {
             admin3: text(dec, l.admin3),
             location: text(dec, l.location),
         };
-        Ok((fields, precision_issue))
+        Ok((fields, precision_issue.into_iter().chain(note).collect()))
+    }
+
+    /// The row's country, by its code columns if it has them (see [`settle_country`]).
+    fn settle(
+        &self,
+        dec: &mut Decoder<'_>,
+        position: LonLat,
+        outline_issue: Option<Issue>,
+    ) -> (CountryMatch, Option<Issue>, Option<Issue>) {
+        let cols = &self.layout.country;
+        let (mut numeric, mut iso3, mut name) = (None, None, None);
+        let coded = self.country.and_then(|codes| {
+            numeric = cols.numeric.map(|i| dec.get(i));
+            iso3 = cols.iso3.map(|i| dec.get(i));
+            name = cols.name.map(|i| dec.get(i));
+            codes.judge(&SourceCountry {
+                numeric: numeric.as_deref(),
+                numeric_kind: cols.numeric_kind,
+                iso3: iso3.as_deref(),
+                name: name.as_deref(),
+            })
+        });
+        settle_country(position, outline_issue, coded, &cols.label, self.territory)
     }
 
     fn check_field_count(&self, n: usize, ending: Ending) -> Result<(), Issue> {

@@ -52,9 +52,24 @@ pub enum Problem {
     BadGeoPrecision,
     /// The event lies outside the study country; kept or dropped by flag.
     OutsideCountry,
+    /// The source codes the event as another country (even if it lies inside the
+    /// outline); kept or dropped by flag, like OutsideCountry.
+    CodedOtherCountry,
+    /// The source codes the event as the study country but it lies outside the outline
+    /// (a border town past a generalised line): kept, a note.
+    CodedOutsideOutline,
 }
 
 impl Problem {
+    /// True for the problems that say whether an event is the study country's: never a
+    /// reason to fail a `--strict` read (they are governed by `--keep-outside`, or notes).
+    pub fn is_country_verdict(self) -> bool {
+        matches!(
+            self,
+            Problem::OutsideCountry | Problem::CodedOtherCountry | Problem::CodedOutsideOutline
+        )
+    }
+
     /// A short stable name, used in summaries and machine-readable reports.
     pub fn code(self) -> &'static str {
         match self {
@@ -75,6 +90,8 @@ impl Problem {
             Problem::InvalidUtf8 => "invalid_utf8",
             Problem::BadGeoPrecision => "bad_geo_precision",
             Problem::OutsideCountry => "outside_country",
+            Problem::CodedOtherCountry => "coded_other_country",
+            Problem::CodedOutsideOutline => "coded_outside_outline",
         }
     }
 
@@ -97,6 +114,8 @@ impl Problem {
             Problem::InvalidUtf8 => "invalid UTF-8 (decoded lossily)",
             Problem::BadGeoPrecision => "geo_precision not 1, 2 or 3",
             Problem::OutsideCountry => "outside the study country",
+            Problem::CodedOtherCountry => "coded as another country",
+            Problem::CodedOutsideOutline => "coded as the country, outside its outline",
         }
     }
 }
@@ -167,7 +186,8 @@ pub struct ReadSummary {
     pub skipped: BTreeMap<Problem, u64>,
     /// Rows kept with a warning, by reason.
     pub warnings: BTreeMap<Problem, u64>,
-    /// Events outside the study country (whether kept or dropped).
+    /// Events not the study country's (whether kept or dropped): outside the outline
+    /// with no country code, or coded as another country.
     pub outside_country: u64,
 }
 

@@ -11,6 +11,7 @@ use super::diagnostics::Problem;
 use super::id_table::RowId;
 use super::territory::Territory;
 use super::values::{ged_precision, parse_count, parse_date, split_actors, trim};
+use crate::model::country::{Coded, CountryMatch};
 use crate::model::{Strings, Sym};
 use crate::units::LonLat;
 
@@ -130,9 +131,12 @@ pub(crate) struct Fields<'a> {
     pub id: RowId,
     pub date: NaiveDate,
     pub position: LonLat,
-    /// Set when the position is outside the territory; reported (kept or dropped by the
-    /// sequential step, which first checks whether the row is a duplicate).
+    /// Set when the event is not the study country's (outside the outline with no code,
+    /// or coded as another country); reported (kept or dropped by the sequential step,
+    /// which first checks whether the row is a duplicate).
     pub outside: Option<Issue>,
+    /// Whether the event is the study country's, and how that was decided.
+    pub country: CountryMatch,
     pub geo_precision: Option<u8>,
     pub event_type: Text<'a>,
     pub sub_event_type: Text<'a>,
@@ -245,6 +249,47 @@ pub(crate) fn locate(
     Ok((p, Some(outside)))
 }
 
+/// Decides whether a row is the study country's, from the source's verdict on its code
+/// (`coded`, `None` when the row has no code to compare) and the outline's
+/// (`outline_issue`, set by [`locate`] when the position is outside the outline).
+/// `column` names the code column in messages. Returns the verdict, the issue that makes
+/// the row "outside" (dropped unless kept by flag) and a note for a row kept because its
+/// code says it is the country's though the outline does not (reported if kept).
+pub(crate) fn settle_country(
+    position: LonLat,
+    outline_issue: Option<Issue>,
+    coded: Option<Coded>,
+    column: &str,
+    territory: Option<&dyn Territory>,
+) -> (CountryMatch, Option<Issue>, Option<Issue>) {
+    let Some(t) = territory else {
+        return (CountryMatch::Inside, None, None);
+    };
+    match (coded, outline_issue) {
+        (None | Some(Coded::Same), None) => (CountryMatch::Inside, None, None),
+        (None, Some(outside)) => (CountryMatch::Outside, Some(outside), None),
+        (Some(Coded::Same), Some(_)) => {
+            let how_far = match t.km_outside(position) {
+                Some(km) => format!("{km:.1} km outside the outline"),
+                None => "far outside the outline".to_string(),
+            };
+            let detail = format!("kept: coded {}, {how_far}", t.name());
+            let note = Issue::new(Problem::CodedOutsideOutline, column, detail);
+            (CountryMatch::CodedOutsideOutline, None, Some(note))
+        }
+        (Some(Coded::Other(other)), outline) => {
+            let where_ = if outline.is_some() {
+                "outside"
+            } else {
+                "inside"
+            };
+            let detail = format!("coded {other}, not {} ({where_} its outline)", t.name());
+            let issue = Issue::new(Problem::CodedOtherCountry, column, detail);
+            (CountryMatch::Outside, Some(issue), None)
+        }
+    }
+}
+
 fn swapped_issue(column: &str, shown: &str, t: &dyn Territory) -> Issue {
     Issue::new(
         Problem::SwappedLatLon,
@@ -305,5 +350,43 @@ mod tests {
         assert_eq!(e.column.as_deref(), Some("lon"));
         // Without a territory nothing is outside or swapped.
         assert!(locate(-8.0, 12.6, "lat", "lon", None).unwrap().1.is_none());
+    }
+
+    #[test]
+    fn the_source_code_overrules_the_outline() {
+        let m = mali();
+        let t = Some(&m as &dyn Territory);
+        let outside = || Some(Issue::new(Problem::OutsideCountry, "lat/lon", "outside"));
+        let p = LonLat::new(5.0, 15.0).unwrap();
+        // Coded Mali past the outline: kept, with a note.
+        let (c, out, note) = settle_country(p, outside(), Some(Coded::Same), "iso", t);
+        assert_eq!(
+            (c, out.is_none()),
+            (CountryMatch::CodedOutsideOutline, true)
+        );
+        let note = note.unwrap();
+        assert_eq!(note.problem, Problem::CodedOutsideOutline);
+        assert_eq!(note.detail, "kept: coded Mali, far outside the outline");
+        // Coded another country inside the outline: not Mali's.
+        let other = Some(Coded::Other("Niger (562)".into()));
+        let (c, out, note) = settle_country(p, None, other, "iso/country", t);
+        assert_eq!((c, note), (CountryMatch::Outside, None));
+        let out = out.unwrap();
+        assert_eq!(out.problem, Problem::CodedOtherCountry);
+        assert_eq!(
+            out.detail,
+            "coded Niger (562), not Mali (inside its outline)"
+        );
+        // No code: the outline decides.
+        let (c, out, _) = settle_country(p, outside(), None, "", t);
+        assert_eq!(
+            (c, out.unwrap().problem),
+            (CountryMatch::Outside, Problem::OutsideCountry)
+        );
+        let (c, out, _) = settle_country(p, None, Some(Coded::Same), "iso", t);
+        assert_eq!((c, out), (CountryMatch::Inside, None));
+        // No territory: nothing is judged.
+        let (c, ..) = settle_country(p, outside(), Some(Coded::Same), "iso", None);
+        assert_eq!(c, CountryMatch::Inside);
     }
 }

@@ -17,11 +17,13 @@ use super::assemble::Assembler;
 use super::diagnostics::{Outcome, Problem};
 use super::draft::{
     Draft, Fields, Issue, Known, Origin, date_field, fatalities_field, locate, precision_field,
+    settle_country,
 };
 use super::id_table::RowId;
 use super::layout::{FieldNames, expected_layouts};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
+use crate::model::country::{NumericCode, SourceCountry};
 use crate::model::{Dataset, Strings};
 
 /// The collection's shell; features are decoded one by one.
@@ -215,13 +217,31 @@ impl FeatureParser<'_> {
             ));
         }
         let date = date_field(&get("event_date"), "event_date")?;
-        let (position, outside) = locate(
+        let (position, outline_issue) = locate(
             point[1],
             point[0],
             "geometry",
             "geometry",
             self.opts.territory,
         )?;
+        // ACLED-like properties code the country as ACLED's columns do.
+        let (numeric, iso3, name) = (get("iso"), get("iso3"), get("country"));
+        let coded = self.opts.country.and_then(|codes| {
+            codes.judge(&SourceCountry {
+                numeric: Some(&numeric),
+                numeric_kind: NumericCode::Iso,
+                iso3: Some(&iso3),
+                name: Some(&name),
+            })
+        });
+        let (country, outside, note) = settle_country(
+            position,
+            outline_issue,
+            coded,
+            "iso/iso3/country",
+            self.opts.territory,
+        );
+        warnings.extend(note);
         let fatalities = fatalities_field(&get("fatalities"), "fatalities")?;
         let event_type = text("event_type");
         if event_type.is_blank(self.known) {
@@ -256,6 +276,7 @@ impl FeatureParser<'_> {
             date,
             position,
             outside,
+            country,
             geo_precision,
             event_type,
             sub_event_type: text("sub_event_type"),

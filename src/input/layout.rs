@@ -3,6 +3,7 @@
 //! and trimmed, never by position; unknown extra columns are ignored.
 
 use crate::model::Dataset;
+use crate::model::country::NumericCode;
 
 /// The fields of an [`crate::model::Event`] a CSV row is read from, and the index of the
 /// column that holds each (`None`: the column is absent, the field gets its default).
@@ -31,6 +32,20 @@ pub(crate) struct Layout {
     pub precision: Option<usize>,
     /// ACLED fatalities, GED best.
     pub fatalities: usize,
+    /// The columns that code the event's country, if the file has them.
+    pub country: CountryColumns,
+}
+
+/// ACLED `iso` / `iso3` / `country`; UCDP GED `country_id` / `country`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CountryColumns {
+    /// The columns' names as written, for messages ("iso/country").
+    pub label: String,
+    /// ACLED `iso` (ISO 3166-1 numeric) or GED `country_id` (Gleditsch-Ward).
+    pub numeric: Option<usize>,
+    pub numeric_kind: NumericCode,
+    pub iso3: Option<usize>,
+    pub name: Option<usize>,
 }
 
 /// Column names (lower case) each CSV layout must have to be read.
@@ -183,6 +198,13 @@ impl Layout {
                 longitude: must("longitude"),
                 precision: at("where_prec"),
                 fatalities: must("best"),
+                country: CountryColumns {
+                    label: String::new(),
+                    numeric: at("country_id"),
+                    numeric_kind: NumericCode::GleditschWard,
+                    iso3: None,
+                    name: at("country"),
+                },
             }
         } else {
             Layout {
@@ -205,8 +227,23 @@ impl Layout {
                 longitude: must("longitude"),
                 precision: at("geo_precision"),
                 fatalities: must("fatalities"),
+                country: CountryColumns {
+                    label: String::new(),
+                    numeric: at("iso"),
+                    numeric_kind: NumericCode::Iso,
+                    iso3: at("iso3"),
+                    name: at("country"),
+                },
             }
         };
+        let mut layout = layout;
+        let c = &layout.country;
+        layout.country.label = [c.numeric, c.iso3, c.name]
+            .into_iter()
+            .flatten()
+            .map(|i| layout.name(i))
+            .collect::<Vec<_>>()
+            .join("/");
         Ok(layout)
     }
 
@@ -302,6 +339,18 @@ mod tests {
         assert_eq!(layout.name(0), "EVENT_ID_CNTY");
         assert_eq!(layout.fatalities, 28);
         assert_eq!(layout.primary, vec![7, 10]);
+        assert_eq!(
+            (
+                layout.country.numeric,
+                layout.country.iso3,
+                layout.country.name
+            ),
+            (Some(15), None, Some(17))
+        );
+        let ged = "id,side_a,side_b,latitude,longitude,date_start,type_of_violence,best,country,country_id";
+        let ged = Layout::new(Dataset::UcdpGed, &header(ged)).unwrap();
+        assert_eq!((ged.country.numeric, ged.country.name), (Some(9), Some(8)));
+        assert_eq!(ged.country.numeric_kind, NumericCode::GleditschWard);
     }
 
     #[test]

@@ -34,7 +34,7 @@ pub use layout::detect_format;
 pub use territory::{BoxTerritory, Territory};
 
 use crate::error::{Error, Result};
-use crate::model::{Dataset, EventSet};
+use crate::model::{CountryCodes, Dataset, EventSet};
 
 /// How to read an event file.
 #[derive(Clone, Copy)]
@@ -43,13 +43,18 @@ pub struct ReadOptions<'a> {
     /// from the content).
     pub format: Option<Dataset>,
     /// Fail on the first problem instead of skipping the row. Every problem counts
-    /// (warnings such as lossy UTF-8 too) except OutsideCountry, which is governed
-    /// only by `keep_outside`.
+    /// (warnings such as lossy UTF-8 too) except those that say whether an event is the
+    /// country's, which are governed only by `keep_outside`.
     pub strict: bool,
     /// Keep events outside the territory (they are counted and reported either way).
     pub keep_outside: bool,
     /// The study country; `None`: no outside/swapped checks.
     pub territory: Option<&'a dyn Territory>,
+    /// The study country's codes: rows whose source codes a country (ACLED `iso`,
+    /// `iso3`, `country`; GED `country_id`, `country`) belong to it by that code, and
+    /// the outline decides only for rows without one. `None`: the outline decides
+    /// (`--country-by outline`).
+    pub country: Option<&'a CountryCodes>,
     /// How many diagnostics per problem to keep in [`ReadOutput::diagnostics`] (the rest
     /// are only counted in the summary).
     pub diagnostics_limit: usize,
@@ -64,6 +69,7 @@ impl Default for ReadOptions<'_> {
             strict: false,
             keep_outside: false,
             territory: None,
+            country: None,
             diagnostics_limit: 100,
             on_diagnostic: None,
         }

@@ -14,6 +14,11 @@ pub trait Territory: Sync {
     fn name(&self) -> &str;
     /// True if `p` lies inside the country (boundary included).
     fn contains(&self, p: LonLat) -> bool;
+    /// How far `p` lies outside the country, km (0 inside), if known and not too far to
+    /// say. Only asked for the few events coded as the country outside its outline.
+    fn km_outside(&self, _p: LonLat) -> Option<f64> {
+        None
+    }
 }
 
 /// A lon/lat box, for tests and for quick studies without an outline.
@@ -79,6 +84,10 @@ impl Territory for CachedTerritory<'_> {
             *map.entry((p.lon().to_bits(), p.lat().to_bits()))
                 .or_insert_with(|| self.inner.contains(p))
         })
+    }
+
+    fn km_outside(&self, p: LonLat) -> Option<f64> {
+        self.inner.km_outside(p)
     }
 }
 

@@ -15,6 +15,7 @@ use lasso::{Spur, ThreadedRodeo};
 use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
+use super::country::CountryMatch;
 use crate::units::LonLat;
 
 /// Key of an interned string; resolve it with [`Strings::get`].
@@ -245,6 +246,9 @@ pub struct Event {
     /// Place name as the source gives it.
     pub location: Sym,
     pub dataset: Dataset,
+    /// Whether the event is the study country's: by the source's country code when the
+    /// row has one, else by the outline (see [`crate::model::country`]).
+    pub country: CountryMatch,
     /// 1-based line of the (first) source row: where to look in the input file. For
     /// GeoJSON input, which has no meaningful lines, the 1-based feature number.
     pub source_line: u64,

@@ -3,6 +3,7 @@
 pub mod boundaries;
 pub mod categories;
 pub mod colour;
+pub mod country;
 pub mod event;
 pub mod study;
 pub mod style;
@@ -13,6 +14,7 @@ pub use boundaries::{
 };
 pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, Classifier};
 pub use colour::Colour;
+pub use country::{CountryBy, CountryCodes, CountryMatch};
 pub use event::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
 pub use study::{Study, StudyOverrides};
 pub use style::Style;

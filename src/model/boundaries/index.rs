@@ -120,23 +120,36 @@ impl AreaIndex {
     /// The unit whose boundary is nearest to `c` (geodesic distance, WGS84) if within
     /// `max_km`, with that distance in km. Ties go to the lowest-numbered unit.
     pub fn nearest_within(&self, c: Coord<f64>, max_km: f64) -> Option<(usize, f64)> {
+        self.nearest_point_within(c, max_km).map(|n| (n.unit, n.km))
+    }
+
+    /// [`Self::nearest_within`], with the nearest point of that unit's boundary.
+    pub fn nearest_point_within(&self, c: Coord<f64>, max_km: f64) -> Option<NearestEdge> {
         let dlat = max_km / KM_PER_DEGREE_MIN;
         let cos_far = (c.y.abs() + dlat).min(89.0).to_radians().cos();
         let dlon = (dlat / cos_far).min(180.0);
         let window = AABB::from_corners([c.x - dlon, c.y - dlat], [c.x + dlon, c.y + dlat]);
         let scale = c.y.to_radians().cos();
-        let mut best: Option<(f64, u32)> = None;
+        let mut best: Option<NearestEdge> = None;
         for e in self.edges.locate_in_envelope_intersecting(&window) {
             let q = closest_on_segment(c, e.line, scale);
-            let d_km = Geodesic.distance(Point(c), Point(q)) / 1000.0;
-            if d_km <= max_km
-                && best.is_none_or(|(bd, bu)| d_km < bd || (d_km == bd && e.unit < bu))
-            {
-                best = Some((d_km, e.unit));
+            let km = Geodesic.distance(Point(c), Point(q)) / 1000.0;
+            let unit = e.unit as usize;
+            if km <= max_km && best.is_none_or(|b| km < b.km || (km == b.km && unit < b.unit)) {
+                best = Some(NearestEdge { unit, km, point: q });
             }
         }
-        best.map(|(d, u)| (u as usize, d))
+        best
     }
+}
+
+/// The nearest point of a unit's boundary to a query point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NearestEdge {
+    pub unit: usize,
+    /// Geodesic distance from the query point, km.
+    pub km: f64,
+    pub point: Coord<f64>,
 }
 
 /// The point of segment `l` closest to `c` in a local equirectangular frame (longitudes

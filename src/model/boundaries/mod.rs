@@ -241,6 +241,48 @@ impl Boundaries {
     }
 }
 
+/// How far from the outline events coded as the country are looked after (snapped to it,
+/// given the nearest region and cercle). A point coded as the country farther out than
+/// this is a geocoding error, not a border town: it keeps its position and gets no unit.
+pub const CODED_REACH_KM: f64 = 500.0;
+
+impl Boundaries {
+    /// The nearest point of the country outline to `p` and its distance (km), if within
+    /// [`CODED_REACH_KM`]. For a point inside, the nearest point of the boundary.
+    pub fn nearest_on_outline(&self, p: LonLat) -> Option<(LonLat, f64)> {
+        let n = self
+            .outline_index
+            .nearest_point_within(p.to_coord(), CODED_REACH_KM)?;
+        Some((LonLat::from_coord(n.point)?, n.km))
+    }
+
+    /// Where an event outside the outline but coded as the country stands for zones:
+    /// the nearest point of the outline (so a point 300 m into Mauritania is 0 km from
+    /// the Mauritanian border). Inside the outline, or beyond reach, `p` itself.
+    pub fn zone_position(&self, p: LonLat) -> LonLat {
+        if self.contains(p) {
+            return p;
+        }
+        self.nearest_on_outline(p).map_or(p, |(q, _)| q)
+    }
+
+    /// Region and cercle of an event coded as the country: the units `p` is in, else
+    /// the nearest ones within [`CODED_REACH_KM`] (the outline's own snap limit does not
+    /// apply: the source says the event is the country's).
+    pub fn units_of_coded(&self, p: LonLat) -> (Option<RegionId>, Option<CercleId>) {
+        let c = p.to_coord();
+        let find = |units: &AreaIndex| {
+            units
+                .locate(c)
+                .or_else(|| units.nearest_within(c, CODED_REACH_KM).map(|(u, _)| u))
+        };
+        (
+            find(&self.region_index).map(|i| RegionId(i as u16)),
+            find(&self.cercle_index).map(|i| CercleId(i as u16)),
+        )
+    }
+}
+
 impl Territory for Boundaries {
     fn name(&self) -> &str {
         &self.name
@@ -249,6 +291,13 @@ impl Territory for Boundaries {
     /// Inside the country outline, boundary included.
     fn contains(&self, p: LonLat) -> bool {
         self.outline_index.locate(p.to_coord()).is_some()
+    }
+
+    fn km_outside(&self, p: LonLat) -> Option<f64> {
+        if self.contains(p) {
+            return Some(0.0);
+        }
+        self.nearest_on_outline(p).map(|(_, km)| km)
     }
 }
 

@@ -37,6 +37,7 @@ fn event(set: &mut EventSet, event_type: &str, primary: &[&str], assoc: &[&str])
         admin3: s.empty(),
         location: s.intern("Bamako"),
         dataset: Dataset::Acled,
+        country: Default::default(),
         source_line: 2,
     }
 }

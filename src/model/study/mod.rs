@@ -90,10 +90,33 @@ pub struct StudyInfo {
 pub struct CountrySpec {
     /// As shown to users ("outside Mali").
     pub name: String,
-    /// ISO 3166-1 alpha-3 code, e.g. "MLI".
+    /// ISO 3166-1 alpha-3 code, e.g. "MLI" (ACLED's older `iso3` column).
     #[serde(default)]
     pub iso3: Option<String>,
+    /// ISO 3166-1 numeric code, e.g. 466 (ACLED's `iso` column).
+    #[serde(default)]
+    pub iso_numeric: Option<u16>,
+    /// Gleditsch-Ward state number, e.g. 432 (UCDP GED's `country_id` column).
+    #[serde(default)]
+    pub gw_code: Option<u16>,
+    /// Other names sources give the country in their `country` column ("Ivory Coast");
+    /// `name` always counts.
+    #[serde(default)]
+    pub source_names: Vec<String>,
     pub outline: OutlineSpec,
+}
+
+impl CountrySpec {
+    /// The codes and names events are matched against (see [`crate::model::country`]).
+    pub fn codes(&self) -> crate::model::country::CountryCodes {
+        crate::model::country::CountryCodes::new(
+            &self.name,
+            self.iso3.as_deref(),
+            self.iso_numeric,
+            self.gw_code,
+            &self.source_names,
+        )
+    }
 }
 
 impl Study {

@@ -31,6 +31,12 @@ pub struct StudyOverrides {
 impl Study {
     /// Applies flag overrides. Errors (as [`Error::Usage`]) on a malformed `outline_where`.
     pub fn apply(&mut self, o: &StudyOverrides) -> Result<()> {
+        if o.country_name.is_some() || o.iso3.is_some() {
+            // Another country: the study's numeric codes and other names were its own.
+            self.country.iso_numeric = None;
+            self.country.gw_code = None;
+            self.country.source_names.clear();
+        }
         if let Some(name) = &o.country_name {
             self.country.name = name.clone();
         }
