@@ -38,6 +38,17 @@ fn ogrinfo(args: &[&str]) -> String {
     stdout
 }
 
+/// Python with GDAL's bindings (python3-gdal) running `args`. A python3 from pyenv or a
+/// virtualenv first on PATH does not see Debian's python3-gdal, so this falls back to
+/// the system interpreter; panics (never skips) when neither has them.
+fn gdal_python(args: &[&str]) -> std::process::Output {
+    ["python3", "/usr/bin/python3"]
+        .iter()
+        .filter_map(|py| Command::new(py).args(args).output().ok())
+        .find(|out| !String::from_utf8_lossy(&out.stderr).contains("No module named"))
+        .unwrap_or_else(|| panic!("python3-gdal is missing: {SETUP_HINT}"))
+}
+
 fn events() -> VectorLayer {
     let pts = [(-8.0, 12.65), (-7.5, 12.0), (-4.2, 14.5), (-1.0, 16.3)];
     VectorLayer {
@@ -289,9 +300,7 @@ fn triggers_keep_the_rtree_in_sync_under_gdal() {
 fn validate_gpkg_passes() {
     let dir = tempfile::tempdir().unwrap();
     let gpkg = write_sample(dir.path());
-    // GDAL's own validator (python3-gdal's samples), all checks, warnings as errors. A
-    // python3 from pyenv or a virtualenv first on PATH does not see Debian's python3-gdal,
-    // so fall back to the system interpreter.
+    // GDAL's own validator (python3-gdal's samples), all checks, warnings as errors.
     let args = [
         "-m",
         "osgeo_utils.samples.validate_gpkg",
@@ -300,11 +309,7 @@ fn validate_gpkg_passes() {
         "--warning-as-error",
         &gpkg,
     ];
-    let run = ["python3", "/usr/bin/python3"]
-        .iter()
-        .filter_map(|py| Command::new(py).args(args).output().ok())
-        .find(|out| !String::from_utf8_lossy(&out.stderr).contains("No module named"))
-        .unwrap_or_else(|| panic!("validate_gpkg.py (python3-gdal) is missing: {SETUP_HINT}"));
+    let run = gdal_python(&args);
     let (ok, stdout, stderr) = (
         run.status.success(),
         String::from_utf8_lossy(&run.stdout),
@@ -333,4 +338,26 @@ fn second_write_replaces_the_file_for_gdal() {
         .map(|e| e.unwrap().file_name())
         .collect();
     assert_eq!(names, ["out.gpkg"]);
+}
+
+/// Opening the file for writing in GDAL (as QGIS does) must not change a byte of it: a
+/// trigger in a form GDAL considers outdated would be rewritten, and the file would no
+/// longer match the SHA-256 in the report's manifest.
+#[test]
+fn gdal_opening_the_file_for_writing_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpkg = write_sample(dir.path());
+    let before = std::fs::read(&gpkg).unwrap();
+    let script = "import sys\nfrom osgeo import ogr\nds = ogr.Open(sys.argv[1], update=1)\n\
+                  assert ds is not None\nfor i in range(ds.GetLayerCount()):\n    \
+                  l = ds.GetLayer(i); l.GetFeatureCount(); l.GetExtent(); l.GetNextFeature()\n\
+                  ds = None\nprint('ok')\n";
+    let run = gdal_python(&["-c", script, &gpkg]);
+    assert!(
+        run.status.success() && String::from_utf8_lossy(&run.stdout).contains("ok"),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let after = std::fs::read(&gpkg).unwrap();
+    assert!(before == after, "GDAL rewrote the GeoPackage when opening it for writing");
 }

@@ -42,8 +42,12 @@ pub fn insert_sql(table: &str, column: &str) -> String {
     )
 }
 
-/// The six triggers of the extension as GeoPackage 1.3 lists them (insert, update1-4,
-/// delete), for table `t`, geometry column `c` and primary key `i`.
+/// The six triggers of the extension as GeoPackage 1.2.1 and later list them (insert,
+/// update1-4, delete), for table `t`, geometry column `c` and primary key `i`. update3
+/// fires on any update (`AFTER UPDATE ON`), not only of the geometry: the form before
+/// 1.2.1 (`AFTER UPDATE OF geom`) missed a changed primary key, and GDAL rewrites it
+/// the first time it opens the file for writing, which changed the file's bytes (and
+/// its SHA-256 in the manifest).
 pub fn create_triggers(conn: &Connection, t: &str, c: &str, i: &str) -> rusqlite::Result<()> {
     let rt = table_name(t, c);
     let trig = |suffix: &str| quote_ident(&format!("{rt}_{suffix}"));
@@ -67,7 +71,7 @@ pub fn create_triggers(conn: &Connection, t: &str, c: &str, i: &str) -> rusqlite
          CREATE TRIGGER {update2} AFTER UPDATE OF {c} ON {t}
            WHEN OLD.{i} = NEW.{i} AND (NEW.{c} ISNULL OR ST_IsEmpty(NEW.{c}))
          BEGIN DELETE FROM {rt} WHERE id = OLD.{i}; END;
-         CREATE TRIGGER {update3} AFTER UPDATE OF {c} ON {t}
+         CREATE TRIGGER {update3} AFTER UPDATE ON {t}
            WHEN OLD.{i} != NEW.{i} AND (NEW.{c} NOTNULL AND NOT ST_IsEmpty(NEW.{c}))
          BEGIN DELETE FROM {rt} WHERE id = OLD.{i}; {insert_new} END;
          CREATE TRIGGER {update4} AFTER UPDATE ON {t}
