@@ -359,5 +359,8 @@ fn gdal_opening_the_file_for_writing_changes_nothing() {
         String::from_utf8_lossy(&run.stderr)
     );
     let after = std::fs::read(&gpkg).unwrap();
-    assert!(before == after, "GDAL rewrote the GeoPackage when opening it for writing");
+    assert!(
+        before == after,
+        "GDAL rewrote the GeoPackage when opening it for writing"
+    );
 }

@@ -26,7 +26,7 @@ fn lattice_cells_are_the_tile_pixels() {
     let l = mali_lattice(7, 256);
     let spec = l.spec();
     // The lattice's corner cell is a pixel of a tile: its edges on the tile grid.
-    let t = tile_of(-6.0, 21.0, 7);
+    let t = tile_of(-6.0, 21.0, 7).unwrap();
     let [tw, _, _, tn] = t.bounds_m();
     let px = pixel_m(7, 256);
     let dx = (spec.x0 - tw) / px;
@@ -132,15 +132,18 @@ fn steps(west: &[f32], east: &[f32], n: usize) -> (f32, f32) {
 #[test]
 fn neighbouring_tiles_join_without_seams() {
     // Events around a corner of a z7 tile (also a corner of z9 tiles).
-    let [w, _, _, n] = tile_of(-3.0, 16.0, 7).bounds();
+    let [w, _, _, n] = tile_of(-3.0, 16.0, 7).unwrap().bounds();
     let pts = cloud(w, n, 1.0, 4000);
     let l = mali_lattice(7, 256);
     let g = ZoomPlan::new(l, Kernel::Quartic, 25.0).apply(&SortedPoints::new(pts, None));
     // At the grid's zoom, and two zooms deeper (interpolated): the tile north-west of the
     // corner and its east and south neighbours.
     for z in [7u8, 9] {
-        let t = tile_of(w - 1e-6, n + 1e-6, z);
-        let (w, e) = (Tile::new(z, t.x, t.y), Tile::new(z, t.x + 1, t.y));
+        let t = tile_of(w - 1e-6, n + 1e-6, z).unwrap();
+        let (w, e) = (
+            Tile::new(z, t.x, t.y).unwrap(),
+            Tile::new(z, t.x + 1, t.y).unwrap(),
+        );
         let a = g.tile_values(w, 0.0).expect("west tile has density");
         let b = g.tile_values(e, 0.0).expect("east tile has density");
         let (inside, across) = steps(&a, &b, 256);
@@ -150,7 +153,9 @@ fn neighbouring_tiles_join_without_seams() {
             "z{z}: edge step {across}, inside {inside}"
         );
         // South neighbour too.
-        let s = g.tile_values(Tile::new(z, t.x, t.y + 1), 0.0).unwrap();
+        let s = g
+            .tile_values(Tile::new(z, t.x, t.y + 1).unwrap(), 0.0)
+            .unwrap();
         let down = (0..256)
             .map(|c| (s[c] - a[255 * 256 + c]).abs())
             .fold(0.0, f32::max);
@@ -175,7 +180,7 @@ fn deep_tiles_interpolate_the_native_density() {
         .apply(&SortedPoints::new(pts.clone(), None));
     let fine = ZoomPlan::new(Lattice::covering(b, 9, 256), Kernel::Quartic, 25.0)
         .apply(&SortedPoints::new(pts, None));
-    let t = tile_of(-3.0, 16.0, 9);
+    let t = tile_of(-3.0, 16.0, 9).unwrap();
     let a = coarse.tile_values(t, 0.0).unwrap();
     let f = fine.tile_values(t, 0.0).unwrap();
     let max = fine.grid.max();
@@ -193,10 +198,16 @@ fn tiles_without_density_are_empty() {
     let l = mali_lattice(7, 256);
     let g = ZoomPlan::new(l, Kernel::Quartic, 25.0).apply(&SortedPoints::new(pts, None));
     // Far from the events (3° away): nothing.
-    assert!(g.tile_values(tile_of(-5.5, 20.5, 7), 0.0).is_none());
-    assert!(g.tile_values(tile_of(-5.5, 20.5, 10), 0.0).is_none());
+    assert!(
+        g.tile_values(tile_of(-5.5, 20.5, 7).unwrap(), 0.0)
+            .is_none()
+    );
+    assert!(
+        g.tile_values(tile_of(-5.5, 20.5, 10).unwrap(), 0.0)
+            .is_none()
+    );
     // Above the maximum: nothing anywhere.
-    let t = tile_of(-3.0, 16.0, 7);
+    let t = tile_of(-3.0, 16.0, 7).unwrap();
     assert!(g.tile_values(t, g.grid.max() * 1.01).is_none());
     assert!(g.tile_values(t, 0.0).is_some());
     // No events at all.

@@ -64,13 +64,10 @@ pub struct Tile {
 }
 
 impl Tile {
-    pub fn new(z: u8, x: u32, y: u32) -> Tile {
-        assert!(z <= MAX_ZOOM, "zoom {z} is beyond {MAX_ZOOM}");
-        assert!(
-            x < tiles_across(z) && y < tiles_across(z),
-            "tile {z}/{x}/{y} does not exist"
-        );
-        Tile { z, x, y }
+    /// The tile `z`/`x`/`y`, if it exists (zoom at most [`MAX_ZOOM`], column and row
+    /// within the zoom's `2^z` tiles).
+    pub fn new(z: u8, x: u32, y: u32) -> Option<Tile> {
+        (z <= MAX_ZOOM && x < tiles_across(z) && y < tiles_across(z)).then_some(Tile { z, x, y })
     }
 
     /// [west, south, east, north] in degrees (mercantile's `bounds`).
@@ -102,7 +99,11 @@ pub fn tms_row(z: u8, row: u32) -> u32 {
 
 /// The tile containing lon/lat at zoom `z` (mercantile's `tile`); points on a tile edge
 /// belong to the tile east / south of it, and the world's far edges to the last tile.
-pub fn tile_of(lon: f64, lat: f64, z: u8) -> Tile {
+/// `None` beyond [`MAX_ZOOM`].
+pub fn tile_of(lon: f64, lat: f64, z: u8) -> Option<Tile> {
+    if z > MAX_ZOOM {
+        return None;
+    }
     let n = f64::from(tiles_across(z));
     let [x, y] = to_metres(lon, lat);
     let fx = (x + HALF_WORLD_M) / (2.0 * HALF_WORLD_M) * n;
@@ -113,12 +114,12 @@ pub fn tile_of(lon: f64, lat: f64, z: u8) -> Tile {
 }
 
 /// The tiles of zoom `z` that intersect `bbox` ([west, south, east, north], degrees), as
-/// (x range, y range), both inclusive.
-pub fn tile_range(bbox: [f64; 4], z: u8) -> ([u32; 2], [u32; 2]) {
+/// (x range, y range), both inclusive. `None` beyond [`MAX_ZOOM`].
+pub fn tile_range(bbox: [f64; 4], z: u8) -> Option<([u32; 2], [u32; 2])> {
     let [w, s, e, n] = bbox;
-    let nw = tile_of(w, n, z);
-    let se = tile_of(e, s, z);
-    ([nw.x, se.x], [nw.y, se.y])
+    let nw = tile_of(w, n, z)?;
+    let se = tile_of(e, s, z)?;
+    Some(([nw.x, se.x], [nw.y, se.y]))
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ fn tile_bounds_in_degrees_match_mercantile() {
         ((4, 7, 7), [-22.5, 0.0, 0.0, 21.943045533438177]),
     ];
     for ((z, x, y), want) in cases {
-        assert_box(Tile::new(z, x, y).bounds(), want, 1e-9);
+        assert_box(Tile::new(z, x, y).unwrap().bounds(), want, 1e-9);
     }
 }
 
@@ -74,7 +74,7 @@ fn tile_bounds_in_metres_match_mercantile() {
         ),
     ];
     for ((z, x, y), want) in cases {
-        assert_box(Tile::new(z, x, y).bounds_m(), want, 1e-6);
+        assert_box(Tile::new(z, x, y).unwrap().bounds_m(), want, 1e-6);
     }
     assert!(close(HALF_WORLD_M, 20037508.342789244, 1e-6));
 }
@@ -98,8 +98,14 @@ fn lonlat_to_tile_matches_mercantile() {
         );
     }
     // Beyond the square world: the edge tiles.
-    assert_eq!(tile_of(180.0, 89.0, 3), Tile::new(3, 7, 0));
-    assert_eq!(tile_of(-180.0, -89.0, 3), Tile::new(3, 0, 7));
+    assert_eq!(
+        tile_of(180.0, 89.0, 3).unwrap(),
+        Tile::new(3, 7, 0).unwrap()
+    );
+    assert_eq!(
+        tile_of(-180.0, -89.0, 3).unwrap(),
+        Tile::new(3, 0, 7).unwrap()
+    );
 }
 
 #[test]
@@ -115,7 +121,12 @@ fn metres_and_degrees_round_trip() {
 #[test]
 fn tms_rows_flip() {
     assert_eq!(tms_row(0, 0), 0);
-    assert_eq!(Tile::new(10, 486, 332).tms_row(), 1023 - 332);
+    assert_eq!(Tile::new(10, 486, 332).unwrap().tms_row(), 1023 - 332);
+    // Tiles that do not exist are not made.
+    assert_eq!(Tile::new(2, 4, 0), None);
+    assert_eq!(Tile::new(2, 0, 4), None);
+    assert_eq!(Tile::new(MAX_ZOOM + 1, 0, 0), None);
+    assert_eq!(tile_of(0.0, 0.0, MAX_ZOOM + 1), None);
     assert_eq!(tms_row(3, tms_row(3, 2)), 2);
 }
 
@@ -131,6 +142,6 @@ fn pixels_and_scale() {
 #[test]
 fn tile_ranges_cover_a_box() {
     // Mali's box at zoom 5: mercantile.tile of its corners.
-    let (xs, ys) = tile_range([-12.24, 10.1, 4.27, 25.0], 5);
+    let (xs, ys) = tile_range([-12.24, 10.1, 4.27, 25.0], 5).unwrap();
     assert_eq!((xs, ys), ([14, 16], [13, 15]));
 }

@@ -180,7 +180,30 @@ pub fn resolve(config: &ZonesConfig, boundaries: &Boundaries) -> Result<Vec<Zone
             polygon,
         });
     }
+    let columns = table_columns(&zones);
+    if columns > MAX_TABLE_ZONES {
+        return Err(Error::Usage(format!(
+            "the study's zones make {columns} table columns (the whole country, each zone, and \
+             each neighbour's part of a band of several): at most {MAX_TABLE_ZONES} are \
+             supported; split the study"
+        )));
+    }
     Ok(zones)
+}
+
+/// How many zones a table can have: an event's zones are the bits of a `u64`.
+pub const MAX_TABLE_ZONES: usize = 64;
+
+/// The columns of the zone table: the whole country, each zone, and each neighbour's
+/// part of a band of several neighbours.
+fn table_columns(zones: &[Zone]) -> usize {
+    1 + zones
+        .iter()
+        .map(|z| match &z.kind {
+            ZoneKind::Band { borders, .. } if borders.len() > 1 => 1 + borders.len(),
+            _ => 1,
+        })
+        .sum::<usize>()
 }
 
 /// A column of the zone table: a whole zone, or one neighbour's part of a band.
@@ -291,7 +314,11 @@ pub fn apply_places(
             }
         }
     }
-    assert!(table_zones.len() <= 64, "at most 64 table zones");
+    debug_assert_eq!(table_zones.len(), table_columns(zones));
+    assert!(
+        table_zones.len() <= MAX_TABLE_ZONES,
+        "zones::resolve refuses more than {MAX_TABLE_ZONES} table zones"
+    );
 
     let (distinct, slots) = (&places.distinct, &places.slots);
     let rings: Vec<(LonLat, Km)> = zones

@@ -243,6 +243,14 @@ mod tests {
     }
 
     #[test]
+    fn positive_numbers_only() {
+        assert_eq!(parse_positive(" 2.5 "), Ok(2.5));
+        for bad in ["0", "-1", "NaN", "inf", "x", ""] {
+            assert!(parse_positive(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn zooms_parse() {
         assert_eq!(parse_zooms("0-10"), Ok((0, 10)));
         assert_eq!(parse_zooms("6"), Ok((6, 6)));
@@ -300,9 +308,9 @@ pub struct DensityArgs {
     /// Density grid cell size in km (default: about one map pixel).
     #[arg(long, value_name = "KM")]
     pub cell_km: Option<f64>,
-    /// Top of the colour scale (density units). Default: the highest density of any
+    /// Top of the colour scale (density units, > 0). Default: the highest density of any
     /// year of the run, so equal density is equal colour in every map.
-    #[arg(long, value_name = "DENSITY")]
+    #[arg(long, value_name = "DENSITY", value_parser = parse_positive, allow_negative_numbers = true)]
     pub max: Option<f64>,
 }
 
@@ -499,6 +507,15 @@ pub struct ServeArgs {
     /// TCP port on 127.0.0.1; 0 picks a free one (the URL is printed).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+}
+
+/// A finite number above zero (a density, a size).
+pub fn parse_positive(s: &str) -> Result<f64, String> {
+    s.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .ok_or_else(|| format!("\"{s}\" is not a number above zero"))
 }
 
 /// "10k" → 10,000; "1m" → 1,000,000; "2500" → 2,500.

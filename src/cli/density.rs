@@ -15,6 +15,11 @@ use crate::cli::filter::passes;
 use crate::cli::load::{Loaded, Setup};
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
+
+/// The most cells a density grid may have (f32 grids, with the FFT's padded copies,
+/// cost ~12 bytes a cell: 50 million is ~0.6 GB). A tiny `--cell-km` on a country
+/// would otherwise ask for ~10^12 cells.
+const MAX_GRID_CELLS: f64 = 50e6;
 use crate::model::{Category, Style};
 use crate::render::compose::MapView;
 use crate::render::geom::PxRect;
@@ -271,6 +276,26 @@ pub fn points(
         ),
         None => view.metres_per_px(),
     };
+    let spec = view.grid(cell_m);
+    let cells = spec.width as f64 * spec.height as f64;
+    if cells > MAX_GRID_CELLS {
+        // Cells of the map's projection are map metres; the suggestion keeps the grid
+        // just within the cap.
+        let now_km = spec.cell_m / 1000.0;
+        let min_km = now_km * (cells / MAX_GRID_CELLS).sqrt() * 1.01;
+        let asked = match args.cell_km {
+            Some(km) => format!("--cell-km {km}"),
+            None => format!("one cell per map pixel ({now_km:.3} km)"),
+        };
+        return Err(Error::Usage(format!(
+            "{asked} makes a density grid of {} × {} cells ({:.0} million) over the map; at \
+             most {:.0} million fit in memory: use --cell-km {min_km:.3} or more",
+            spec.width,
+            spec.height,
+            cells / 1e6,
+            MAX_GRID_CELLS / 1e6
+        )));
+    }
     let kernel = kernel(args.kernel);
     let bandwidth_m = view.map_metres(Km::new(args.bandwidth_km).expect("checked above"));
     Ok(Points {
@@ -278,7 +303,7 @@ pub fn points(
         selected,
         xy,
         weights,
-        spec: view.grid(cell_m),
+        spec,
         margin_m: kernel.support_m(bandwidth_m),
         kernel,
         bandwidth_m,

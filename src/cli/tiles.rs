@@ -68,6 +68,10 @@ pub fn run_timed(args: &TilesArgs, sw: &mut Stopwatch) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Every zoom here is at most [`MAX_TILE_ZOOM`] (`--zooms` is checked when read; the
+/// density zooms are capped likewise), within Web Mercator's tile scheme.
+const ZOOMS_CHECKED: &str = "zooms are at most MAX_TILE_ZOOM";
+
 /// The zooms whose densities are computed, and the tiles.
 struct Pyramid {
     minzoom: u8,
@@ -98,8 +102,8 @@ impl Pyramid {
     fn tiles(&self) -> Vec<Tile> {
         (self.minzoom..=self.maxzoom)
             .flat_map(|z| {
-                let ([x0, x1], [y0, y1]) = tile_range(self.bounds, z);
-                (y0..=y1).flat_map(move |y| (x0..=x1).map(move |x| Tile::new(z, x, y)))
+                let ([x0, x1], [y0, y1]) = tile_range(self.bounds, z).expect(ZOOMS_CHECKED);
+                (y0..=y1).flat_map(move |y| (x0..=x1).filter_map(move |x| Tile::new(z, x, y)))
             })
             .collect()
     }
@@ -217,9 +221,10 @@ pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileD
     // One plan per zoom with a grid, over every pixel of the tiles drawn (events beyond
     // within the kernel's reach are binned in the grid's margin).
     let plan = |z: u8| {
-        let ([x0, x1], [y0, y1]) = tile_range(bounds, z);
-        let [w, _, _, n] = Tile::new(z, x0, y0).bounds_m();
-        let [_, s, e, _] = Tile::new(z, x1, y1).bounds_m();
+        let ([x0, x1], [y0, y1]) = tile_range(bounds, z).expect(ZOOMS_CHECKED);
+        let corner = |x, y| Tile::new(z, x, y).expect("tile_range gives tiles of the zoom");
+        let [w, _, _, n] = corner(x0, y0).bounds_m();
+        let [_, s, e, _] = corner(x1, y1).bounds_m();
         let lattice = Lattice::covering([w, s, e, n], z, args.tile_size);
         ZoomPlan::new(lattice, kernel, bandwidth_km)
     };
@@ -237,8 +242,8 @@ pub fn compute(setup: &Setup, loaded: &Loaded, args: &TilesArgs) -> Result<TileD
     // One colour scale: the densest cell of any year at the reference zoom (computed
     // for the scale alone when --zooms stops short of it).
     let max = match args.density.max {
-        Some(m) if m.is_finite() && m > 0.0 => m as f32,
-        Some(m) => return Err(Error::Usage(format!("--max must be positive, not {m}"))),
+        // Positive and finite: checked when the flag was read.
+        Some(m) => m as f32,
         None if reference_zoom > density_zoom => {
             let reference = plan(reference_zoom);
             year_points

@@ -22,10 +22,10 @@ fn info() -> TileSetInfo {
 /// Distinct "tiles" (the containers do not look inside).
 fn tiles() -> Vec<TileData> {
     vec![
-        (Tile::new(1, 1, 0), b"tile 1/1/0".to_vec()),
-        (Tile::new(0, 0, 0), b"tile zero".to_vec()),
-        (Tile::new(1, 0, 1), b"tile 1/0/1, longer".to_vec()),
-        (Tile::new(2, 1, 1), b"tile 2/1/1".to_vec()),
+        (Tile::new(1, 1, 0).unwrap(), b"tile 1/1/0".to_vec()),
+        (Tile::new(0, 0, 0).unwrap(), b"tile zero".to_vec()),
+        (Tile::new(1, 0, 1).unwrap(), b"tile 1/0/1, longer".to_vec()),
+        (Tile::new(2, 1, 1).unwrap(), b"tile 2/1/1".to_vec()),
     ]
 }
 
