@@ -60,6 +60,44 @@ fn serves_files_with_their_types_and_nothing_outside_the_folder() {
     }
 }
 
+/// TileJSON wants absolute endpoints, which only the server knows: it rewrites them in
+/// `tiles.json` and leaves every other key as written.
+#[test]
+fn serve_hands_out_tilejson_with_absolute_endpoints() {
+    let top = tempfile::tempdir().unwrap();
+    let root = top.path();
+    let written = serde_json::json!({
+        "tilejson": "3.0.0",
+        "tiles": ["xyz/2024/{z}/{x}/{y}.png"],
+        "xyz": "xyz/{year}/{z}/{x}/{y}.png",
+        "years": [2023, 2024]
+    });
+    std::fs::write(root.join("tiles.json"), written.to_string()).unwrap();
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::write(root.join("sub/tiles.json"), written.to_string()).unwrap();
+    let server = Server::start(root);
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let (code, _, body) = server.request("GET", "/tiles.json");
+    assert_eq!(code, 200);
+    let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        j["tiles"][0],
+        format!("{base}/xyz/2024/{{z}}/{{x}}/{{y}}.png")
+    );
+    assert_eq!(j["xyz"], written["xyz"]);
+    assert_eq!(j["years"], written["years"]);
+    let (_, _, body) = server.request("GET", "/sub/tiles.json?v=1");
+    let j: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        j["tiles"][0],
+        format!("{base}/sub/xyz/2024/{{z}}/{{x}}/{{y}}.png")
+    );
+    // The file on disk is untouched.
+    let disk: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("tiles.json")).unwrap()).unwrap();
+    assert_eq!(disk, written);
+}
+
 #[test]
 fn serve_refuses_a_folder_that_does_not_exist() {
     let out = Command::new(env!("CARGO_BIN_EXE_conflictmap"))

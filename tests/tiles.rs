@@ -102,6 +102,62 @@ fn decode(png_bytes: &[u8]) -> (u32, Vec<u8>) {
     (info.width, buf)
 }
 
+/// Checks `j` against the TileJSON 3.0.0 specification's rules for a raster tile set:
+/// `tilejson` a semver string, `tiles` at least one endpoint with {z}, {x} and {y},
+/// `attribution`, `name`, `description`, `version` strings, `scheme` xyz or tms, zooms
+/// 0-30 with minzoom <= maxzoom, `bounds` [w, s, e, n] within WGS84, `center` [lon, lat,
+/// zoom] inside the bounds with its zoom between the zooms.
+fn assert_tilejson_3(j: &serde_json::Value) {
+    let semver = |v: &serde_json::Value| {
+        v.as_str().is_some_and(|s| {
+            let parts: Vec<&str> = s.split('.').collect();
+            parts.len() == 3 && parts.iter().all(|p| p.parse::<u32>().is_ok())
+        })
+    };
+    assert_eq!(j["tilejson"], "3.0.0");
+    assert!(semver(&j["version"]), "version {}", j["version"]);
+    let tiles = j["tiles"].as_array().expect("tiles is an array");
+    assert!(!tiles.is_empty(), "TileJSON needs at least one endpoint");
+    for t in tiles {
+        let t = t.as_str().expect("endpoints are strings");
+        assert!(
+            t.starts_with("pmtiles://")
+                || t.starts_with("mbtiles://")
+                || ["{z}", "{x}", "{y}"].iter().all(|k| t.contains(k)),
+            "{t}"
+        );
+    }
+    for key in ["attribution", "name", "description"] {
+        assert!(j[key].is_string(), "{key} must be a string: {}", j[key]);
+    }
+    assert!(matches!(j["scheme"].as_str(), Some("xyz" | "tms")));
+    let (lo, hi) = (
+        j["minzoom"].as_u64().unwrap(),
+        j["maxzoom"].as_u64().unwrap(),
+    );
+    assert!(lo <= hi && hi <= 30, "zooms {lo}-{hi}");
+    let b: Vec<f64> = j["bounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(b.len() == 4 && b[0] < b[2] && b[1] < b[3], "{b:?}");
+    assert!(b[0] >= -180.0 && b[2] <= 180.0 && b[1] >= -90.0 && b[3] <= 90.0);
+    let c: Vec<f64> = j["center"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert!(c.len() == 3, "{c:?}");
+    assert!(
+        (b[0]..=b[2]).contains(&c[0]) && (b[1]..=b[3]).contains(&c[1]),
+        "{c:?}"
+    );
+    assert!((lo as f64..=hi as f64).contains(&c[2]), "{c:?}");
+}
+
 #[test]
 fn tiles_json_describes_the_tile_sets() {
     let j = tiles_json(sample_run());
@@ -133,7 +189,11 @@ fn tiles_json_describes_the_tile_sets() {
     assert_eq!(j["xyz"], "xyz/{year}/{z}/{x}/{y}.png");
     assert_eq!(j["overlay"], "overlay/{z}/{x}/{y}.png");
     assert_eq!(j["synthetic"], true);
-    assert!(j["attribution"][0].as_str().unwrap().contains("SYNTHETIC"));
+    assert!(j["attribution"].as_str().unwrap().contains("SYNTHETIC"));
+    assert!(j["credits"][0].as_str().unwrap().contains("SYNTHETIC"));
+    assert_tilejson_3(&j);
+    // The TileJSON endpoint is the latest year's tiles, relative to tiles.json.
+    assert_eq!(j["tiles"], serde_json::json!(["xyz/2024/{z}/{x}/{y}.png"]));
     assert_eq!(j["unit"], "events per 1,000 km²");
     // Mali's box, with the centre inside it.
     let b: Vec<f64> = j["bounds"]
@@ -491,6 +551,14 @@ fn real_data_at_512_px_into_mbtiles_only() {
         .collect();
     assert!(!years.is_empty());
     assert!(!dir.path().join("tiles/xyz").exists());
+    // Without XYZ folders the TileJSON endpoint names the latest year's archive.
+    assert_tilejson_3(&j);
+    let latest = years.iter().max().unwrap();
+    let endpoint = j["tiles"][0].as_str().unwrap();
+    assert!(endpoint.starts_with("mbtiles://"), "{endpoint}");
+    let file = endpoint.trim_start_matches("mbtiles://");
+    assert!(file.ends_with(&format!("_{latest}.mbtiles")), "{file}");
+    assert!(dir.path().join("tiles").join(file).is_file(), "{file}");
     for y in years {
         let db = dir
             .path()

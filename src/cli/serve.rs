@@ -13,6 +13,7 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 
 use crate::cli::args::ServeArgs;
+use crate::cli::tiles::absolute_endpoints;
 use crate::error::{Error, Result};
 
 // Why std's TcpListener and not an HTTP crate: tiny_http 0.12 (the small blocking server
@@ -95,13 +96,35 @@ fn answer(root: &Path, stream: TcpStream) -> std::io::Result<()> {
     else {
         return reply(stream, 404, "Not found");
     };
-    let len = file.metadata()?.len();
+    let addr = stream.local_addr()?;
     let mut out = std::io::BufWriter::new(stream);
+    if let Some(body) = tilejson_with_absolute_endpoints(&path, target, &addr.to_string()) {
+        write_head(&mut out, 200, content_type(&path), body.len() as u64)?;
+        if method == "GET" {
+            out.write_all(&body)?;
+        }
+        return out.flush();
+    }
+    let len = file.metadata()?.len();
     write_head(&mut out, 200, content_type(&path), len)?;
     if method == "GET" {
         std::io::copy(&mut file, &mut out)?;
     }
     out.flush()
+}
+
+/// A `tiles.json` (TileJSON) served with its tile endpoints made absolute, as TileJSON
+/// requires and as only the server can (it knows its address): `None` for other files.
+fn tilejson_with_absolute_endpoints(path: &Path, target: &str, addr: &str) -> Option<Vec<u8>> {
+    if path.file_name()? != "tiles.json" {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    json.get("tilejson")?;
+    let dir = target.split(['?', '#']).next().unwrap_or_default();
+    let dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+    let base = format!("http://{addr}{dir}");
+    serde_json::to_vec_pretty(&absolute_endpoints(json, &base)).ok()
 }
 
 /// A short plain-text answer (errors).

@@ -403,6 +403,7 @@ fn write_tiles(
         attribution: &attribution,
         synthetic: loaded.synthetic,
         xyz: args.formats.contains(&TileFormat::Xyz),
+        pmtiles: args.formats.contains(&TileFormat::Pmtiles),
         overlay: overlay.is_some() && args.formats.contains(&TileFormat::Xyz),
         scale,
         name: &format!("{} in {}", cat.label, setup.boundaries.name()),
@@ -545,16 +546,42 @@ struct TilesJson<'a> {
     attribution: &'a [String],
     synthetic: bool,
     xyz: bool,
+    pmtiles: bool,
     overlay: bool,
     scale: &'a ColourScale,
 }
 
-/// The contract with viewers (the `serve` viewer reads it): keys are never renamed.
+/// `tiles.json`: a TileJSON 3.0.0 document (`tilejson`, `tiles`, `scheme`, `attribution`
+/// as one string, `bounds`, `center`, zooms) for MapLibre, Leaflet plugins and QGIS, with
+/// conflictmap's own keys beside it (TileJSON allows extra keys): the contract with the
+/// viewer (the `serve` viewer reads them), never renamed.
+///
+/// TileJSON describes one tile set and our tiles are one set per year, so its `tiles`
+/// endpoint is the latest year's (`xyz/{year}/...` with the year filled in; without XYZ
+/// folders, that year's archive as a `pmtiles://` URL, which PMTiles clients read, or an
+/// `mbtiles://` one); `years` and `xyz` give the others. Endpoints are relative to the file: TileJSON
+/// asks for absolute URLs, which a folder of files cannot know, so `serve` rewrites them
+/// to absolute ones when it serves the file ([`absolute_endpoints`]).
 fn tiles_json(t: &TilesJson) -> Value {
     let p = t.pyramid;
+    let latest = t.years.iter().max().copied().unwrap_or_default();
+    let endpoint = if t.xyz {
+        XYZ_TEMPLATE.replace("{year}", &latest.to_string())
+    } else if t.pmtiles {
+        format!("pmtiles://{}_{latest}.pmtiles", t.cat_id)
+    } else {
+        // MBTiles alone: the archive, as tile servers (e.g. tileserver-gl) name one.
+        format!("mbtiles://{}_{latest}.mbtiles", t.cat_id)
+    };
     json!({
+        "tilejson": "3.0.0",
+        "tiles": [endpoint],
+        "scheme": "xyz",
         "name": t.name,
         "description": t.description,
+        "version": "1.0.0",
+        "attribution": t.attribution.join(" · "),
+        "credits": t.attribution,
         "category": {"id": t.cat_id, "label": t.cat_label},
         "unit": t.unit,
         "years": t.years,
@@ -563,13 +590,37 @@ fn tiles_json(t: &TilesJson) -> Value {
         "tile_size": p.tile_size,
         "bounds": p.bounds,
         "center": t.center,
-        "attribution": t.attribution,
         "synthetic": t.synthetic,
-        "xyz": t.xyz.then_some("xyz/{year}/{z}/{x}/{y}.png"),
+        "xyz": t.xyz.then_some(XYZ_TEMPLATE),
         "overlay": t.overlay.then_some("overlay/{z}/{x}/{y}.png"),
         "legend": legend(t.scale),
         "density_zoom": p.density_zoom,
     })
+}
+
+/// Where the XYZ tiles of a year are, relative to `tiles.json`.
+const XYZ_TEMPLATE: &str = "xyz/{year}/{z}/{x}/{y}.png";
+
+/// `tiles.json` with its TileJSON endpoints made absolute under `base` (e.g.
+/// `http://127.0.0.1:8080/`), as `serve` hands it out. Other keys are left as written.
+pub fn absolute_endpoints(mut tiles_json: Value, base: &str) -> Value {
+    let base = base.trim_end_matches('/');
+    if let Some(Value::Array(tiles)) = tiles_json.get_mut("tiles") {
+        for t in tiles.iter_mut() {
+            if let Value::String(url) = t
+                && !url.contains("://")
+            {
+                *url = format!("{base}/{}", url.trim_start_matches("./"));
+            } else if let Value::String(url) = t
+                && let Some(file) = url.strip_prefix("pmtiles://")
+                && !file.contains("://")
+            {
+                // PMTiles clients read the archive over HTTP range requests.
+                *url = format!("pmtiles://{base}/{file}");
+            }
+        }
+    }
+    tiles_json
 }
 
 /// A progress bar over `n` tiles (drawn only on a terminal).
