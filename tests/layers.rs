@@ -201,3 +201,46 @@ fn a_second_run_overwrites_cleanly() {
         "byte-identical"
     );
 }
+
+/// Every ring of every zone polygon encloses an area and has no spike (an edge that goes
+/// out and comes back along itself); a set of regions has no distance.
+#[test]
+fn zone_polygons_are_clean_and_region_sets_have_no_distance() {
+    let dir = tempfile::tempdir().unwrap();
+    run_layers(dir.path());
+    let text = std::fs::read_to_string(dir.path().join("layers/zones.geojson")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let pt = |c: &serde_json::Value| (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+    let mut kinds = Vec::new();
+    for f in v["features"].as_array().unwrap() {
+        let p = &f["properties"];
+        let kind = p["kind"].as_str().unwrap().to_string();
+        if kind == "regions" {
+            assert!(p["distance_km"].is_null(), "{p}");
+        } else {
+            assert!(p["distance_km"].as_f64().unwrap() > 0.0, "{p}");
+        }
+        for poly in f["geometry"]["coordinates"].as_array().unwrap() {
+            for ring in poly.as_array().unwrap() {
+                let pts: Vec<(f64, f64)> = ring.as_array().unwrap().iter().map(pt).collect();
+                let n = pts.len() - 1;
+                let area: f64 = (0..n)
+                    .map(|i| pts[i].0 * pts[i + 1].1 - pts[i + 1].0 * pts[i].1)
+                    .sum::<f64>()
+                    / 2.0;
+                assert!(
+                    area.abs() > 1e-4,
+                    "{}: a ring of {} deg²",
+                    p["zone_id"],
+                    area
+                );
+                for i in 0..n {
+                    let (prev, next) = (pts[(i + n - 1) % n], pts[(i + 1) % n]);
+                    assert!(prev != next, "{}: a spike at {:?}", p["zone_id"], pts[i]);
+                }
+            }
+        }
+        kinds.push(kind);
+    }
+    assert!(kinds.iter().any(|k| k == "regions"), "{kinds:?}");
+}

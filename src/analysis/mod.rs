@@ -6,6 +6,7 @@ pub mod overview;
 pub mod periods;
 pub mod polyline_index;
 pub mod projection;
+pub mod region_union;
 pub mod stats;
 pub mod tile_density;
 pub mod webmercator;

@@ -8,12 +8,13 @@
 
 use std::sync::Arc;
 
-use geo::{BooleanOps, MultiPolygon, Polygon};
+use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::geodesy;
 use super::polyline_index::PolylineIndex;
+use super::region_union;
 use super::zone_shapes;
 use crate::error::{Error, Result};
 use crate::input::Territory;
@@ -165,14 +166,8 @@ pub fn resolve(config: &ZonesConfig, boundaries: &Boundaries) -> Result<Vec<Zone
             })?;
             ids.push(id);
         }
-        let polys: Vec<&MultiPolygon<f64>> = ids
-            .iter()
-            .map(|id| &boundaries.region(*id).geometry)
-            .collect();
-        let polygon = polys.iter().fold(
-            MultiPolygon::<f64>::new(Vec::<Polygon<f64>>::new()),
-            |acc, p| acc.union(*p),
-        );
+        let polygon =
+            region_union::union_clean(ids.iter().map(|id| &boundaries.region(*id).geometry));
         zones.push(Zone {
             id: r.id.clone(),
             name: r.name.clone(),

@@ -248,24 +248,26 @@ fn round3(v: f64) -> f64 {
 pub fn zones_layer(zones: &[Zone]) -> VectorLayer {
     use FieldType::*;
     let mut features = Vec::new();
-    let mut push = |id: String, name: String, kind: &str, km: f64, poly: &MultiPolygon<f64>| {
-        features.push(Feature {
-            geometry: Geometry::MultiPolygon(poly.clone()),
-            values: vec![
-                Value::Text(id),
-                Value::Text(name),
-                Value::Text(kind.into()),
-                Value::Real(km),
-            ],
-        });
-    };
+    // A set of regions has no distance: its distance_km is null.
+    let mut push =
+        |id: String, name: String, kind: &str, km: Option<f64>, poly: &MultiPolygon<f64>| {
+            features.push(Feature {
+                geometry: Geometry::MultiPolygon(poly.clone()),
+                values: vec![
+                    Value::Text(id),
+                    Value::Text(name),
+                    Value::Text(kind.into()),
+                    km.map_or(Value::Null, Value::Real),
+                ],
+            });
+        };
     for z in zones {
         match &z.kind {
             ZoneKind::Ring { radius, .. } => push(
                 z.id.clone(),
                 z.name.clone(),
                 "ring",
-                radius.get(),
+                Some(radius.get()),
                 &z.polygon,
             ),
             ZoneKind::Band { width, borders } => {
@@ -273,7 +275,7 @@ pub fn zones_layer(zones: &[Zone]) -> VectorLayer {
                     z.id.clone(),
                     z.name.clone(),
                     "band",
-                    width.get(),
+                    Some(width.get()),
                     &z.polygon,
                 );
                 for b in borders {
@@ -281,13 +283,13 @@ pub fn zones_layer(zones: &[Zone]) -> VectorLayer {
                         format!("{}:{}", z.id, b.code),
                         format!("Within {} km of the border with {}", width.get(), b.name),
                         "band_part",
-                        width.get(),
+                        Some(width.get()),
                         &b.polygon,
                     );
                 }
             }
             ZoneKind::Regions { .. } => {
-                push(z.id.clone(), z.name.clone(), "regions", 0.0, &z.polygon)
+                push(z.id.clone(), z.name.clone(), "regions", None, &z.polygon)
             }
         }
     }

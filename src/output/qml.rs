@@ -25,6 +25,8 @@ const OUTLINE: [u8; 4] = [35, 35, 35, 255];
 /// Outlines of the zones, as in the report style (ring dark, border band blue).
 const RING_COLOUR: [u8; 4] = [0x1d, 0x1d, 0x1d, 255];
 const BAND_COLOUR: [u8; 4] = [0x1f, 0x5f, 0x9e, 255];
+/// Sets of regions ("southern Mali"): dotted, apart from rings and bands.
+const REGIONS_COLOUR: [u8; 4] = [0x6a, 0x3d, 0x9a, 255];
 
 /// Writes a style returned by one of this module's functions, atomically.
 pub fn write_qml(text: &str, path: &Path) -> Result<()> {
@@ -55,11 +57,15 @@ pub fn events_qml(field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
 /// Zone outlines without fill: rings (`"kind" = 'ring'`) dashed dark grey, every other
 /// zone (border bands) a thinner solid blue line, in the report maps' colours.
 pub fn zones_qml() -> String {
-    let filter = esc(&format!("\"{ZONE_KIND_FIELD}\" = 'ring'"));
+    let is = |kind: &str| esc(&format!("\"{ZONE_KIND_FIELD}\" = '{kind}'"));
     let mut symbols = outline_symbol("0", RING_COLOUR, 0.6, "dash");
     symbols.push_str(&outline_symbol("1", BAND_COLOUR, 0.5, "solid"));
+    symbols.push_str(&outline_symbol("2", REGIONS_COLOUR, 0.5, "dot"));
     let body = format!(
-        "  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <rules>\n      <rule symbol=\"0\" label=\"Ring\" filter=\"{filter}\"/>\n      <rule symbol=\"1\" label=\"Border band\" filter=\"ELSE\"/>\n    </rules>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>2</layerGeometryType>\n"
+        "  <renderer-v2 type=\"RuleRenderer\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <rules>\n      <rule symbol=\"0\" label=\"Ring\" filter=\"{ring}\"/>\n      <rule symbol=\"1\" label=\"Border band\" filter=\"{band}\"/>\n      <rule symbol=\"2\" label=\"Set of regions\" filter=\"{regions}\"/>\n    </rules>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>2</layerGeometryType>\n",
+        ring = is("ring"),
+        band = esc(&format!("\"{ZONE_KIND_FIELD}\" IN ('band', 'band_part')")),
+        regions = is("regions"),
     );
     document(&body)
 }

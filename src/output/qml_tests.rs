@@ -62,13 +62,20 @@ fn zones_are_outlines_with_dashed_rings() {
     let doc = parse(&doc_text);
     let rules = all(&doc, "rule");
     assert_eq!(rules[0].attribute("filter"), Some("\"kind\" = 'ring'"));
-    assert_eq!(rules[1].attribute("filter"), Some("ELSE"));
+    assert_eq!(
+        rules[1].attribute("filter"),
+        Some("\"kind\" IN ('band', 'band_part')")
+    );
+    // A set of regions has its own rule: it is not drawn as a border band.
+    assert_eq!(rules[2].attribute("filter"), Some("\"kind\" = 'regions'"));
+    assert_eq!(rules[2].attribute("label"), Some("Set of regions"));
     let layers = all(&doc, "layer");
-    assert_eq!(layers.len(), 2);
+    assert_eq!(layers.len(), 3);
     for l in &layers {
         assert_eq!(prop(*l, "style"), Some("no"), "no fill");
     }
     assert_eq!(prop(layers[0], "outline_style"), Some("dash"));
+    assert_eq!(prop(layers[2], "outline_style"), Some("dot"));
 }
 
 #[test]
