@@ -166,7 +166,7 @@ fn gdalinfo_reads_lcc_geotiff() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("density_2024.tif");
     let g = density_grid(0.0);
-    write_geotiff(&path, &[("2024", &g)], REPORT_LCC, -9999.0).unwrap();
+    write_geotiff(&path, &[("2024", &g)], REPORT_LCC, -9999.0, &[]).unwrap();
     let info = gdalinfo_json(&path);
 
     let wkt = info["coordinateSystem"]["wkt"].as_str().unwrap();
@@ -222,7 +222,14 @@ fn gdalinfo_reads_multiband_epsg_geotiff_with_descriptions() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("density_years.tif");
     let (a, b) = (density_grid(0.0), density_grid(10.0));
-    write_geotiff(&path, &[("2023", &a), ("2024", &b)], "EPSG:32630", f32::NAN).unwrap();
+    write_geotiff(
+        &path,
+        &[("2023", &a), ("2024", &b)],
+        "EPSG:32630",
+        f32::NAN,
+        &[],
+    )
+    .unwrap();
     let info = gdalinfo_json(&path);
     let wkt = info["coordinateSystem"]["wkt"].as_str().unwrap();
     assert!(wkt.contains("WGS 84 / UTM zone 30N"), "{wkt}");
@@ -258,7 +265,7 @@ fn gdalinfo_reads_multiband_epsg_geotiff_with_descriptions() {
 fn wkt_of_geotiff_in(crs: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("density.tif");
-    write_geotiff(&path, &[("2024", &density_grid(0.0))], crs, -9999.0).unwrap();
+    write_geotiff(&path, &[("2024", &density_grid(0.0))], crs, -9999.0, &[]).unwrap();
     gdalinfo_json(&path)["coordinateSystem"]["wkt"]
         .as_str()
         .unwrap()

@@ -244,3 +244,112 @@ fn zone_polygons_are_clean_and_region_sets_have_no_distance() {
     }
     assert!(kinds.iter().any(|k| k == "regions"), "{kinds:?}");
 }
+
+/// Every GIS file made from the shipped sample says SYNTHETIC DEMO DATA (GeoJSON
+/// description and a `synthetic` field, GeoPackage contents, GeoTIFF metadata, QML), and
+/// none made from a real file does; the `synthetic` field is in both, so the schema does
+/// not depend on the input.
+#[test]
+fn products_of_the_sample_are_marked_synthetic_and_real_ones_are_not() {
+    let sample = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["layers", "--years", "2023-2024", "--out"])
+        .arg(sample.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let real = tempfile::tempdir().unwrap();
+    run_layers(real.path());
+    for (dir, synthetic) in [(sample.path(), true), (real.path(), false)] {
+        let l = dir.join("layers");
+        let mut files: Vec<_> = std::fs::read_dir(&l)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        assert!(files.len() >= 10, "{files:?}");
+        for f in &files {
+            let ext = f.extension().unwrap().to_str().unwrap();
+            let text = match ext {
+                "tif" => tool("gdalinfo", &[f.to_str().unwrap()]),
+                "gpkg" => tool(
+                    "ogrinfo",
+                    &[
+                        "-ro",
+                        "-sql",
+                        "SELECT description FROM gpkg_contents",
+                        f.to_str().unwrap(),
+                    ],
+                ),
+                _ => std::fs::read_to_string(f).unwrap(),
+            };
+            assert_eq!(
+                text.contains("SYNTHETIC DEMO DATA"),
+                synthetic,
+                "{}: synthetic = {synthetic}",
+                f.display()
+            );
+            if ext == "geojson" {
+                let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+                for feature in v["features"].as_array().unwrap() {
+                    assert_eq!(
+                        feature["properties"]["synthetic"],
+                        synthetic,
+                        "{}",
+                        f.display()
+                    );
+                    if let Some(d) = feature["properties"].get("dataset") {
+                        assert_eq!(d == "synthetic", synthetic, "{d}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The events have one schema: the GeoPackage layer has exactly the GeoJSON's fields
+/// (`cat_all_events` included).
+#[test]
+fn the_events_have_the_same_fields_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    run_layers(dir.path());
+    let l = dir.path().join("layers");
+    let text = std::fs::read_to_string(l.join("events.geojson")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let geojson: Vec<String> = v["features"][0]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let info = tool(
+        "ogrinfo",
+        &[
+            "-ro",
+            "-so",
+            l.join("conflictmap.gpkg").to_str().unwrap(),
+            "events",
+        ],
+    );
+    // Field lines look like "event_id: String (0.0)", after the layer's header lines.
+    let mut gpkg: Vec<String> = info
+        .lines()
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(_, ty)| {
+            ["String", "Integer", "Real", "Date"]
+                .iter()
+                .any(|t| ty.starts_with(t))
+        })
+        .map(|(name, _)| name.trim().to_string())
+        .collect();
+    assert!(
+        geojson.contains(&"cat_all_events".to_string()),
+        "{geojson:?}"
+    );
+    gpkg.sort();
+    assert_eq!(
+        gpkg, geojson,
+        "(serde_json lists the GeoJSON's keys sorted)"
+    );
+}

@@ -14,8 +14,10 @@ use crate::output::geojson::write_geojson;
 use crate::output::geotiff::write_geotiff;
 use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_layer};
 use crate::output::gpkg::write_geopackage;
-use crate::output::layer::{Value, VectorLayer};
-use crate::output::qml::{choropleth_qml, density_qml, events_qml, write_qml, zones_qml};
+use crate::output::layer::{SYNTHETIC_MARK, Value, VectorLayer};
+use crate::output::qml::{
+    choropleth_qml, density_qml, events_qml, with_note, write_qml, zones_qml,
+};
 
 /// Density cells without data: none are written (densities are 0 where there is
 /// nothing), but GIS tools like a declared nodata value.
@@ -76,9 +78,9 @@ pub fn layers_loaded(
         membership,
     };
     let cats = &setup.categories;
-    let events = events_layer(&facts, cats, b);
-    let zone_layer = zones_layer(&zoned.zones);
-    let region_layer = admin_layer(
+    let mut events = events_layer(&facts, cats, b);
+    let mut zone_layer = zones_layer(&zoned.zones);
+    let mut region_layer = admin_layer(
         "regions",
         &b.regions().items,
         |i| loaded.admin[i].0.map(|r| r.index()),
@@ -86,7 +88,7 @@ pub fn layers_loaded(
         cats,
         d.years.clone(),
     );
-    let cercle_layer = admin_layer(
+    let mut cercle_layer = admin_layer(
         "cercles",
         &b.cercles().items,
         |i| loaded.admin[i].1.map(|c| c.index()),
@@ -95,22 +97,46 @@ pub fn layers_loaded(
         d.years.clone(),
     );
 
+    for layer in [
+        &mut events,
+        &mut zone_layer,
+        &mut region_layer,
+        &mut cercle_layer,
+    ] {
+        layer.mark_provenance(loaded.synthetic);
+    }
+    // QGIS shows rule labels in its Layers panel: a synthetic layer says so there.
+    let mark = |label: &str| match loaded.synthetic {
+        true => format!("{label} (SYNTHETIC DEMO DATA)"),
+        false => label.to_string(),
+    };
+
     let cat = &d.category;
     let flag = format!("cat_{}", cat.id);
     let event_style = events_qml(
         &flag,
         &[
-            ("true", &cat.label, {
+            ("true", &mark(&cat.label), {
                 let c = style.events.colour(&cat.id);
                 [c.r, c.g, c.b, c.a]
             }),
-            ("false", "Other events", [128, 128, 128, 160]),
+            ("false", &mark("Other events"), [128, 128, 128, 160]),
         ],
     );
     let rate_field = format!("{}_per_1000km2", cat.id);
     let region_style = choropleth(&region_layer, &rate_field, d);
     let cercle_style = choropleth(&cercle_layer, &rate_field, d);
     let zone_style = zones_qml();
+    let note = |qml: String| match loaded.synthetic {
+        true => with_note(&qml, SYNTHETIC_MARK),
+        false => qml,
+    };
+    let (event_style, region_style, cercle_style, zone_style) = (
+        note(event_style),
+        note(region_style),
+        note(cercle_style),
+        note(zone_style),
+    );
 
     let dir = out.join("layers");
     let mut written: Vec<PathBuf> = Vec::new();
@@ -134,7 +160,18 @@ pub fn layers_loaded(
     let layers: Vec<VectorLayer> = vectors.iter().map(|(l, _)| (*l).clone()).collect();
     write_geopackage(&gpkg, &layers, &styles)?;
     written.push(gpkg);
-    written.extend(write_densities(&dir, d, view.projection().crs())?);
+    let attribution = loaded.attribution();
+    let mut metadata = vec![("DATA_SOURCE", attribution.as_str())];
+    if loaded.synthetic {
+        metadata.push(("SYNTHETIC", SYNTHETIC_MARK));
+    }
+    written.extend(write_densities(
+        &dir,
+        d,
+        view.projection().crs(),
+        &metadata,
+        loaded.synthetic,
+    )?);
 
     Ok(written)
 }
@@ -182,7 +219,19 @@ fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> String {
 
 /// One GeoTIFF per year, one for all years, and a multi-band file with a band per year,
 /// each with its .qml (the same ramp and fixed range as the PNG maps).
-fn write_densities(dir: &Path, d: &Densities, crs: &str) -> Result<Vec<PathBuf>> {
+/// The density GeoTIFFs, each with `metadata` (dataset-level items) and a QML style
+/// (noting [`SYNTHETIC_MARK`] when `synthetic`).
+fn write_densities(
+    dir: &Path,
+    d: &Densities,
+    crs: &str,
+    metadata: &[(&str, &str)],
+    synthetic: bool,
+) -> Result<Vec<PathBuf>> {
+    let style = |scale| match synthetic {
+        true => with_note(&density_qml(scale, 1), SYNTHETIC_MARK),
+        false => density_qml(scale, 1),
+    };
     let slug = &d.category.id;
     let mut out = Vec::new();
     for g in &d.grids {
@@ -191,8 +240,8 @@ fn write_densities(dir: &Path, d: &Densities, crs: &str) -> Result<Vec<PathBuf>>
             None => (format!("density_{slug}_all_years.tif"), &d.all_scale),
         };
         let path = dir.join(name);
-        write_geotiff(&path, &[(&g.label, &g.grid)], crs, NODATA)?;
-        write_qml(&density_qml(scale, 1), &path.with_extension("qml"))?;
+        write_geotiff(&path, &[(&g.label, &g.grid)], crs, NODATA, metadata)?;
+        write_qml(&style(scale), &path.with_extension("qml"))?;
         out.push(path);
     }
     let yearly: Vec<(&str, &crate::analysis::density::DensityGrid)> = d
@@ -202,8 +251,8 @@ fn write_densities(dir: &Path, d: &Densities, crs: &str) -> Result<Vec<PathBuf>>
         .map(|g| (g.label.as_str(), &g.grid))
         .collect();
     let path = dir.join(format!("density_{slug}_by_year.tif"));
-    write_geotiff(&path, &yearly, crs, NODATA)?;
-    write_qml(&density_qml(&d.year_scale, 1), &path.with_extension("qml"))?;
+    write_geotiff(&path, &yearly, crs, NODATA, metadata)?;
+    write_qml(&style(&d.year_scale), &path.with_extension("qml"))?;
     out.push(path);
     Ok(out)
 }

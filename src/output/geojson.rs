@@ -1,7 +1,8 @@
 //! GeoJSON (RFC 7946) export of a [`VectorLayer`]: a FeatureCollection in lon/lat with no
 //! `crs` member, polygons oriented by the right-hand rule, coordinates rounded to 6
 //! decimals (about 0.1 m, finer than any event location), and the layer name as the
-//! top-level foreign member `"name"` (GDAL uses it as the layer name).
+//! top-level foreign member `"name"` (GDAL uses it as the layer name), and its description
+//! as the foreign member `"description"`.
 //!
 //! Features are written one by one into the writer, so a layer of a million events never
 //! exists as one JSON tree in memory.
@@ -32,6 +33,11 @@ pub fn write_geojson(layer: &VectorLayer, path: &Path) -> Result<()> {
 pub fn write_geojson_to(layer: &VectorLayer, w: &mut dyn Write) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"name\":")?;
     serde_json::to_writer(&mut *w, &layer.name)?;
+    if !layer.description.is_empty() {
+        // A foreign member (RFC 7946 §6.1): readers that do not know it ignore it.
+        w.write_all(b",\"description\":")?;
+        serde_json::to_writer(&mut *w, &layer.description)?;
+    }
     w.write_all(b",\"features\":[")?;
     // Keys are escaped once, not per feature.
     let keys: Vec<String> = layer

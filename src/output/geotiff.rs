@@ -29,19 +29,26 @@ const STRIP_BYTES: usize = 256 * 1024;
 
 /// Writes `bands` (description, grid) as one GeoTIFF at `path`, atomically. All grids must
 /// share one [`crate::analysis::density::GridSpec`]; `crs` is the map CRS the grids are
-/// in; `nodata` is declared as GDAL's nodata value (cells are written as they are).
+/// in; `nodata` is declared as GDAL's nodata value (cells are written as they are);
+/// `metadata` are dataset-level (name, value) items (`gdalinfo` lists them).
 pub fn write_geotiff(
     path: &Path,
     bands: &[(&str, &DensityGrid)],
     crs: &str,
     nodata: f32,
+    metadata: &[(&str, &str)],
 ) -> Result<()> {
-    let bytes = encode_geotiff(bands, crs, nodata)?;
+    let bytes = encode_geotiff(bands, crs, nodata, metadata)?;
     write_bytes_atomic(path, &bytes)
 }
 
 /// The GeoTIFF file as bytes.
-pub fn encode_geotiff(bands: &[(&str, &DensityGrid)], crs: &str, nodata: f32) -> Result<Vec<u8>> {
+pub fn encode_geotiff(
+    bands: &[(&str, &DensityGrid)],
+    crs: &str,
+    nodata: f32,
+    metadata: &[(&str, &str)],
+) -> Result<Vec<u8>> {
     let Some((_, first)) = bands.first() else {
         return Err(Error::Usage("GeoTIFF: no band to write".into()));
     };
@@ -119,7 +126,7 @@ pub fn encode_geotiff(bands: &[(&str, &DensityGrid)], crs: &str, nodata: f32) ->
         }
         t.write_tag(
             Tag::Unknown(GDAL_METADATA_TAG),
-            gdal_metadata(bands).as_str(),
+            gdal_metadata(bands, metadata).as_str(),
         )
         .map_err(tiff_err)?;
         t.write_tag(Tag::Unknown(GDAL_NODATA_TAG), nodata_text(nodata).as_str())
@@ -158,8 +165,15 @@ fn write_strips<W: Write + std::io::Seek>(
 }
 
 /// GDAL's band metadata: each band's description (GDAL reads `role="description"`).
-fn gdal_metadata(bands: &[(&str, &DensityGrid)]) -> String {
+fn gdal_metadata(bands: &[(&str, &DensityGrid)], metadata: &[(&str, &str)]) -> String {
     let mut xml = String::from("<GDALMetadata>\n");
+    for (name, value) in metadata {
+        xml.push_str(&format!(
+            "  <Item name=\"{}\">{}</Item>\n",
+            xml_text(name),
+            xml_text(value)
+        ));
+    }
     for (i, (name, _)) in bands.iter().enumerate() {
         xml.push_str(&format!(
             "  <Item name=\"DESCRIPTION\" sample=\"{i}\" role=\"description\">{}</Item>\n",

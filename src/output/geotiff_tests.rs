@@ -32,7 +32,7 @@ fn ascii(d: &mut Decoder<Cursor<&[u8]>>, tag: u16) -> String {
 #[test]
 fn single_band_reads_back_with_georeferencing() {
     let g = grid(37, 23, 0.5);
-    let bytes = encode_geotiff(&[("2024", &g)], LCC, -9999.0).unwrap();
+    let bytes = encode_geotiff(&[("2024", &g)], LCC, -9999.0, &[]).unwrap();
     let mut d = decoder(&bytes);
     assert_eq!(d.dimensions().unwrap(), (37, 23));
     let DecodingResult::F32(values) = d.read_image().unwrap() else {
@@ -67,7 +67,7 @@ fn single_band_reads_back_with_georeferencing() {
 fn bands_are_separate_planes_in_order() {
     // Wide enough for several strips per band.
     let (a, b) = (grid(3000, 50, 0.0), grid(3000, 50, 0.25));
-    let bytes = encode_geotiff(&[("2023", &a), ("2024", &b)], "EPSG:32630", f32::NAN).unwrap();
+    let bytes = encode_geotiff(&[("2023", &a), ("2024", &b)], "EPSG:32630", f32::NAN, &[]).unwrap();
     let mut d = decoder(&bytes);
     assert_eq!(d.get_tag_u16_vec(Tag::SamplesPerPixel).unwrap(), vec![2]);
     assert_eq!(
@@ -98,16 +98,16 @@ fn bands_are_separate_planes_in_order() {
 fn refuses_mismatched_grids_and_unknown_crs() {
     let (a, b) = (grid(4, 4, 0.0), grid(5, 4, 0.0));
     assert!(matches!(
-        encode_geotiff(&[("a", &a), ("b", &b)], LCC, 0.0),
+        encode_geotiff(&[("a", &a), ("b", &b)], LCC, 0.0, &[]),
         Err(Error::Usage(m)) if m.contains("\"b\"")
     ));
     assert!(matches!(
-        encode_geotiff(&[], LCC, 0.0),
+        encode_geotiff(&[], LCC, 0.0, &[]),
         Err(Error::Usage(_))
     ));
     let merc = "+proj=stere +datum=WGS84";
     assert!(matches!(
-        encode_geotiff(&[("a", &a)], merc, 0.0),
+        encode_geotiff(&[("a", &a)], merc, 0.0, &[]),
         Err(Error::Usage(m)) if m.contains(merc)
     ));
 }
@@ -125,9 +125,9 @@ fn writes_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("density_2024.tif");
     let g = grid(8, 6, 1.0);
-    write_geotiff(&path, &[("2024", &g)], LCC, -9999.0).unwrap();
+    write_geotiff(&path, &[("2024", &g)], LCC, -9999.0, &[]).unwrap();
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        encode_geotiff(&[("2024", &g)], LCC, -9999.0).unwrap()
+        encode_geotiff(&[("2024", &g)], LCC, -9999.0, &[]).unwrap()
     );
 }

@@ -68,7 +68,30 @@ pub struct VectorLayer {
     pub features: Vec<Feature>,
 }
 
+/// What every GIS product made from the shipped synthetic sample says on its face.
+pub const SYNTHETIC_MARK: &str =
+    "SYNTHETIC DEMO DATA: made by conflictmap's sample generator, not real events";
+
 impl VectorLayer {
+    /// Marks where the data came from: a `synthetic` field on every feature (always
+    /// there, so the schema does not depend on the input; true for the shipped sample)
+    /// and, for synthetic data, [`SYNTHETIC_MARK`] before the description and "synthetic"
+    /// as the `dataset` of every event.
+    pub fn mark_provenance(&mut self, synthetic: bool) {
+        let dataset = self.field("dataset");
+        self.fields
+            .push(Field::new("synthetic", FieldType::Boolean));
+        for f in &mut self.features {
+            if synthetic && let Some(i) = dataset {
+                f.values[i] = Value::Text("synthetic".into());
+            }
+            f.values.push(Value::Bool(synthetic));
+        }
+        if synthetic {
+            self.description = format!("{SYNTHETIC_MARK}. {}", self.description);
+        }
+    }
+
     /// Index of a field by name.
     pub fn field(&self, name: &str) -> Option<usize> {
         self.fields.iter().position(|f| f.name == name)

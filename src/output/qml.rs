@@ -171,6 +171,17 @@ pub fn density_qml(scale: &ColourScale, band: u32) -> String {
     document(&body)
 }
 
+/// `qml` with `note` as an XML comment after its doctype (e.g. that the layer's data are
+/// synthetic): seen by anyone who opens the style file.
+pub fn with_note(qml: &str, note: &str) -> String {
+    // "--" may not appear inside an XML comment.
+    let note = note.replace("--", "- -");
+    match qml.split_once('\n') {
+        Some((doctype, rest)) => format!("{doctype}\n<!-- {note} -->\n{rest}"),
+        None => format!("<!-- {note} -->\n{qml}"),
+    }
+}
+
 fn document(body: &str) -> String {
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology\">\n{body}</qgis>\n"
