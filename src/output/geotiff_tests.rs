@@ -115,8 +115,13 @@ fn refuses_mismatched_grids_and_unknown_crs() {
 #[test]
 fn descriptions_are_escaped_ascii() {
     let g = grid(2, 2, 0.0);
-    let xml = gdal_metadata(&[("Ségou <&>", &g)]);
+    let xml = gdal_metadata(&[("Ségou <&>", &g)], &[("SYNTHETIC", "démo — not real")]);
     assert!(xml.contains(">S&#233;gou &lt;&amp;&gt;</Item>"), "{xml}");
+    // Dataset-level items have no sample attribute.
+    assert!(
+        xml.contains("<Item name=\"SYNTHETIC\">d&#233;mo &#8212; not real</Item>"),
+        "{xml}"
+    );
     assert!(xml.is_ascii());
 }
 
