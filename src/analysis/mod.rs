@@ -1,5 +1,6 @@
 //! Analysis on the resolved model: geodesy, map projection, zones, statistics, density.
 
+pub mod classes;
 pub mod density;
 pub mod geodesy;
 pub mod overview;

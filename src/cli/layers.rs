@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::analysis::classes;
 use crate::cli::args::LayersArgs;
 use crate::cli::density::{self, Densities};
 use crate::cli::load::{Loaded, Setup, Zoned, load_events, setup, zone_events};
@@ -176,11 +177,11 @@ pub fn layers_loaded(
     Ok(written)
 }
 
-/// Quantile classes of `field` over the units (zeros included), coloured with the
-/// density ramp.
+/// Classes of `field` over the units by [`classes::METHOD`], coloured with the density
+/// ramp, labelled with the unit.
 fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> String {
     let i = layer.field(field).expect("the rate field exists");
-    let mut values: Vec<f64> = layer
+    let values: Vec<f64> = layer
         .features
         .iter()
         .filter_map(|f| match f.values[i] {
@@ -188,33 +189,20 @@ fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> String {
             _ => None,
         })
         .collect();
-    values.sort_by(f64::total_cmp);
-    let max = values.last().copied().unwrap_or(0.0).max(1e-9);
-    let mut breaks: Vec<f64> = (0..=CLASSES)
+    let breaks = classes::quantile_breaks(&values, CLASSES);
+    let n = breaks.len() - 1;
+    let colours: Vec<[u8; 4]> = (0..n)
         .map(|k| {
-            if values.is_empty() {
-                max * k as f64 / CLASSES as f64
-            } else {
-                values[(k * (values.len() - 1)) / CLASSES]
-            }
-        })
-        .collect();
-    breaks[0] = 0.0;
-    breaks[CLASSES] = max;
-    // Quantiles of many zeros collapse: keep breaks strictly increasing.
-    for k in 1..=CLASSES {
-        if breaks[k] <= breaks[k - 1] {
-            breaks[k] = breaks[k - 1] + max / (CLASSES as f64 * 1000.0);
-        }
-    }
-    let colours: Vec<[u8; 4]> = (0..CLASSES)
-        .map(|k| {
-            let t = (k as f32 + 0.5) / CLASSES as f32;
+            let t = (k as f32 + 0.5) / n as f32;
             let [r, g, b] = d.year_scale.ramp.at(t);
             [r, g, b, 220]
         })
         .collect();
-    choropleth_qml(field, &breaks, &colours)
+    let unit = "events per 1,000 km²";
+    with_note(
+        &choropleth_qml(field, &breaks, &colours, unit),
+        &format!("Classes: {} of {field} ({unit})", classes::METHOD),
+    )
 }
 
 /// One GeoTIFF per year, one for all years, and a multi-band file with a band per year,

@@ -71,11 +71,11 @@ pub fn zones_qml() -> String {
 }
 
 /// Graduated polygon fills on a numeric `field`: class `i` runs from `breaks[i]` to
-/// `breaks[i + 1]` in `colours[i]`.
+/// `breaks[i + 1]` in `colours[i]`, labelled "lower – upper `unit`".
 ///
 /// # Panics
 /// When `breaks` does not have one more value than `colours` (a caller's bug).
-pub fn choropleth_qml(field: &str, breaks: &[f64], colours: &[[u8; 4]]) -> String {
+pub fn choropleth_qml(field: &str, breaks: &[f64], colours: &[[u8; 4]], unit: &str) -> String {
     assert_eq!(
         breaks.len(),
         colours.len() + 1,
@@ -87,9 +87,10 @@ pub fn choropleth_qml(field: &str, breaks: &[f64], colours: &[[u8; 4]]) -> Strin
         let (lower, upper) = (pair[0], pair[1]);
         let _ = writeln!(
             ranges,
-            "      <range symbol=\"{i}\" lower=\"{lower}\" upper=\"{upper}\" label=\"{} – {}\" render=\"true\"/>",
+            "      <range symbol=\"{i}\" lower=\"{lower}\" upper=\"{upper}\" label=\"{} – {} {}\" render=\"true\"/>",
             label_number(lower),
-            label_number(upper)
+            label_number(upper),
+            esc(unit)
         );
         symbols.push_str(&fill_symbol(&i.to_string(), *colour));
     }

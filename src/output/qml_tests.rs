@@ -84,6 +84,7 @@ fn choropleth_ranges_follow_the_breaks() {
         "events_per_1000km2",
         &[0.0, 1.5, 10.0],
         &[[1, 2, 3, 255], [4, 5, 6, 255]],
+        "events per 1,000 km²",
     );
     let doc = parse(&text);
     let r = all(&doc, "renderer-v2")[0];
@@ -93,7 +94,10 @@ fn choropleth_ranges_follow_the_breaks() {
     assert_eq!(ranges.len(), 2);
     assert_eq!(ranges[1].attribute("lower"), Some("1.5"));
     assert_eq!(ranges[1].attribute("upper"), Some("10"));
-    assert_eq!(ranges[1].attribute("label"), Some("1.5 – 10"));
+    assert_eq!(
+        ranges[1].attribute("label"),
+        Some("1.5 – 10 events per 1,000 km²")
+    );
     let layers = all(&doc, "layer");
     assert_eq!(prop(layers[1], "color"), Some("4,5,6,255"));
 }
@@ -101,7 +105,7 @@ fn choropleth_ranges_follow_the_breaks() {
 #[test]
 #[should_panic(expected = "n + 1 breaks")]
 fn choropleth_needs_one_more_break_than_colours() {
-    choropleth_qml("x", &[0.0, 1.0], &[[0; 4], [0; 4]]);
+    choropleth_qml("x", &[0.0, 1.0], &[[0; 4], [0; 4]], "");
 }
 
 fn items(doc: &Document) -> Vec<(f64, String, u8)> {
