@@ -400,7 +400,8 @@
     map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
     map.attributionControl.setPrefix('Leaflet');
     // One entry: Leaflet would join several with commas after their full stops.
-    map.attributionControl.addAttribution((tiles.attribution || []).map(function (a) {
+    // tiles.json's TileJSON `attribution` is one string; `credits` lists the lines.
+    map.attributionControl.addAttribution((tiles.credits || []).map(function (a) {
       return escapeHtml(a.replace(/\.\s*$/, ''));
     }).join('; '));
     L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
