@@ -78,11 +78,7 @@ mod tests {
             assert!(n >= 1, "{x} in no class of {b:?}");
         }
         for x in &b {
-            assert_eq!(
-                format!("{x}").trim_start_matches("0.").len() <= 3,
-                true,
-                "{b:?}"
-            );
+            assert!(format!("{x}").trim_start_matches("0.").len() <= 3, "{b:?}");
         }
     }
 
