@@ -125,13 +125,14 @@ fn rivers() -> VectorLayer {
 }
 
 const QML: &str = "<!DOCTYPE qgis><qgis version=\"3.28\" styleCategories=\"Symbology\"><renderer-v2 type=\"singleSymbol\"/></qgis>";
+const SLD: &str = "<StyledLayerDescriptor version=\"1.1.0\"/>";
 
 fn write_sample(dir: &Path) -> String {
     let path = dir.join("out.gpkg");
     write_geopackage(
         &path,
         &[events(), zones(), rivers()],
-        &[("events", QML), ("zones", QML)],
+        &[("events", QML, SLD), ("zones", QML, "")],
     )
     .unwrap();
     path.to_str().unwrap().to_string()

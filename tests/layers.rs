@@ -353,3 +353,43 @@ fn the_events_have_the_same_fields_in_every_format() {
         "(serde_json lists the GeoJSON's keys sorted)"
     );
 }
+
+/// Each GeoPackage layer's default style has an SLD beside its QML (for GIS other than
+/// QGIS), with one rule per class of the QML.
+#[test]
+fn geopackage_styles_carry_sld_with_the_qml_classes() {
+    let dir = tempfile::tempdir().unwrap();
+    run_layers(dir.path());
+    let db = rusqlite::Connection::open(dir.path().join("layers/conflictmap.gpkg")).unwrap();
+    let rows: Vec<(String, String, String)> = db
+        .prepare("SELECT f_table_name, styleQML, styleSLD FROM layer_styles ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 4);
+    for (layer, qml, sld) in rows {
+        let doc = roxmltree::Document::parse(&sld).unwrap_or_else(|e| panic!("{layer}: {e}"));
+        let se = "http://www.opengis.net/se";
+        let named = doc
+            .descendants()
+            .find(|n| n.has_tag_name(("http://www.opengis.net/sld", "NamedLayer")))
+            .unwrap();
+        let name = named
+            .children()
+            .find(|n| n.has_tag_name((se, "Name")))
+            .and_then(|n| n.text());
+        assert_eq!(name, Some(layer.as_str()));
+        let rules = doc
+            .descendants()
+            .filter(|n| n.has_tag_name((se, "Rule")))
+            .count();
+        let qml_classes = ["<category ", "<range ", "<rule "]
+            .iter()
+            .map(|t| qml.matches(t).count())
+            .sum::<usize>();
+        assert_eq!(rules, qml_classes, "{layer}");
+        assert!(rules >= 1, "{layer}");
+    }
+}

@@ -14,10 +14,11 @@ use crate::error::Result;
 use crate::output::geojson::write_geojson;
 use crate::output::geotiff::write_geotiff;
 use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_layer};
-use crate::output::gpkg::write_geopackage;
+use crate::output::gpkg::{Style, write_geopackage};
 use crate::output::layer::{SYNTHETIC_MARK, Value, VectorLayer};
 use crate::output::qml::{
-    choropleth_qml, density_qml, events_qml, with_note, write_qml, zones_qml,
+    choropleth_qml, choropleth_sld, density_qml, events_qml, events_sld, with_note, write_qml,
+    zones_qml, zones_sld,
 };
 
 /// Density cells without data: none are written (densities are 0 where there is
@@ -114,23 +115,23 @@ pub fn layers_loaded(
 
     let cat = &d.category;
     let flag = format!("cat_{}", cat.id);
-    let event_style = events_qml(
-        &flag,
-        &[
-            ("true", &mark(&cat.label), {
-                let c = style.events.colour(&cat.id);
-                [c.r, c.g, c.b, c.a]
-            }),
-            ("false", &mark("Other events"), [128, 128, 128, 160]),
-        ],
+    let (cat_label, other_label) = (mark(&cat.label), mark("Other events"));
+    let c = style.events.colour(&cat.id);
+    let event_classes = [
+        ("true", cat_label.as_str(), [c.r, c.g, c.b, c.a]),
+        ("false", other_label.as_str(), [128, 128, 128, 160]),
+    ];
+    let event_style = (
+        events_qml(&flag, &event_classes),
+        events_sld(&events.name, &flag, &event_classes),
     );
     let rate_field = format!("{}_per_1000km2", cat.id);
     let region_style = choropleth(&region_layer, &rate_field, d);
     let cercle_style = choropleth(&cercle_layer, &rate_field, d);
-    let zone_style = zones_qml();
-    let note = |qml: String| match loaded.synthetic {
-        true => with_note(&qml, SYNTHETIC_MARK),
-        false => qml,
+    let zone_style = (zones_qml(), zones_sld(&zone_layer.name));
+    let note = |(qml, sld): (String, String)| match loaded.synthetic {
+        true => (with_note(&qml, SYNTHETIC_MARK), sld),
+        false => (qml, sld),
     };
     let (event_style, region_style, cercle_style, zone_style) = (
         note(event_style),
@@ -141,22 +142,22 @@ pub fn layers_loaded(
 
     let dir = out.join("layers");
     let mut written: Vec<PathBuf> = Vec::new();
-    let vectors: [(&VectorLayer, &String); 4] = [
+    let vectors: [(&VectorLayer, &(String, String)); 4] = [
         (&events, &event_style),
         (&zone_layer, &zone_style),
         (&region_layer, &region_style),
         (&cercle_layer, &cercle_style),
     ];
-    for (layer, qml) in vectors {
+    for (layer, (qml, _)) in vectors {
         let path = dir.join(format!("{}.geojson", layer.name));
         write_geojson(layer, &path)?;
         write_qml(qml, &path.with_extension("qml"))?;
         written.push(path);
     }
     let gpkg = dir.join("conflictmap.gpkg");
-    let styles: Vec<(&str, &str)> = vectors
+    let styles: Vec<Style> = vectors
         .iter()
-        .map(|(l, q)| (l.name.as_str(), q.as_str()))
+        .map(|(l, (qml, sld))| (l.name.as_str(), qml.as_str(), sld.as_str()))
         .collect();
     let layers: Vec<VectorLayer> = vectors.iter().map(|(l, _)| (*l).clone()).collect();
     write_geopackage(&gpkg, &layers, &styles)?;
@@ -178,8 +179,8 @@ pub fn layers_loaded(
 }
 
 /// Classes of `field` over the units by [`classes::METHOD`], coloured with the density
-/// ramp, labelled with the unit.
-fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> String {
+/// ramp, labelled with the unit: the QML and the SLD.
+fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> (String, String) {
     let i = layer.field(field).expect("the rate field exists");
     let values: Vec<f64> = layer
         .features
@@ -199,10 +200,12 @@ fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> String {
         })
         .collect();
     let unit = "events per 1,000 km²";
-    with_note(
+    let qml = with_note(
         &choropleth_qml(field, &breaks, &colours, unit),
         &format!("Classes: {} of {field} ({unit})", classes::METHOD),
-    )
+    );
+    let sld = choropleth_sld(&layer.name, field, &breaks, &colours, unit);
+    (qml, sld)
 }
 
 /// One GeoTIFF per year, one for all years, and a multi-band file with a band per year,

@@ -10,6 +10,7 @@ pub mod gpkg;
 pub mod layer;
 pub mod palette;
 pub mod qml;
+pub mod sld;
 pub mod tables;
 pub mod tilesets;
 pub mod viewer;

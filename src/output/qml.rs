@@ -11,6 +11,7 @@ use std::path::Path;
 
 use crate::error::Result;
 use crate::output::atomic::write_bytes_atomic;
+use crate::output::sld::{self, Filter, Rule, Symbolizer};
 use crate::render::ramp::ColourScale;
 
 /// The zones layer's field telling rings from bands ("ring" / "band"): [`zones_qml`]
@@ -25,6 +26,8 @@ const OUTLINE: [u8; 4] = [35, 35, 35, 255];
 /// Outlines of the zones, as in the report style (ring dark, border band blue).
 const RING_COLOUR: [u8; 4] = [0x1d, 0x1d, 0x1d, 255];
 const BAND_COLOUR: [u8; 4] = [0x1f, 0x5f, 0x9e, 255];
+/// Event markers' diameter.
+const MARKER_MM: f64 = 2.0;
 /// Sets of regions ("southern Mali"): dotted, apart from rings and bands.
 const REGIONS_COLOUR: [u8; 4] = [0x6a, 0x3d, 0x9a, 255];
 
@@ -183,6 +186,89 @@ pub fn with_note(qml: &str, note: &str) -> String {
     }
 }
 
+/// The SLD of [`events_qml`] (for `layer`): booleans as stored in a GeoPackage (1/0).
+pub fn events_sld(layer: &str, field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
+    let rules: Vec<Rule> = categories
+        .iter()
+        .map(|(value, label, colour)| Rule {
+            title: (*label).to_string(),
+            filter: Filter::Equals(field.into(), gpkg_literal(value)),
+            symbolizer: Symbolizer::Circle {
+                fill: *colour,
+                size_mm: MARKER_MM,
+            },
+        })
+        .collect();
+    sld::document(layer, &rules)
+}
+
+/// The SLD of [`zones_qml`] (for `layer`).
+pub fn zones_sld(layer: &str) -> String {
+    let kind = || ZONE_KIND_FIELD.to_string();
+    let outline = |stroke, width_mm, dash| Symbolizer::Outline {
+        stroke,
+        width_mm,
+        dash,
+    };
+    let rules = [
+        Rule {
+            title: "Ring".into(),
+            filter: Filter::Equals(kind(), "ring".into()),
+            symbolizer: outline(RING_COLOUR, 0.6, Some("2.4 1.2")),
+        },
+        Rule {
+            title: "Border band".into(),
+            filter: Filter::OneOf(kind(), vec!["band".into(), "band_part".into()]),
+            symbolizer: outline(BAND_COLOUR, 0.5, None),
+        },
+        Rule {
+            title: "Set of regions".into(),
+            filter: Filter::Equals(kind(), "regions".into()),
+            symbolizer: outline(REGIONS_COLOUR, 0.5, Some("0.5 1")),
+        },
+    ];
+    sld::document(layer, &rules)
+}
+
+/// The SLD of [`choropleth_qml`] (for `layer`).
+pub fn choropleth_sld(
+    layer: &str,
+    field: &str,
+    breaks: &[f64],
+    colours: &[[u8; 4]],
+    unit: &str,
+) -> String {
+    let rules: Vec<Rule> = breaks
+        .windows(2)
+        .zip(colours)
+        .enumerate()
+        .map(|(i, (pair, colour))| Rule {
+            title: format!(
+                "{} – {} {unit}",
+                label_number(pair[0]),
+                label_number(pair[1])
+            ),
+            filter: Filter::Range {
+                field: field.into(),
+                lower: pair[0],
+                upper: pair[1],
+                closed_below: i == 0,
+            },
+            symbolizer: Symbolizer::Fill { fill: *colour },
+        })
+        .collect();
+    sld::document(layer, &rules)
+}
+
+/// A QML category value as the GeoPackage stores it (booleans are integers there).
+fn gpkg_literal(value: &str) -> String {
+    match value {
+        "true" => "1".into(),
+        "false" => "0".into(),
+        v => v.into(),
+    }
+}
+
 fn document(body: &str) -> String {
     format!(
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0-Firenze\" styleCategories=\"Symbology\">\n{body}</qgis>\n"
@@ -205,7 +291,7 @@ fn marker_symbol(name: &str, colour: [u8; 4]) -> String {
             ("outline_width", "0.2".into()),
             ("outline_width_unit", "MM".into()),
             ("scale_method", "diameter".into()),
-            ("size", "2".into()),
+            ("size", MARKER_MM.to_string()),
             ("size_unit", "MM".into()),
         ],
     )

@@ -16,6 +16,8 @@ mod rtree;
 mod schema;
 mod styles;
 
+pub use styles::Style;
+
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -28,13 +30,9 @@ use crate::output::layer::{Field, FieldType, Value, VectorLayer};
 pub use schema::{APPLICATION_ID, FID_COLUMN, GEOM_COLUMN, USER_VERSION};
 
 /// Writes `layers` to a GeoPackage at `path` (replaced atomically), with one default QGIS
-/// style per `(layer name, QML text)` of `styles`. `last_change` timestamps are the Unix
+/// style per `(layer name, QML, SLD)` of `styles`. `last_change` timestamps are the Unix
 /// epoch (1970-01-01T00:00:00.000Z), so that the file depends only on its content.
-pub fn write_geopackage(
-    path: &Path,
-    layers: &[VectorLayer],
-    styles: &[(&str, &str)],
-) -> Result<()> {
+pub fn write_geopackage(path: &Path, layers: &[VectorLayer], styles: &[Style<'_>]) -> Result<()> {
     write_geopackage_at(path, layers, styles, DateTime::UNIX_EPOCH)
 }
 
@@ -42,7 +40,7 @@ pub fn write_geopackage(
 pub fn write_geopackage_at(
     path: &Path,
     layers: &[VectorLayer],
-    styles: &[(&str, &str)],
+    styles: &[Style<'_>],
     last_change: DateTime<Utc>,
 ) -> Result<()> {
     check_names(layers, styles).map_err(|m| Error::format(path, m))?;
@@ -76,7 +74,7 @@ impl From<rusqlite::Error> for BuildError {
 fn build(
     conn: &Connection,
     layers: &[VectorLayer],
-    styles: &[(&str, &str)],
+    styles: &[Style<'_>],
     stamp: &str,
 ) -> std::result::Result<(), BuildError> {
     // The file is a fresh temporary that is thrown away on any error, so no journal and
@@ -180,7 +178,7 @@ fn bind_value(
 
 /// Names must make valid, distinct tables and columns that do not collide with the
 /// GeoPackage's own (SQLite names are case-insensitive).
-fn check_names(layers: &[VectorLayer], styles: &[(&str, &str)]) -> std::result::Result<(), String> {
+fn check_names(layers: &[VectorLayer], styles: &[Style<'_>]) -> std::result::Result<(), String> {
     let mut seen = std::collections::HashSet::new();
     for layer in layers {
         let lower = layer.name.to_ascii_lowercase();
@@ -216,7 +214,7 @@ fn check_names(layers: &[VectorLayer], styles: &[(&str, &str)]) -> std::result::
         }
     }
     let mut styled = std::collections::HashSet::new();
-    for (name, _) in styles {
+    for (name, ..) in styles {
         if !layers.iter().any(|l| l.name == *name) {
             return Err(format!(
                 "a style is given for {name:?}, which is not a layer"

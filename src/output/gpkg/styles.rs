@@ -12,13 +12,13 @@ pub const TABLE: &str = "layer_styles";
 /// `styleName` is declared TEXT(30), as QGIS declares it.
 const STYLE_NAME_MAX: usize = 30;
 
+/// A layer's default style: (layer name, QML for QGIS, SLD 1.1 for other GIS; either
+/// may be empty).
+pub type Style<'a> = (&'a str, &'a str, &'a str);
+
 /// Creates `layer_styles`, registers it as an attributes table and writes one default
-/// style per `(layer name, QML)` pair.
-pub fn write(
-    conn: &Connection,
-    styles: &[(&str, &str)],
-    last_change: &str,
-) -> rusqlite::Result<()> {
+/// style per [`Style`].
+pub fn write(conn: &Connection, styles: &[Style<'_>], last_change: &str) -> rusqlite::Result<()> {
     conn.execute_batch(
         "CREATE TABLE layer_styles (
             id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,
@@ -45,15 +45,16 @@ pub fn write(
         "INSERT INTO layer_styles
             (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName,
              styleQML, styleSLD, useAsDefault, description, owner, ui, update_time)
-         VALUES ('', '', ?1, ?2, ?3, ?4, '', 1, ?5, '', NULL, ?6)",
+         VALUES ('', '', ?1, ?2, ?3, ?4, ?5, 1, ?6, '', NULL, ?7)",
     )?;
-    for (layer, qml) in styles {
+    for (layer, qml, sld) in styles {
         let name: String = layer.chars().take(STYLE_NAME_MAX).collect();
         insert.execute((
             layer,
             GEOM_COLUMN,
             name,
             qml,
+            sld,
             "Default style written by conflictmap",
             last_change,
         ))?;

@@ -77,13 +77,14 @@ fn rivers() -> VectorLayer {
 }
 
 const QML: &str = "<qgis version=\"3.28\"><renderer-v2 type=\"singleSymbol\"/></qgis>";
+const SLD: &str = "<StyledLayerDescriptor version=\"1.1.0\"/>";
 
 fn write_sample(dir: &Path) -> std::path::PathBuf {
     let path = dir.join("out.gpkg");
     write_geopackage(
         &path,
         &[events(), zones(), rivers()],
-        &[("events", QML), ("zones", QML)],
+        &[("events", QML, SLD), ("zones", QML, "")],
     )
     .unwrap();
     path
@@ -421,22 +422,22 @@ fn layer_styles_hold_one_default_per_styled_layer() {
         ]
     );
     // The lookup QGIS makes when it adds a layer.
-    let rows: Vec<(String, String, String)> = db
+    let rows: Vec<(String, String, String, String)> = db
         .prepare(
-            "SELECT f_table_name, styleName, styleQML FROM layer_styles
+            "SELECT f_table_name, styleName, styleQML, styleSLD FROM layer_styles
              WHERE f_table_schema = '' AND f_geometry_column = 'geom' AND useAsDefault = 1
              ORDER BY id",
         )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(
         rows,
         [
-            ("events".into(), "events".into(), QML.into()),
-            ("zones".into(), "zones".into(), QML.into())
+            ("events".into(), "events".into(), QML.into(), SLD.into()),
+            ("zones".into(), "zones".into(), QML.into(), String::new())
         ]
     );
 }
@@ -462,8 +463,8 @@ fn same_input_gives_byte_identical_files_and_replaces_cleanly() {
     let a = dir.path().join("a.gpkg");
     let b = dir.path().join("b.gpkg");
     let layers = [events(), zones(), rivers()];
-    write_geopackage(&a, &layers, &[("zones", QML)]).unwrap();
-    write_geopackage(&b, &layers, &[("zones", QML)]).unwrap();
+    write_geopackage(&a, &layers, &[("zones", QML, "")]).unwrap();
+    write_geopackage(&b, &layers, &[("zones", QML, "")]).unwrap();
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
     // A second write over an existing file replaces it: only the new layers remain, and
     // nothing else is left in the folder.
@@ -513,7 +514,7 @@ fn bad_input_is_refused_and_leaves_no_file() {
     reserved.name = "gpkg_contents".into();
     let mut fid_field = rivers();
     fid_field.fields.push(Field::new("FID", FieldType::Integer));
-    type Case<'a> = (Vec<VectorLayer>, Vec<(&'a str, &'a str)>, &'a str);
+    type Case<'a> = (Vec<VectorLayer>, Vec<(&'a str, &'a str, &'a str)>, &'a str);
     let cases: Vec<Case> = vec![
         (vec![wrong_geom], vec![], "feature 0"),
         (vec![wrong_value], vec![], "fatalities"),
@@ -521,7 +522,7 @@ fn bad_input_is_refused_and_leaves_no_file() {
         (vec![reserved], vec![], "reserved"),
         (vec![fid_field], vec![], "reserved"),
         (vec![rivers(), rivers()], vec![], "two layers"),
-        (vec![rivers()], vec![("roads", QML)], "not a layer"),
+        (vec![rivers()], vec![("roads", QML, "")], "not a layer"),
     ];
     for (layers, styles, needle) in cases {
         let err = write_geopackage(&path, &layers, &styles)
