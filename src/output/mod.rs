@@ -2,6 +2,7 @@
 
 pub mod animation;
 pub mod atomic;
+pub mod flatgeobuf;
 pub mod geojson;
 mod geokeys;
 pub mod geotiff;
