@@ -406,3 +406,75 @@ fn zones_csv_json_and_markdown_agree() {
         }
     }
 }
+
+/// "In the past year" (DOMAIN.md): the zone tables count, beside the calendar years, the
+/// months ending at the as-of date and the same months a year earlier. The fixture's five
+/// Bamako attacks fall on the windows' edges (as of 13 Sep 2024, the last event date):
+/// 13 Sep 2022 (1 death, before both windows), 14 Sep 2022 (2, first day of the earlier
+/// window), 13 Sep 2023 (4, its last day), 14 Sep 2023 (8, first day of the latest) and
+/// 13 Sep 2024 (16, its last day).
+#[test]
+fn trailing_windows_beside_the_calendar_years() {
+    let run = |extra: &[&str]| -> (serde_json::Value, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "zones",
+            "--events",
+            "tests/data/fixtures/trailing_window.csv",
+            "--category",
+            "militant_islamist_attack",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v = serde_json::from_slice(&std::fs::read(dir.path().join("zones.json")).unwrap());
+        let csv = std::fs::read_to_string(dir.path().join("zones.csv")).unwrap();
+        (v.unwrap(), csv)
+    };
+    let cells = |v: &serde_json::Value, key: &str| -> Vec<(u64, u64)> {
+        let row = v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["zone_id"] == "bamako_150km")
+            .unwrap();
+        row[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["events"].as_u64().unwrap(),
+                    c["fatalities"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (v, csv) = run(&[]);
+    assert_eq!(v["years"], serde_json::json!([2022, 2023, 2024]));
+    assert_eq!(cells(&v, "cells"), [(2, 3), (2, 12), (1, 16)]);
+    assert_eq!(cells(&v, "window_cells"), [(2, 24), (2, 6)]);
+    assert_eq!(v["windows"][0]["from"], "2023-09-14");
+    assert_eq!(v["windows"][1]["to"], "2023-09-13");
+    assert!(
+        csv.contains(",,2,24,false,,,,,12m_to_2024-09-13,2023-09-14,2024-09-13\n"),
+        "{csv}"
+    );
+    // A calendar year as the window: the windows are 2024 and 2023.
+    let (v, _) = run(&["--as-of", "2024-12-31"]);
+    assert_eq!(cells(&v, "window_cells"), [(1, 16), (2, 12)]);
+    // Six months: 14 Mar - 13 Sep 2024, and the same months of 2023.
+    let (v, csv) = run(&["--window-months", "6"]);
+    assert_eq!(cells(&v, "window_cells"), [(1, 16), (1, 4)]);
+    assert_eq!(v["windows"][1]["from"], "2023-03-14");
+    assert!(
+        csv.contains(",6m_to_2024-09-13,2024-03-14,2024-09-13"),
+        "{csv}"
+    );
+}

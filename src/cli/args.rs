@@ -205,10 +205,14 @@ pub struct ZonesArgs {
     /// Default: all.
     #[arg(long = "category", value_name = "ID", value_delimiter = ',')]
     pub category_ids: Vec<String>,
-    /// Count the last year as running to this date (for the projection), instead of the
-    /// last event date in the data.
+    /// Count the last year as running to this date (for the projection and the trailing
+    /// windows), instead of the last event date in the data.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<NaiveDate>,
+    /// Length of the trailing windows counted beside the years: the N months ending at
+    /// the as-of date, and the same months a year earlier ("in the past year").
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub window_months: u32,
     /// Radius of the study's rings, replacing theirs (km).
     #[arg(long, value_name = "KM")]
     pub ring_km: Option<f64>,
@@ -468,10 +472,14 @@ pub struct ReportArgs {
     /// Zoom levels of the tiles, e.g. 0-10 (with --tiles or the "tiles" product).
     #[arg(long, value_name = "FROM-TO", default_value = "0-10", value_parser = parse_zooms)]
     pub tile_zooms: (u8, u8),
-    /// Count the last year as running to this date (for the projection), instead of the
-    /// last event date in the data.
+    /// Count the last year as running to this date (for the projection and the trailing
+    /// windows), instead of the last event date in the data.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<NaiveDate>,
+    /// Length of the zone tables' trailing windows in months (the months ending at the
+    /// as-of date, and the same months a year earlier).
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub window_months: u32,
     /// Weight of each event in the density.
     #[arg(long, value_enum, default_value_t = Weight::Events)]
     pub weight: Weight,

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::analysis::stats::{Projection, RowKey, Tally, YearTable, tabulate_par};
+use crate::analysis::stats::{
+    Periods, Projection, RowKey, Tally, Trailing, YearTable, tabulate_par,
+};
 use crate::analysis::zones::{Zone, ZoneKind};
 use crate::cli::args::ZonesArgs;
 use crate::cli::filter::passes;
@@ -200,7 +202,7 @@ fn build(
         .zip(&loaded.classes)
         .filter(|((e, _), _)| passes(e, events, &args.filter))
         .map(|((e, zones), classes)| Tally {
-            year: e.year(),
+            date: e.date,
             fatalities: e.fatalities,
             zones: *zones,
             categories: selected
@@ -209,7 +211,23 @@ fn build(
                 .filter(|(_, c)| classes.contains(**c))
                 .fold(0u64, |m, (bit, _)| m | 1 << bit),
         });
-    let table = tabulate_par(tallies, &zone_names, &keys, first..=last, projection);
+    // "In the past year" (DOMAIN.md): the months ending at the as-of date, and the same
+    // months a year earlier.
+    let windows = match as_of {
+        Some(to) => Trailing::with_year_before(to, args.window_months).ok_or_else(|| {
+            Error::Usage(format!(
+                "--window-months must be at least 1, not {}",
+                args.window_months
+            ))
+        })?,
+        None => Vec::new(),
+    };
+    let periods = Periods {
+        years: first..=last,
+        projection,
+        windows,
+    };
+    let table = tabulate_par(tallies, &zone_names, &keys, periods);
     let context = TableContext {
         title: format!(
             "{}: events and deaths per zone and year",

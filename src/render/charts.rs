@@ -37,6 +37,8 @@ pub struct Panel {
     pub title: String,
     /// The axis label of this panel, if not the chart's.
     pub y_label: Option<String>,
+    /// A short note on a line under the panel title (e.g. the trailing 12 months).
+    pub note: Option<String>,
     pub bars: Vec<Bar>,
 }
 
@@ -298,9 +300,11 @@ fn draw_panel(
         .iter()
         .map(|t| text::shape(&format_value(*t), Face::Regular, fs, 0.0).width)
         .fold(0.0, f32::max);
+    // A note takes a line of its own under the panel title.
+    let note_h = if p.note.is_some() { fs * 1.5 } else { 0.0 };
     let plot = PxRect::new(
         cell.x0 + tick_w + fs * 1.2,
-        cell.y0 + style.fonts.subtitle * 1.6 + fs * 2.6,
+        cell.y0 + style.fonts.subtitle * 1.6 + fs * 2.6 + note_h,
         cell.x1 - fs * 2.0,
         cell.y1 - fs * 4.2,
     );
@@ -335,6 +339,16 @@ fn draw_panel(
         px(cell.x0, plot.y0 - fs * 1.3),
         c.text_muted,
     );
+    if let Some(note) = &p.note {
+        draw_text(
+            pixmap,
+            note,
+            Face::Regular,
+            fs,
+            px(cell.x0, cell.y0 + style.fonts.subtitle * 1.6 + fs * 0.9),
+            c.text,
+        );
+    }
     let grid = LineStyle::solid(c.panel_border.fade(0.5), 1.0);
     for t in &ticks {
         let y = y_of(*t).round() + 0.5;

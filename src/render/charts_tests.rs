@@ -12,6 +12,7 @@ fn chart(bars: Vec<Bar>) -> BarChart {
         subtitle: "Subtitle".into(),
         y_label: "events per year".into(),
         panels: vec![Panel {
+            note: None,
             title: "Zone".into(),
             y_label: None,
             bars,

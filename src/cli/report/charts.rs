@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::ReportConfig;
 use super::narrative::{capitalise, lower_first};
-use crate::analysis::stats::{Row, YearTable};
+use crate::analysis::stats::{Cell, Row, YearTable};
 use crate::cli::args::MapsArgs;
 use crate::cli::density;
 use crate::cli::load::{Loaded, Setup, Zoned};
@@ -21,6 +21,7 @@ use crate::model::{Colour, Style};
 use crate::output::write_bytes_atomic;
 use crate::render::charts::{Bar, BarChart, Panel, Sheet, render_bars, render_sheet};
 use crate::render::compose::basemap;
+use crate::render::legend::format_value;
 use crate::render::scene::MapScene;
 use crate::render::{render, write_png};
 
@@ -75,6 +76,22 @@ pub fn charted_zones<'a>(table: &'a YearTable, category: &str) -> Vec<&'a Row> {
         .collect()
 }
 
+/// A zone panel's note: the latest trailing window and the same months a year earlier
+/// ("in the past year"), which calendar-year bars do not show: "12 months to 13 Sep
+/// 2024: 24 (a year earlier: 13)".
+fn window_note(table: &YearTable, row: &Row, deaths: bool) -> Option<String> {
+    let pick = |c: &Cell| if deaths { c.fatalities } else { c.events };
+    match (table.windows.first(), &row.window_cells[..]) {
+        (Some(w), [now, before, ..]) => Some(format!(
+            "{}: {} (a year earlier: {})",
+            w.label,
+            format_value(pick(now) as f64),
+            format_value(pick(before) as f64)
+        )),
+        _ => None,
+    }
+}
+
 fn darker(c: Colour, f: f32) -> Colour {
     let k = |v: u8| (f32::from(v) * f).round() as u8;
     Colour::rgb(k(c.r), k(c.g), k(c.b))
@@ -127,6 +144,7 @@ pub fn make(
             .into_iter()
             .map(|r| Panel {
                 title: r.key.zone_name.clone(),
+                note: window_note(table, r, deaths),
                 y_label: None,
                 bars: bars(table, r, deaths),
             })
@@ -167,11 +185,13 @@ pub fn make(
             "per year",
             vec![
                 Panel {
+                    note: window_note(table, row, false),
                     title: format!("Events ({})", lower_first(&c.label)),
                     y_label: Some("events per year".into()),
                     bars: bars(table, row, false),
                 },
                 Panel {
+                    note: window_note(table, row, true),
                     title: capitalise(&c.deaths_label),
                     y_label: Some(format!("{} per year", c.deaths_label)),
                     bars: bars(table, row, true),

@@ -81,6 +81,7 @@ pub fn run(args: &ReportArgs) -> Result<()> {
         filter: cfg.filter(args),
         category_ids: Vec::new(),
         as_of: args.as_of,
+        window_months: args.window_months,
         ring_km: None,
         band_km: None,
         band_neighbours: Vec::new(),

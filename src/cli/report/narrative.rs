@@ -81,6 +81,28 @@ pub fn trend(table: &YearTable, row: &Row, deaths: bool, what: &str) -> Option<S
     Some(capitalise(&s))
 }
 
+/// One sentence comparing the latest trailing window with the same months a year earlier
+/// ("in the past year", DOMAIN.md), or None without windows or when both are zero.
+pub fn window_sentence(table: &YearTable, row: &Row, deaths: bool, what: &str) -> Option<String> {
+    let (now, before) = (table.windows.first()?, table.windows.get(1)?);
+    let pick = |c: &crate::analysis::stats::Cell| if deaths { c.fatalities } else { c.events };
+    let (a, b) = (
+        pick(row.window_cells.first()?),
+        pick(row.window_cells.get(1)?),
+    );
+    if a == 0 && b == 0 {
+        return None;
+    }
+    Some(capitalise(&format!(
+        "{what} in the {} months to {}: {}, against {} in the same months a year earlier (to {}).",
+        now.months,
+        now.to.format("%-d %B %Y"),
+        n(a),
+        n(b),
+        before.to.format("%-d %B %Y")
+    )))
+}
+
 /// "deaths" → "Deaths".
 pub fn capitalise(s: &str) -> String {
     let mut c = s.chars();
@@ -103,7 +125,7 @@ pub fn lower_first(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::stats::{RowKey, Tally, tabulate};
+    use crate::analysis::stats::{Periods, RowKey, Tally, Trailing, tabulate};
     use chrono::NaiveDate;
 
     fn table(counts: &[(i32, u32)], as_of: Option<NaiveDate>) -> YearTable {
@@ -118,7 +140,7 @@ mod tests {
             .iter()
             .flat_map(|(y, k)| {
                 (0..*k).map(|_| Tally {
-                    year: *y,
+                    date: NaiveDate::from_ymd_opt(*y, 3, 1).unwrap(),
                     fatalities: 2,
                     zones: 1,
                     categories: 1,
@@ -126,13 +148,14 @@ mod tests {
             })
             .collect();
         let zones = [("z".to_string(), "Z".to_string())];
-        tabulate(
-            &tallies,
-            &zones,
-            &[key],
-            2020..=2024,
-            as_of.and_then(Projection::for_as_of),
-        )
+        let periods = Periods {
+            years: 2020..=2024,
+            projection: as_of.and_then(Projection::for_as_of),
+            windows: as_of
+                .and_then(|d| Trailing::with_year_before(d, 12))
+                .unwrap_or_default(),
+        };
+        tabulate(&tallies, &zones, &[key], periods)
     }
 
     #[test]
@@ -156,5 +179,32 @@ mod tests {
         );
         let t = table(&[], None);
         assert_eq!(trend(&t, &t.rows[0], false, "attacks"), None);
+    }
+
+    #[test]
+    fn the_past_year_is_compared_with_the_year_before() {
+        // Events on 1 March of their year: the 10 of 2024 are in the 12 months to 30 June
+        // 2024; the 13 of 2022 are before the year-earlier window (1 Jul 2022 - 30 Jun 2023).
+        let t = table(
+            &[(2022, 13), (2024, 10)],
+            NaiveDate::from_ymd_opt(2024, 6, 30),
+        );
+        assert_eq!(
+            window_sentence(&t, &t.rows[0], false, "attacks").unwrap(),
+            "Attacks in the 12 months to 30 June 2024: 10, against 0 in the same months a year earlier (to 30 June 2023)."
+        );
+        let t = table(
+            &[(2023, 4), (2024, 10)],
+            NaiveDate::from_ymd_opt(2024, 6, 30),
+        );
+        let d = window_sentence(&t, &t.rows[0], true, "deaths").unwrap();
+        assert!(
+            d.starts_with("Deaths in the 12 months to 30 June 2024: 20, against 8"),
+            "{d}"
+        );
+        let t = table(&[(2020, 3)], NaiveDate::from_ymd_opt(2024, 6, 30));
+        assert_eq!(window_sentence(&t, &t.rows[0], false, "attacks"), None);
+        let t = table(&[(2024, 3)], None);
+        assert_eq!(window_sentence(&t, &t.rows[0], false, "attacks"), None);
     }
 }

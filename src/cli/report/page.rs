@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::charts::{ChartSet, charted_zones};
 use super::manifest::relative;
-use super::narrative::{lower_first, trend};
+use super::narrative::{lower_first, trend, window_sentence};
 use super::{ReportConfig, Written, kernel_note};
 use crate::cli::load::{Loaded, Setup};
 use crate::cli::maps::MapSet;
@@ -86,6 +86,7 @@ fn blocks(f: &Facts) -> Vec<Block> {
             true,
             &format!("{} — {}", r.key.zone_name, cat.deaths_label),
         ));
+        key.extend(window_sentence(table, r, false, &what));
     }
     if let Some(civ) = &cfg.civilians_category
         && let Some(r) = table.row("country", civ)
