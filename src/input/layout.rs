@@ -31,6 +31,8 @@ pub(crate) struct Layout {
     pub precision: Option<usize>,
     /// ACLED fatalities, GED best.
     pub fatalities: usize,
+    /// ACLED's `timestamp` (when the row was last revised), if present.
+    pub timestamp: Option<usize>,
 }
 
 /// Column names (lower case) each CSV layout must have to be read.
@@ -108,6 +110,15 @@ fn key(name: &str) -> String {
     name.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
 
+/// True if `name` is a column that some CSV layout needs (for finding the separator
+/// from the header line).
+pub(crate) fn is_known_column(name: &str) -> bool {
+    let k = key(name);
+    Dataset::ALL
+        .iter()
+        .any(|&d| required(d).contains(&k.as_str()))
+}
+
 fn find(keys: &[String], name: &str) -> Option<usize> {
     keys.iter().position(|k| k == name)
 }
@@ -128,13 +139,14 @@ pub fn detect_format(header: &[String]) -> Result<Dataset, String> {
     } else if has("side_a") || has("date_start") || has("type_of_violence") {
         Ok(Dataset::UcdpGed)
     } else {
-        let shown: Vec<&str> = header.iter().take(12).map(|h| h.trim()).collect();
+        let names: Vec<&str> = header.iter().take(12).map(|h| h.trim()).collect();
         let more = if header.len() > 12 { ", ..." } else { "" };
+        // Escaped and cut: the "header" of a file that is no CSV can be anything.
+        let found = super::shape::shown(&format!("{}{more}", names.join(", ")), 200);
         Err(format!(
-            "the header matches no known layout. Expected one of:{}\nFound columns: {}{more}\n\
+            "the header matches no known layout. Expected one of:{}\nFound columns: {found}\n\
              (use --format to force a layout)",
             expected_layouts(),
-            shown.join(", ")
         ))
     }
 }
@@ -183,6 +195,7 @@ impl Layout {
                 longitude: must("longitude"),
                 precision: at("where_prec"),
                 fatalities: must("best"),
+                timestamp: None,
             }
         } else {
             Layout {
@@ -205,6 +218,7 @@ impl Layout {
                 longitude: must("longitude"),
                 precision: at("geo_precision"),
                 fatalities: must("fatalities"),
+                timestamp: at("timestamp"),
             }
         };
         Ok(layout)
