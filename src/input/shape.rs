@@ -100,19 +100,22 @@ pub(crate) fn not_text(name: &str) -> String {
 }
 
 /// Text from a file as it may be shown in a message: control characters escaped (`\u{1}`,
-/// `\t`), cut to `max` characters (marked by "…").
+/// `\t`), cut to `max` characters as shown (then marked by "…").
 pub(crate) fn shown(text: &str, max: usize) -> String {
     let mut out = String::new();
-    for (n, c) in text.chars().enumerate() {
-        if n == max {
+    let mut count = 0;
+    for c in text.chars() {
+        let piece: String = if c.is_control() {
+            c.escape_debug().collect()
+        } else {
+            c.to_string()
+        };
+        count += piece.chars().count();
+        if count > max {
             out.push('…');
             break;
         }
-        if c.is_control() {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
+        out.push_str(&piece);
     }
     out
 }
@@ -232,6 +235,9 @@ mod tests {
         let s = shown(&long, 200);
         assert_eq!(s.chars().count(), 201);
         assert!(s.ends_with('…'));
+        let controls = shown(&"\u{1}".repeat(100), 200);
+        assert_eq!(controls.chars().count(), 201);
+        assert!(controls.starts_with("\\u{1}") && controls.ends_with('…'));
         assert_eq!(shown("Ségou", 200), "Ségou");
     }
 
