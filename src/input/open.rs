@@ -51,7 +51,16 @@ struct At<'p> {
     cut: Cut,
 }
 
-impl At<'_> {
+impl<'p> At<'p> {
+    /// The file itself, not inside anything yet.
+    fn top(path: &'p Path, cut: Cut) -> Self {
+        At {
+            path,
+            within: Vec::new(),
+            cut,
+        }
+    }
+
     fn inside(&self, what: String) -> Result<At<'_>> {
         if self.within.len() >= MAX_DEPTH {
             return Err(Error::format(
@@ -80,38 +89,30 @@ impl At<'_> {
 /// Reads the event file at `path`, whatever its shape (`cut`: block and batch sizes).
 pub(crate) fn read_path(path: &Path, opts: &ReadOptions, cut: Cut) -> Result<ReadOutput> {
     let io = |e| Error::io(path, e);
-    let mut file = std::fs::File::open(path).map_err(io)?;
+    let file = std::fs::File::open(path).map_err(io)?;
     // The file's size lets the reader reserve room for its events up front.
     let size = file.metadata().ok().map(|m| m.len());
-    let (head, complete) = sample(&mut file).map_err(io)?;
-    let at = At {
-        path,
-        within: Vec::new(),
-        cut,
-    };
-    match magic(&head) {
+    let sampled = sample(file).map_err(io)?;
+    let at = At::top(path, cut);
+    match magic(&sampled.head) {
+        // A zip is read from its end (the directory): the file is read from there.
         Magic::Zip => {
+            let mut file = sampled.rest;
             file.rewind().map_err(io)?;
             read_zip(std::io::BufReader::new(file), opts, &at)
         }
-        _ => read_sampled(head, complete, file, opts, &at, size),
+        _ => read_sampled(sampled, opts, &at, size),
     }
 }
 
 /// Reads events from `reader`, whatever its shape.
 pub(crate) fn read_reader<R: Read>(
-    mut reader: R,
+    reader: R,
     path: &Path,
     opts: &ReadOptions,
     cut: Cut,
 ) -> Result<ReadOutput> {
-    let at = At {
-        path,
-        within: Vec::new(),
-        cut,
-    };
-    let (head, complete) = sample(&mut reader).map_err(|e| Error::io(path, e))?;
-    read_sampled(head, complete, reader, opts, &at, None)
+    read_reader_at(Box::new(reader), opts, &At::top(path, cut))
 }
 
 /// Reads events from bytes in memory, whatever their shape; plain UTF-8 CSV is scanned
@@ -122,15 +123,7 @@ pub(crate) fn read_bytes(
     opts: &ReadOptions,
     cut: Cut,
 ) -> Result<ReadOutput> {
-    let at = At {
-        path,
-        within: Vec::new(),
-        cut,
-    };
-    read_memory(bytes, opts, &at)
-}
-
-fn read_memory(bytes: &[u8], opts: &ReadOptions, at: &At) -> Result<ReadOutput> {
+    let at = &At::top(path, cut);
     let encoding = TextEncoding::detect(&bytes[..bytes.len().min(SAMPLE)], bytes.len() <= SAMPLE);
     match magic(bytes) {
         Magic::Zip => read_zip(Cursor::new(bytes), opts, at),
@@ -156,47 +149,63 @@ fn read_memory(bytes: &[u8], opts: &ReadOptions, at: &At) -> Result<ReadOutput> 
 
 /// Reads a stream from its start. (Boxed: containers nest, and a generic reader would
 /// make a new type of reader for every level.)
-fn read_reader_at(
-    mut reader: Box<dyn Read + '_>,
-    opts: &ReadOptions,
-    at: &At,
-) -> Result<ReadOutput> {
-    let (head, complete) = sample(&mut reader).map_err(|e| Error::io(at.path, e))?;
-    read_sampled(head, complete, reader, opts, at, None)
+fn read_reader_at(reader: Box<dyn Read + '_>, opts: &ReadOptions, at: &At) -> Result<ReadOutput> {
+    let sampled = sample(reader).map_err(|e| Error::io(at.path, e))?;
+    read_sampled(sampled, opts, at, None)
 }
 
 /// Reads up to [`SAMPLE`] bytes; says whether that was the whole input.
-fn sample<R: Read>(reader: &mut R) -> std::io::Result<(Vec<u8>, bool)> {
+fn sample<R: Read>(mut rest: R) -> std::io::Result<Sampled<R>> {
     let mut head = Vec::with_capacity(SAMPLE);
-    reader.by_ref().take(SAMPLE as u64).read_to_end(&mut head)?;
+    rest.by_ref().take(SAMPLE as u64).read_to_end(&mut head)?;
     let complete = head.len() < SAMPLE;
-    Ok((head, complete))
+    Ok(Sampled {
+        head,
+        complete,
+        rest,
+    })
 }
 
-/// Reads a stream whose first bytes, `head`, were read already; `rest` follows them.
-fn read_sampled<R: Read>(
+/// A stream whose first bytes were read already.
+struct Sampled<R> {
+    /// The first bytes (up to [`SAMPLE`]).
     head: Vec<u8>,
+    /// `head` is the whole stream.
     complete: bool,
+    /// What follows `head`.
     rest: R,
+}
+
+impl<R: Read> Sampled<R> {
+    /// The whole stream again, from its first byte.
+    fn into_reader(self) -> std::io::Chain<Cursor<Vec<u8>>, R> {
+        Cursor::new(self.head).chain(self.rest)
+    }
+}
+
+/// Reads a stream whose first bytes were read already (`size`: its size, if known).
+fn read_sampled<R: Read>(
+    sampled: Sampled<R>,
     opts: &ReadOptions,
     at: &At,
     size: Option<u64>,
 ) -> Result<ReadOutput> {
-    match magic(&head) {
+    match magic(&sampled.head) {
         Magic::Gzip => {
             let inner = at.inside("gzip".to_string())?;
-            let decoder = MultiGzDecoder::new(Cursor::new(head).chain(rest));
+            let decoder = MultiGzDecoder::new(sampled.into_reader());
             read_reader_at(Box::new(decoder), opts, &inner)
         }
         Magic::Zip => {
             // A zip is read from its end (the directory): it is read into memory first.
-            let mut bytes = head;
-            let mut rest = rest;
-            rest.read_to_end(&mut bytes)
+            let mut bytes = Vec::new();
+            sampled
+                .into_reader()
+                .read_to_end(&mut bytes)
                 .map_err(|e| Error::io(at.path, e))?;
             read_zip(Cursor::new(bytes), opts, at)
         }
-        Magic::Text => read_text(head, complete, rest, opts, at, size),
+        Magic::Text => read_text(sampled, opts, at, size),
     }
 }
 
@@ -216,21 +225,19 @@ fn is_geojson(opts: &ReadOptions, text: &[u8]) -> bool {
 
 /// Reads CSV or GeoJSON text: as it is if UTF-8, transcoded to UTF-8 otherwise.
 fn read_text<R: Read>(
-    head: Vec<u8>,
-    complete: bool,
-    rest: R,
+    sampled: Sampled<R>,
     opts: &ReadOptions,
     at: &At,
     size: Option<u64>,
 ) -> Result<ReadOutput> {
-    let encoding = TextEncoding::detect(&head, complete);
-    let text = encoding.decode_start(&head, 1 << 16);
+    let encoding = TextEncoding::detect(&sampled.head, sampled.complete);
+    let text = encoding.decode_start(&sampled.head, 1 << 16);
     check_text(&text, at)?;
     let geojson = is_geojson(opts, &text);
     let delim = (!geojson).then(|| separator::detect(&text));
     drop(text);
     let stored = at.stored(Some(encoding), delim);
-    let reader = Cursor::new(head).chain(rest);
+    let reader = sampled.into_reader();
     let mut out = match encoding.transcode_from() {
         None => read_decoded(reader, geojson, delim, opts, at, size)?,
         Some(from) => {
@@ -317,18 +324,10 @@ fn read_zip<RS: Read + Seek>(reader: RS, opts: &ReadOptions, at: &At) -> Result<
         ));
     };
     let inner = at.inside(format!("zip member {}", shown(name, 200)))?;
-    let mut member = archive.by_index(*index).map_err(bad)?;
+    let member = archive.by_index(*index).map_err(bad)?;
     let size = member.size();
-    let (head, complete) = sample(&mut member).map_err(|e| Error::io(path, e))?;
-    if magic(&head) == Magic::Zip {
-        // An XLSX (or a zip) inside: read from its end, so into memory first.
-        let mut bytes = head;
-        member
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(path, e))?;
-        return read_zip(Cursor::new(bytes), opts, &inner);
-    }
-    read_sampled(head, complete, member, opts, &inner, Some(size))
+    let sampled = sample(member).map_err(|e| Error::io(path, e))?;
+    read_sampled(sampled, opts, &inner, Some(size))
 }
 
 /// An XLSX workbook: its sheet (`--sheet`, else the first) as CSV text, read as CSV.
