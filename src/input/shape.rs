@@ -40,6 +40,10 @@ impl TextEncoding {
                 Ok(_) => TextEncoding::Utf8,
                 // Cut short at the end of the sample, not wrong.
                 Err(e) if e.error_len().is_none() && !complete => TextEncoding::Utf8,
+                // Text that also holds well-formed UTF-8 beyond ASCII is UTF-8 with a few
+                // bad bytes (reported row by row): read as Windows-1252, all its accents
+                // would silently turn into other letters.
+                Err(_) if has_utf8_beyond_ascii(start) => TextEncoding::Utf8,
                 Err(_) => TextEncoding::Windows1252,
             }
         }
@@ -78,6 +82,11 @@ impl TextEncoding {
             }
         }
     }
+}
+
+/// True if `bytes` hold a well-formed UTF-8 sequence of more than one byte.
+fn has_utf8_beyond_ascii(bytes: &[u8]) -> bool {
+    bytes.utf8_chunks().any(|chunk| !chunk.valid().is_ascii())
 }
 
 /// True if `text` (the start of a file, as UTF-8 or raw single bytes) looks like binary
@@ -181,6 +190,9 @@ mod tests {
         }
         // A character cut at the end of a sample is not a reason for Windows-1252; at
         // the end of the whole text it is.
+        // UTF-8 with a stray bad byte stays UTF-8 (the bad byte is the row's problem).
+        let mixed = ["1,Ségou\n2,".as_bytes(), b"S\xE9gou\n"].concat();
+        assert_eq!(TextEncoding::detect(&mixed, true), TextEncoding::Utf8);
         let cut = &"1,Ségou".as_bytes()[..4];
         assert_eq!(TextEncoding::detect(cut, false), TextEncoding::Utf8);
         assert_eq!(TextEncoding::detect(cut, true), TextEncoding::Windows1252);
