@@ -93,10 +93,16 @@ pub struct StudyArgs {
 /// Which events, and how strictly to read them.
 #[derive(Debug, Args, Clone, Default)]
 pub struct EventArgs {
-    /// Event file: ACLED CSV (current, monadic or dyadic export), UCDP GED CSV, or a
-    /// GeoJSON FeatureCollection of points. Default: the shipped synthetic sample.
-    #[arg(long, value_name = "FILE")]
-    pub events: Option<PathBuf>,
+    /// Event file: ACLED CSV (current, monadic or dyadic export) or XLSX, UCDP GED CSV,
+    /// or a GeoJSON FeatureCollection of points; plain or in .gz/.zip. Repeat the flag
+    /// (or give a comma list) to read several files as one: an event id in several
+    /// files is one event, its newest revision (ACLED `timestamp`) wins. Default: the
+    /// shipped synthetic sample.
+    #[arg(long, value_name = "FILE", value_delimiter = ',')]
+    pub events: Vec<PathBuf>,
+    /// The sheet of an .xlsx event file to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Force the input format instead of detecting it from the header.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Dataset>,

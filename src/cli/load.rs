@@ -9,7 +9,7 @@ use crate::analysis::zones::{self, Membership, Zone};
 use crate::cli::args::{EventArgs, StudyArgs};
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
-use crate::input::{Diagnostic, ReadOptions, ReadOutput, read_events, read_events_bytes};
+use crate::input::{Diagnostic, ReadOptions, ReadOutput, merge, read_events, read_events_bytes};
 use crate::model::{
     Boundaries, Categories, CategorySet, CercleId, CountryBy, CountryMatch, RegionId, Study,
     StudyOverrides,
@@ -63,10 +63,10 @@ pub fn setup(args: &StudyArgs) -> Result<Setup> {
 
 /// Events read, classified and placed.
 pub struct Loaded {
-    /// The input as shown to users.
+    /// The input as shown to users (several files: their names, comma separated).
     pub input: String,
-    /// True for the shipped synthetic sample (or any file named "synthetic"): every
-    /// product made from it says so.
+    /// True for the shipped synthetic sample (or when any input file is named
+    /// "synthetic"): every product made from it says so.
     pub synthetic: bool,
     pub read: ReadOutput,
     /// Per event: its categories.
@@ -202,23 +202,32 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
         country: (args.country_by == CountryBy::Source).then_some(&codes),
         diagnostics_limit: args.show_problems.max(1),
         on_diagnostic: Some(&report),
+        sheet: args.sheet.as_deref(),
+        // Several files: each event's revision time tells which row is the newest.
+        revisions: args.events.len() > 1,
     };
-    let (input, synthetic, read) = match &args.events {
-        Some(path) => {
-            let synthetic = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"));
-            (
-                path.display().to_string(),
-                synthetic,
-                read_events(path, &opts)?,
-            )
-        }
-        None => (
+    let (input, synthetic, read) = if args.events.is_empty() {
+        (
             format!("{SAMPLE_FILE} (built in)"),
             true,
             read_events_bytes(SAMPLE_CSV, &PathBuf::from(SAMPLE_FILE), &opts)?,
-        ),
+        )
+    } else {
+        let synthetic = args.events.iter().any(|path| {
+            path.file_name()
+                .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"))
+        });
+        let names: Vec<String> = args
+            .events
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        let reads = args
+            .events
+            .iter()
+            .map(|path| read_events(path, &opts))
+            .collect::<Result<Vec<_>>>()?;
+        (names.join(", "), synthetic, merge(reads))
     };
     log.finish(args.diagnostics.as_deref())?;
     sw.lap("read");

@@ -54,6 +54,8 @@ pub(crate) struct Assembler<'o> {
     ids: EventIds,
     id_table: IdTable,
     events: Vec<Event>,
+    /// With `opts.revisions`: per event, its timestamp (0: none).
+    timestamps: Vec<u64>,
     /// Per id (by index): the index of its first row's event in `events`, `DROPPED` or
     /// `UNSEEN`. 4 bytes per id: a kept first row's line is its event's; a dropped one's
     /// line and fingerprint are in `dropped` (rows outside the territory: few).
@@ -88,6 +90,7 @@ impl<'o> Assembler<'o> {
             ids: EventIds::default(),
             id_table: IdTable::default(),
             events: Vec::new(),
+            timestamps: Vec::new(),
             seen: Vec::new(),
             dropped: FxHashMap::default(),
             summary,
@@ -147,6 +150,9 @@ impl<'o> Assembler<'o> {
         }
         if index != DROPPED {
             self.events.push(event);
+            if self.opts.revisions {
+                self.timestamps.push(fields.timestamp.unwrap_or(0));
+            }
         }
         Ok(())
     }
@@ -341,6 +347,7 @@ impl<'o> Assembler<'o> {
             },
             summary: self.summary,
             diagnostics: self.diagnostics,
+            timestamps: self.timestamps,
         }
     }
 }

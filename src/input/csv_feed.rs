@@ -135,10 +135,11 @@ impl Tail {
         }
     }
 
-    /// How the stream ends, given the offset where its last record starts.
-    pub(crate) fn ending_from(&self, start: u64) -> Ending {
+    /// How the stream ends, given the offset where its last record starts and the
+    /// delimiter.
+    pub(crate) fn ending_from(&self, start: u64, delim: u8) -> Ending {
         match start.checked_sub(self.start) {
-            Some(skip) => match open_quote_field(&self.bytes[skip as usize..]) {
+            Some(skip) => match open_quote_field(&self.bytes[skip as usize..], delim) {
                 Some(col) => Ending::OpenQuote(col),
                 None => Ending::Last,
             },
@@ -151,7 +152,7 @@ impl Tail {
 
 /// If the CSV text of one record ends inside a quoted field, the 0-based index of that
 /// field. (Quotes count only at the start of a field, as the csv crate reads them.)
-fn open_quote_field(record: &[u8]) -> Option<usize> {
+fn open_quote_field(record: &[u8], delim: u8) -> Option<usize> {
     #[derive(PartialEq)]
     enum S {
         FieldStart,
@@ -165,7 +166,7 @@ fn open_quote_field(record: &[u8]) -> Option<usize> {
             (S::Quoted, b'"') => S::QuoteInQuoted,
             (S::Quoted, _) => S::Quoted,
             (S::FieldStart, b'"') | (S::QuoteInQuoted, b'"') => S::Quoted,
-            (_, b',') => {
+            (_, b) if b == delim => {
                 field += 1;
                 S::FieldStart
             }
@@ -185,11 +186,22 @@ mod tests {
 
     #[test]
     fn finds_an_open_quote_and_its_field() {
-        assert_eq!(open_quote_field(b"a,b,\"c\"\"d\"\n"), None);
-        assert_eq!(open_quote_field(b"a,\"b,\nc\",d"), None);
-        assert_eq!(open_quote_field(b"a,b,\"notes, cut"), Some(2));
-        assert_eq!(open_quote_field(b"a,\"x\"\"\n"), Some(1));
-        assert_eq!(open_quote_field(b"a,b\"c,d"), None);
+        for delim in [b',', b';', b'\t'] {
+            let open = |text: &[u8]| {
+                let text: Vec<u8> = text
+                    .iter()
+                    .map(|&b| if b == b',' { delim } else { b })
+                    .collect();
+                open_quote_field(&text, delim)
+            };
+            assert_eq!(open(b"a,b,\"c\"\"d\"\n"), None);
+            assert_eq!(open(b"a,\"b,\nc\",d"), None);
+            assert_eq!(open(b"a,b,\"notes, cut"), Some(2));
+            assert_eq!(open(b"a,\"x\"\"\n"), Some(1));
+            assert_eq!(open(b"a,b\"c,d"), None);
+        }
+        // Another delimiter is text.
+        assert_eq!(open_quote_field(b"a;b,\"c;d", b','), Some(1));
     }
 
     #[test]

@@ -46,33 +46,54 @@ pub(crate) const SEQUENTIAL: usize = 0;
 const SUB_CHUNKS: usize = 8;
 
 /// The csv reader settings used everywhere, so every path reads records alike.
-fn csv_builder() -> csv::ReaderBuilder {
+fn csv_builder(delim: u8) -> csv::ReaderBuilder {
     // Records end at '\n' only, so that a record's position is the line it starts on in
     // CRLF files too (the csv crate would otherwise place it on the previous line's
     // '\n'); a '\r' left at the end of a field is trimmed like other spaces.
     let mut b = csv::ReaderBuilder::new();
     b.has_headers(false)
         .flexible(true)
+        .delimiter(delim)
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16);
     b
+}
+
+/// How to cut the CSV text: its delimiter, and the block and batch sizes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Cut {
+    /// ',', ';' or '\t'.
+    pub delim: u8,
+    /// Bytes per block; [`SEQUENTIAL`] (0, tests): the csv crate reads the whole file.
+    pub block: usize,
+    /// Records per batch when reading sequentially.
+    pub batch: usize,
+}
+
+impl Default for Cut {
+    /// The usual sizes; ',' until the header line says otherwise.
+    fn default() -> Self {
+        Cut {
+            delim: b',',
+            block: BLOCK,
+            batch: BATCH,
+        }
+    }
 }
 
 pub(crate) fn read_csv<R: Read>(
     reader: R,
     path: &Path,
     opts: &ReadOptions,
-    batch_size: usize,
-    block_size: usize,
+    cut: Cut,
     size: Option<u64>,
 ) -> Result<ReadOutput> {
-    let parallel = block_size > 0;
-    let block_size = if parallel { block_size } else { BLOCK };
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Msg<'_>>(1);
         let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
         let source = Source::Stream { rx, back: back_tx };
-        let tokens = Tokens::new(source, parallel, block_size, batch_size);
+        let tokens = Tokens::new(source, cut);
+        let block_size = tokens.block;
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
         let worker = scope.spawn(move || process(tokens, path, opts, size));
@@ -87,13 +108,10 @@ pub(crate) fn read_csv_bytes(
     bytes: &[u8],
     path: &Path,
     opts: &ReadOptions,
-    batch_size: usize,
-    block_size: usize,
+    cut: Cut,
 ) -> Result<ReadOutput> {
-    let parallel = block_size > 0;
-    let block_size = if parallel { block_size } else { BLOCK };
     let source = Source::Memory { bytes, at: 0 };
-    let mut tokens = Tokens::new(source, parallel, block_size, batch_size);
+    let mut tokens = Tokens::new(source, cut);
     tokens.tail = Some(Tail::of(bytes));
     process(tokens, path, opts, Some(bytes.len() as u64))
 }
@@ -123,7 +141,10 @@ fn process(
         Some(forced) => forced,
         None => detect_format(&names).map_err(|m| Error::format(path, m))?,
     };
-    let layout = Layout::new(dataset, &names).map_err(|m| Error::format(path, m))?;
+    let mut layout = Layout::new(dataset, &names).map_err(|m| Error::format(path, m))?;
+    if !opts.revisions {
+        layout.timestamp = None;
+    }
     let strings = Strings::new();
     strings.empty();
     let mut assembler = Assembler::new(
@@ -280,6 +301,7 @@ impl<'m> Group<'m> {
 /// `batch` records when reading sequentially.
 struct Tokens<'m> {
     source: Source<'m>,
+    delim: u8,
     /// False: read sequentially from the start.
     parallel: bool,
     /// Nominal group and sub-chunk sizes.
@@ -300,13 +322,16 @@ struct Tokens<'m> {
 }
 
 impl<'m> Tokens<'m> {
-    fn new(source: Source<'m>, parallel: bool, block: usize, batch: usize) -> Self {
+    fn new(source: Source<'m>, cut: Cut) -> Self {
+        let parallel = cut.block > 0;
+        let block = if parallel { cut.block } else { BLOCK };
         Tokens {
             source,
+            delim: cut.delim,
             parallel,
             block,
             sub: (block / SUB_CHUNKS).max(1),
-            batch: batch.max(1),
+            batch: cut.batch.max(1),
             abs: 0,
             lines: 0,
             seq: None,
@@ -443,9 +468,10 @@ impl<'m> Tokens<'m> {
         starts.dedup();
         let mut bounds: Vec<(usize, usize)> = starts.windows(2).map(|w| (w[0], w[1])).collect();
         bounds.push((starts[starts.len() - 1], stop));
+        let delim = self.delim;
         let scans: Vec<std::result::Result<Scanned, Unread>> = bounds
             .par_iter()
-            .map(|&(s, e)| scan(text, s, e, whole))
+            .map(|&(s, e)| scan(text, s, e, whole, delim))
             .collect();
         let mut out = Vec::with_capacity(scans.len());
         let mut end = first;
@@ -457,7 +483,7 @@ impl<'m> Tokens<'m> {
             let found = if s == end {
                 found
             } else {
-                scan(text, end, e, whole)
+                scan(text, end, e, whole, self.delim)
             };
             match found {
                 Ok(f) => {
@@ -502,7 +528,7 @@ impl<'m> Tokens<'m> {
             rx,
             tail: None,
         };
-        self.seq = Some(csv_builder().from_reader(chain));
+        self.seq = Some(csv_builder(self.delim).from_reader(chain));
     }
 
     fn next_sequential(&mut self) -> std::io::Result<Option<Vec<ByteRecord>>> {
@@ -552,7 +578,7 @@ impl<'m> Tokens<'m> {
     /// How the stream ends, given the offset where its last record starts.
     fn ending_from(&self, start: u64) -> Ending {
         match &self.tail {
-            Some(tail) => tail.ending_from(start),
+            Some(tail) => tail.ending_from(start, self.delim),
             None => Ending::Last,
         }
     }

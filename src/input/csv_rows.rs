@@ -274,6 +274,7 @@ impl RowParser<'_> {
             admin2: text(dec, l.admin2),
             admin3: text(dec, l.admin3),
             location: text(dec, l.location),
+            timestamp: l.timestamp.and_then(|i| dec.get(i).trim().parse().ok()),
         };
         Ok((fields, precision_issue.into_iter().chain(note).collect()))
     }

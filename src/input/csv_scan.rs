@@ -12,8 +12,8 @@
 //! opens a field, the one that closes it, or a doubled one inside it. On any other quote
 //! it gives up, and the caller reads on from the last record boundary with the csv crate
 //! itself; where the text ends inside a record it says so, and the caller brings more. On such text it yields
-//! exactly the csv crate's records with this reader's settings (',' delimiter, '\n'
-//! terminator, empty lines skipped), the same positions included.
+//! exactly the csv crate's records with this reader's settings (the file's delimiter,
+//! ',', ';' or tab; '\n' terminator, empty lines skipped), the same positions included.
 
 use std::borrow::Cow;
 
@@ -59,7 +59,13 @@ pub(crate) struct Scanned {
 /// The text is read 64 bytes at a time as bit masks (simdjson's method): quote parity
 /// by a prefix XOR tells which bytes are inside quotes, and only the delimiters outside
 /// quotes are visited, one by one.
-pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Result<Scanned, Unread> {
+pub(crate) fn scan(
+    text: &[u8],
+    start: usize,
+    stop: usize,
+    whole: bool,
+    delim: u8,
+) -> Result<Scanned, Unread> {
     // Offsets are kept in 32 bits; callers never hand over more than this.
     assert!(text.len() <= u32::MAX as usize, "text too long to scan");
     // Room for a typical record's fields (ACLED rows: ~30 fields in ~500 bytes) up to
@@ -106,15 +112,15 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Resul
                 );
             }
         }
-        let m = Masks::of(block);
+        let m = Masks::of(block, delim);
         let inside = prefix_xor(m.quote) ^ inside_carry;
         // A quote that opens quotes must start a field, or be the second of a doubled
         // quote; any other is not read as a quote by the csv crate.
         let opening = m.quote & inside;
-        let may_open = ((m.comma | m.newline | m.quote) << 1) | after_separator;
+        let may_open = ((m.delim | m.newline | m.quote) << 1) | after_separator;
         let bad = opening & !may_open & valid;
         let first_bad = if bad == 0 { 64 } else { bad.trailing_zeros() };
-        let mut hits = (m.comma | m.newline) & !inside & valid;
+        let mut hits = (m.delim | m.newline) & !inside & valid;
         while hits != 0 {
             let bit = hits.trailing_zeros();
             hits &= hits - 1;
@@ -122,7 +128,7 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Resul
                 return Err(Unread::Quote);
             }
             let i = base + bit as usize;
-            if m.comma & (1 << bit) != 0 {
+            if m.delim & (1 << bit) != 0 {
                 out.spans.push(span(field, i));
                 field = i + 1;
                 continue;
@@ -156,7 +162,7 @@ pub(crate) fn scan(text: &[u8], start: usize, stop: usize, whole: bool) -> Resul
             newlines += (m.newline & valid).count_ones();
             high |= m.high & valid;
             inside_carry = ((inside as i64) >> 63) as u64;
-            after_separator = (m.comma | m.newline | m.quote) >> 63;
+            after_separator = (m.delim | m.newline | m.quote) >> 63;
         }
         base += len;
     }
@@ -201,7 +207,8 @@ fn prefix_xor(mut x: u64) -> u64 {
 /// The bytes of interest in 64 bytes of text, as bit masks (bit i: byte i).
 #[derive(Default)]
 struct Masks {
-    comma: u64,
+    /// The delimiter (',', ';' or tab).
+    delim: u64,
     newline: u64,
     quote: u64,
     /// Bytes >= 0x80 (not ASCII).
@@ -211,7 +218,7 @@ struct Masks {
 impl Masks {
     #[cfg(target_arch = "x86_64")]
     #[inline]
-    fn of(block: &[u8; 64]) -> Masks {
+    fn of(block: &[u8; 64], delim: u8) -> Masks {
         use std::arch::x86_64::{
             __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
         };
@@ -219,19 +226,19 @@ impl Masks {
         // SAFETY: SSE2 is part of every x86-64 processor; each load reads 16 bytes
         // inside `block` (unaligned loads are allowed).
         unsafe {
-            let (comma, newline, quote) = (
-                _mm_set1_epi8(b',' as i8),
+            let (delim, newline, quote) = (
+                _mm_set1_epi8(delim as i8),
                 _mm_set1_epi8(b'\n' as i8),
                 _mm_set1_epi8(b'"' as i8),
             );
             for k in 0..4 {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>());
                 let shift = 16 * k;
-                let c = _mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) as u16;
+                let c = _mm_movemask_epi8(_mm_cmpeq_epi8(v, delim)) as u16;
                 let n = _mm_movemask_epi8(_mm_cmpeq_epi8(v, newline)) as u16;
                 let q = _mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) as u16;
                 let h = _mm_movemask_epi8(v) as u16;
-                m.comma |= u64::from(c) << shift;
+                m.delim |= u64::from(c) << shift;
                 m.newline |= u64::from(n) << shift;
                 m.quote |= u64::from(q) << shift;
                 m.high |= u64::from(h) << shift;
@@ -242,12 +249,12 @@ impl Masks {
 
     #[cfg(not(target_arch = "x86_64"))]
     #[inline]
-    fn of(block: &[u8; 64]) -> Masks {
+    fn of(block: &[u8; 64], delim: u8) -> Masks {
         let mut m = Masks::default();
         for (i, &b) in block.iter().enumerate() {
             let bit = 1u64 << i;
             match b {
-                b',' => m.comma |= bit,
+                b if b == delim => m.delim |= bit,
                 b'\n' => m.newline |= bit,
                 b'"' => m.quote |= bit,
                 b if b >= 0x80 => m.high |= bit,
@@ -413,10 +420,11 @@ mod tests {
     /// Records as (fields, byte offset, line).
     type Records = Vec<(Vec<Vec<u8>>, u64, u64)>;
 
-    fn csv_records(text: &[u8]) -> Records {
+    fn csv_records(text: &[u8], delim: u8) -> Records {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(delim)
             .terminator(csv::Terminator::Any(b'\n'))
             .from_reader(text);
         let mut out = Vec::new();
@@ -432,8 +440,8 @@ mod tests {
         out
     }
 
-    fn scanned_records(text: &[u8]) -> Option<Records> {
-        let s = scan(text, bom_len(text), text.len(), true).ok()?;
+    fn scanned_records(text: &[u8], delim: u8) -> Option<Records> {
+        let s = scan(text, bom_len(text), text.len(), true, delim).ok()?;
         assert_eq!(s.end, text.len());
         let at = Place { byte: 0, lines: 0 };
         Some(
@@ -450,6 +458,18 @@ mod tests {
         )
     }
 
+    /// `text` with its commas made `delim` and its tabs and semicolons made commas, so
+    /// that each delimiter meets the others as plain text.
+    fn with_delimiter(text: &[u8], delim: u8) -> Vec<u8> {
+        text.iter()
+            .map(|&b| match b {
+                b',' => delim,
+                b if b == delim => b',',
+                b => b,
+            })
+            .collect()
+    }
+
     #[test]
     fn reads_what_the_csv_crate_reads() {
         for text in [
@@ -463,21 +483,29 @@ mod tests {
             b"a,b,\n",
             b",\n,,\n",
             b"\xEF\xBB\xBFid,x\n1,\xff\n",
+            b"a;b\tc,d\n\"x;y\",\"p\tq\"\n",
         ] {
-            let got = scanned_records(text);
-            assert_eq!(
-                got.as_ref(),
-                Some(&csv_records(text)),
-                "{}",
-                String::from_utf8_lossy(text)
-            );
+            for delim in [b',', b';', b'\t'] {
+                let text = with_delimiter(text, delim);
+                let got = scanned_records(&text, delim);
+                assert_eq!(
+                    got.as_ref(),
+                    Some(&csv_records(&text, delim)),
+                    "{:?}: {}",
+                    delim as char,
+                    String::from_utf8_lossy(&text)
+                );
+            }
         }
     }
 
     #[test]
     fn gives_up_on_quotes_the_csv_crate_does_not_read_as_quotes() {
         for text in [&b"a,b\"c,d\n"[..], b"a,\"b\"c\"\n", b"a,\r\"b\"\n"] {
-            assert_eq!(scan(text, 0, text.len(), true).err(), Some(Unread::Quote));
+            assert_eq!(
+                scan(text, 0, text.len(), true, b',').err(),
+                Some(Unread::Quote)
+            );
         }
     }
 
@@ -485,24 +513,24 @@ mod tests {
     fn tells_text_that_ends_too_soon() {
         // Inside quotes at the end; a record without its end where more input follows.
         assert_eq!(
-            scan(b"a,\"open\n", 0, 8, true).err(),
+            scan(b"a,\"open\n", 0, 8, true, b',').err(),
             Some(Unread::Unfinished)
         );
         assert_eq!(
-            scan(b"a,b\nc,d", 0, 6, false).err(),
+            scan(b"a,b\nc,d", 0, 6, false, b',').err(),
             Some(Unread::Unfinished)
         );
-        assert_eq!(scan(b"a,b\nc,d", 0, 2, false).unwrap().len(), 1);
-        assert_eq!(scan(b"a,b\nc,d", 0, 6, true).unwrap().len(), 2);
+        assert_eq!(scan(b"a,b\nc,d", 0, 2, false, b',').unwrap().len(), 1);
+        assert_eq!(scan(b"a,b\nc,d", 0, 6, true, b',').unwrap().len(), 2);
     }
 
     #[test]
     fn stops_at_the_first_record_end_after_the_stop() {
         let text = b"a,b\nc,\"d\ne\"\nf,g\nh,i\n";
-        let s = scan(text, 0, 5, false).unwrap();
+        let s = scan(text, 0, 5, false, b',').unwrap();
         // The record "c,"d\ne"" runs past byte 5 and ends the scan.
         assert_eq!((s.len(), s.end, s.newlines), (2, 12, 3));
-        let rest = scan(text, s.end, text.len(), true).unwrap();
+        let rest = scan(text, s.end, text.len(), true, b',').unwrap();
         let r = rest.row(
             text,
             0,
@@ -516,10 +544,10 @@ mod tests {
     }
 
     /// The masks byte by byte, as the definition.
-    fn plain_masks(block: &[u8; 64]) -> [u64; 4] {
+    fn plain_masks(block: &[u8; 64], delim: u8) -> [u64; 4] {
         let mut m = [0u64; 4];
         for (i, &b) in block.iter().enumerate() {
-            for (k, want) in [b',', b'\n', b'"'].into_iter().enumerate() {
+            for (k, want) in [delim, b'\n', b'"'].into_iter().enumerate() {
                 m[k] |= u64::from(b == want) << i;
             }
             m[3] |= u64::from(b >= 0x80) << i;
@@ -537,19 +565,21 @@ mod tests {
                     .wrapping_mul(6364136223846793005)
                     .wrapping_add(1442695040888963407);
                 // Mostly the bytes of interest, some text and high bytes.
-                *b = b",\n\"a\xc3\xa9\xff "[(state >> 33) as usize % 8];
+                *b = b",;\t\n\"a\xc3\xa9\xff "[(state >> 33) as usize % 10];
             }
-            let want = plain_masks(&block);
-            let m = Masks::of(&block);
-            assert_eq!([m.comma, m.newline, m.quote, m.high], want);
+            for delim in [b',', b';', b'\t'] {
+                let want = plain_masks(&block, delim);
+                let m = Masks::of(&block, delim);
+                assert_eq!([m.delim, m.newline, m.quote, m.high], want);
+            }
         }
     }
 
     #[test]
     fn utf8_is_checked_once_per_scan() {
         let good = "a,é\n".as_bytes();
-        assert!(scan(good, 0, good.len(), true).unwrap().utf8);
+        assert!(scan(good, 0, good.len(), true, b',').unwrap().utf8);
         let bad = b"a,\xff\n";
-        assert!(!scan(bad, 0, bad.len(), true).unwrap().utf8);
+        assert!(!scan(bad, 0, bad.len(), true, b',').unwrap().utf8);
     }
 }

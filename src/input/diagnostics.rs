@@ -189,6 +189,11 @@ pub struct ReadSummary {
     /// Events not the study country's (whether kept or dropped): outside the outline
     /// with no country code, or coded as another country.
     pub outside_country: u64,
+    /// How the file was stored (encoding, separator, container).
+    pub stored: Option<super::Stored>,
+    /// When several files were read as one: each file's own summary, and the events
+    /// they shared.
+    pub merged: Option<super::Merged>,
 }
 
 impl ReadSummary {
@@ -217,6 +222,12 @@ impl fmt::Display for ReadSummary {
         writeln!(f, "Summary for {}", self.file.display())?;
         if let Some(fmt_) = self.format {
             writeln!(f, "  format:            {fmt_}")?;
+        }
+        if let Some(stored) = &self.stored {
+            writeln!(f, "  stored as:         {stored}")?;
+        }
+        if let Some(merged) = &self.merged {
+            write!(f, "{merged}")?;
         }
         writeln!(f, "  rows read:         {}", self.rows_read)?;
         if self.rows_merged > 0 {

@@ -147,6 +147,9 @@ pub(crate) struct Fields<'a> {
     pub admin2: Text<'a>,
     pub admin3: Text<'a>,
     pub location: Text<'a>,
+    /// ACLED's `timestamp` (seconds since 1970 of the row's last revision), read only
+    /// when several files are merged.
+    pub timestamp: Option<u64>,
 }
 
 /// One row: its fields, or the (first) problem that skips it; plus warnings that apply

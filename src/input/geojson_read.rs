@@ -287,6 +287,8 @@ impl FeatureParser<'_> {
             admin2: text("admin2"),
             admin3: text("admin3"),
             location: text("location"),
+            // Revisions are told apart in CSV and XLSX exports only.
+            timestamp: None,
         })
     }
 }

@@ -32,6 +32,8 @@ pub(crate) struct Layout {
     pub precision: Option<usize>,
     /// ACLED fatalities, GED best.
     pub fatalities: usize,
+    /// ACLED's `timestamp` (when the row was last revised), if present.
+    pub timestamp: Option<usize>,
     /// The columns that code the event's country, if the file has them.
     pub country: CountryColumns,
 }
@@ -123,6 +125,15 @@ fn key(name: &str) -> String {
     name.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
 
+/// True if `name` is a column that some CSV layout needs (for finding the separator
+/// from the header line).
+pub(crate) fn is_known_column(name: &str) -> bool {
+    let k = key(name);
+    Dataset::ALL
+        .iter()
+        .any(|&d| required(d).contains(&k.as_str()))
+}
+
 fn find(keys: &[String], name: &str) -> Option<usize> {
     keys.iter().position(|k| k == name)
 }
@@ -143,13 +154,14 @@ pub fn detect_format(header: &[String]) -> Result<Dataset, String> {
     } else if has("side_a") || has("date_start") || has("type_of_violence") {
         Ok(Dataset::UcdpGed)
     } else {
-        let shown: Vec<&str> = header.iter().take(12).map(|h| h.trim()).collect();
+        let names: Vec<&str> = header.iter().take(12).map(|h| h.trim()).collect();
         let more = if header.len() > 12 { ", ..." } else { "" };
+        // Escaped and cut: the "header" of a file that is no CSV can be anything.
+        let found = super::shape::shown(&format!("{}{more}", names.join(", ")), 200);
         Err(format!(
-            "the header matches no known layout. Expected one of:{}\nFound columns: {}{more}\n\
+            "the header matches no known layout. Expected one of:{}\nFound columns: {found}\n\
              (use --format to force a layout)",
             expected_layouts(),
-            shown.join(", ")
         ))
     }
 }
@@ -205,6 +217,7 @@ impl Layout {
                     iso3: None,
                     name: at("country"),
                 },
+                timestamp: None,
             }
         } else {
             Layout {
@@ -234,6 +247,7 @@ impl Layout {
                     iso3: at("iso3"),
                     name: at("country"),
                 },
+                timestamp: at("timestamp"),
             }
         };
         let mut layout = layout;

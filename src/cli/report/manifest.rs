@@ -1,5 +1,6 @@
-//! `manifest.json`: the tool, the resolved settings, the input file with its SHA-256, and
-//! every file the run wrote (relative path, size, SHA-256), sorted by path. Written last.
+//! `manifest.json`: the tool, the resolved settings, the input files with their SHA-256,
+//! and every file the run wrote (relative path, size, SHA-256), sorted by path. Written
+//! last.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use sha2::{Digest, Sha256};
 use super::{ReportConfig, Written};
 use crate::cli::load::{Loaded, SAMPLE_FILE, sample_bytes};
 use crate::error::{Error, Result};
+use crate::input::ReadSummary;
 use crate::output::write_bytes_atomic;
 
 /// The input as the manifest names it: its file name (never the folder it was in) and
@@ -26,16 +28,21 @@ fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Hashes the event file (streamed: exports run to gigabytes), or the built-in sample.
-pub fn hash_input(path: Option<&Path>) -> Result<InputHash> {
-    let Some(path) = path else {
+/// Hashes the event files (streamed: exports run to gigabytes), or the built-in sample
+/// if there are none.
+pub fn hash_inputs(paths: &[PathBuf]) -> Result<Vec<InputHash>> {
+    if paths.is_empty() {
         let bytes = sample_bytes();
-        return Ok(InputHash {
+        return Ok(vec![InputHash {
             name: SAMPLE_FILE.to_string(),
             bytes: bytes.len() as u64,
             sha256: hex(&Sha256::digest(bytes)),
-        });
-    };
+        }]);
+    }
+    paths.iter().map(|p| hash_input(p)).collect()
+}
+
+fn hash_input(path: &Path) -> Result<InputHash> {
     let mut f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
@@ -67,9 +74,14 @@ struct FileEntry {
 
 #[derive(Serialize)]
 struct Input<'a> {
+    /// The one input file's name and hash (with several files, `files` lists them).
     #[serde(flatten)]
-    hash: &'a InputHash,
+    hash: Option<&'a InputHash>,
+    /// Every input file, in the order read.
+    files: &'a [InputHash],
     format: Option<String>,
+    /// How the input was stored (encoding, separator, container), per file.
+    stored: Vec<String>,
     synthetic: bool,
     rows_read: u64,
     events_kept: u64,
@@ -99,7 +111,7 @@ pub fn write(
     out: &Path,
     cfg: &ReportConfig,
     loaded: &Loaded,
-    input: &InputHash,
+    inputs: &[InputHash],
     written: &Written,
 ) -> Result<PathBuf> {
     // Hashed in parallel: with the web tiles there are thousands of small files.
@@ -123,8 +135,13 @@ pub fn write(
         version: env!("CARGO_PKG_VERSION"),
         config: cfg,
         input: Input {
-            hash: input,
+            hash: match inputs {
+                [one] => Some(one),
+                _ => None,
+            },
+            files: inputs,
             format: s.format.map(|f| f.to_string()),
+            stored: stored_per_file(s),
             synthetic: loaded.synthetic,
             rows_read: s.rows_read,
             events_kept: s.events_kept,
@@ -138,4 +155,14 @@ pub fn write(
     let path = out.join("manifest.json");
     write_bytes_atomic(&path, &json)?;
     Ok(path)
+}
+
+/// How each input file was stored, as the read summary describes it.
+pub fn stored_per_file(s: &ReadSummary) -> Vec<String> {
+    let one = std::slice::from_ref(s);
+    let files = s.merged.as_ref().map_or(one, |m| &m.files[..]);
+    files
+        .iter()
+        .filter_map(|f| f.stored.as_ref().map(ToString::to_string))
+        .collect()
 }

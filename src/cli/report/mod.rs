@@ -72,7 +72,12 @@ pub fn run(args: &ReportArgs) -> Result<()> {
     let setup = setup(&args.study)?;
     let cfg = ReportConfig::resolve(&setup, args)?;
     stages.start("read and classify events");
-    let (loaded, input_hash) = load_hashed(&setup, &args.events)?;
+    let (loaded, input_hashes) = load_hashed(&setup, &args.events)?;
+    let input_names = input_hashes
+        .iter()
+        .map(|h| h.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     stages.start("zones");
     let zoned = zone_events(&setup, &loaded)?;
     let zones_args = ZonesArgs {
@@ -176,12 +181,12 @@ pub fn run(args: &ReportArgs) -> Result<()> {
             charts: chart_set.as_ref(),
             written: &written,
             out: &args.out,
-            input_name: &input_hash.name,
+            input_name: &input_names,
         };
         written.page = page::write(&facts)?;
     }
     stages.start("manifest");
-    let manifest = manifest::write(&args.out, &cfg, &loaded, &input_hash, &written)?;
+    let manifest = manifest::write(&args.out, &cfg, &loaded, &input_hashes, &written)?;
     stages.finish();
     drop(stages);
 
@@ -192,9 +197,9 @@ pub fn run(args: &ReportArgs) -> Result<()> {
 
 /// Reads the events and hashes the input file at the same time (on another thread): the
 /// manifest names the exact input.
-fn load_hashed(setup: &Setup, args: &EventArgs) -> Result<(Loaded, manifest::InputHash)> {
+fn load_hashed(setup: &Setup, args: &EventArgs) -> Result<(Loaded, Vec<manifest::InputHash>)> {
     std::thread::scope(|s| {
-        let hash = s.spawn(|| manifest::hash_input(args.events.as_deref()));
+        let hash = s.spawn(|| manifest::hash_inputs(&args.events));
         let loaded = load_events(setup, args)?;
         let hash = hash.join().expect("the hashing thread does not panic")?;
         Ok((loaded, hash))

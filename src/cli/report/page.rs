@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::charts::{ChartSet, charted_zones};
-use super::manifest::relative;
+use super::manifest::{relative, stored_per_file};
 use super::narrative::{lower_first, trend, window_sentence};
 use super::{ReportConfig, Written, kernel_note};
 use crate::cli::load::{Loaded, Setup};
@@ -309,12 +309,18 @@ fn blocks(f: &Facts) -> Vec<Block> {
     b.push(Block::List(defs));
 
     b.push(Block::H2("Input".into()));
+    let stored = stored_per_file(s);
     b.push(Block::P(format!(
-        "{}: {}, {} rows read{}, {} events kept, {} rows skipped{}.",
+        "{}: {}{}, {} rows read{}, {} events kept, {} rows skipped{}{}.",
         f.input_name,
         s.format
             .map(|d| d.to_string())
             .unwrap_or_else(|| "unknown format".into()),
+        if stored.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", stored.join("; "))
+        },
         format_value(s.rows_read as f64),
         if s.rows_merged > 0 {
             format!(
@@ -334,6 +340,14 @@ fn blocks(f: &Facts) -> Vec<Block> {
             )
         } else {
             String::new()
+        },
+        match &s.merged {
+            Some(m) => format!(
+                "; {} events were in more than one file and are counted once ({} replaced by a newer revision)",
+                format_value(m.shared as f64),
+                format_value(m.replaced as f64)
+            ),
+            None => String::new(),
         },
     )));
     let reasons = |m: &std::collections::BTreeMap<crate::input::Problem, u64>| -> Vec<Vec<String>> {

@@ -179,7 +179,9 @@ fn monadic_rows_that_disagree_are_a_conflict() {
 
 #[test]
 fn invalid_utf8_is_decoded_and_kept() {
-    let mut text = acled_file(&[&[], &[("admin1", "S\u{1}gou")], &[]]).into_bytes();
+    // A byte order mark says the file is UTF-8: a byte that is not is the row's problem.
+    let text = acled_file(&[&[], &[("admin1", "S\u{1}gou")], &[]]);
+    let mut text = format!("\u{feff}{text}").into_bytes();
     let at = text.iter().position(|&b| b == 1).unwrap();
     text[at] = 0xE9; // Latin-1 "é"
     let out = read_text(text, &ReadOptions::default()).unwrap();
@@ -189,6 +191,18 @@ fn invalid_utf8_is_decoded_and_kept() {
     let v = views(&out);
     assert_eq!(v.len(), 3);
     assert_eq!(v[1].admin[0], "S\u{FFFD}gou");
+}
+
+#[test]
+fn text_that_starts_as_no_utf8_is_windows_1252() {
+    let mut text = acled_file(&[&[], &[("admin1", "S\u{1}gou")], &[]]).into_bytes();
+    let at = text.iter().position(|&b| b == 1).unwrap();
+    text[at] = 0xE9; // "é" in Windows-1252
+    let out = read_text(text, &ReadOptions::default()).unwrap();
+    assert!(out.diagnostics.is_empty(), "{:#?}", out.diagnostics);
+    assert_eq!(views(&out)[1].admin[0], "Ségou");
+    let stored = out.summary.stored.unwrap();
+    assert_eq!(stored.encoding.as_deref(), Some("Windows-1252"));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 use std::sync::Mutex;
 
 use super::*;
+use crate::error::Error;
 
 #[test]
 fn strict_fails_on_the_first_problem_with_its_line() {
