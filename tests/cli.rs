@@ -359,13 +359,27 @@ fn zones_csv_json_and_markdown_agree() {
     let mut rdr = csv::Reader::from_path(out.join("zones.csv")).unwrap();
     let csv_rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     let rows = v["rows"].as_array().unwrap();
-    assert_eq!(csv_rows.len(), rows.len() * years.len());
+    // Per row: a line per year, then one per trailing window.
+    let windows = v["windows"].as_array().unwrap();
+    assert_eq!(windows.len(), 2);
+    let per_row = years.len() + windows.len();
+    assert_eq!(csv_rows.len(), rows.len() * per_row);
     for (i, rec) in csv_rows.iter().enumerate() {
-        let row = &rows[i / years.len()];
-        let cell = &row["cells"][i % years.len()];
+        let row = &rows[i / per_row];
+        let k = i % per_row;
+        let cell = match k < years.len() {
+            true => &row["cells"][k],
+            false => &row["window_cells"][k - years.len()],
+        };
         assert_eq!(rec[0], *row["zone_id"].as_str().unwrap());
         assert_eq!(rec[2], *row["category_id"].as_str().unwrap());
-        assert_eq!(rec[4].parse::<i64>().unwrap(), years[i % years.len()]);
+        if k < years.len() {
+            assert_eq!(rec[4].parse::<i64>().unwrap(), years[k]);
+            assert_eq!(rec[12], rec[4]);
+        } else {
+            assert_eq!(&rec[4], "");
+            assert_eq!(rec[12], *windows[k - years.len()]["id"].as_str().unwrap());
+        }
         assert_eq!(
             rec[5].parse::<u64>().unwrap(),
             cell["events"].as_u64().unwrap()
