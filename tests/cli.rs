@@ -373,6 +373,7 @@ fn zones_csv_json_and_markdown_agree() {
         };
         assert_eq!(rec[0], *row["zone_id"].as_str().unwrap());
         assert_eq!(rec[2], *row["category_id"].as_str().unwrap());
+        assert_eq!(&rec[15], "true", "the sample's lines say synthetic");
         if k < years.len() {
             assert_eq!(rec[4].parse::<i64>().unwrap(), years[k]);
             assert_eq!(rec[12], rec[4]);
@@ -477,7 +478,7 @@ fn trailing_windows_beside_the_calendar_years() {
     assert_eq!(v["windows"][0]["from"], "2023-09-14");
     assert_eq!(v["windows"][1]["to"], "2023-09-13");
     assert!(
-        csv.contains(",,2,24,false,,,,,12m_to_2024-09-13,2023-09-14,2024-09-13\n"),
+        csv.contains(",,2,24,false,,,,,12m_to_2024-09-13,2023-09-14,2024-09-13,false\n"),
         "{csv}"
     );
     // A calendar year as the window: the windows are 2024 and 2023.
@@ -488,7 +489,7 @@ fn trailing_windows_beside_the_calendar_years() {
     assert_eq!(cells(&v, "window_cells"), [(1, 16), (1, 4)]);
     assert_eq!(v["windows"][1]["from"], "2023-03-14");
     assert!(
-        csv.contains(",6m_to_2024-09-13,2024-03-14,2024-09-13"),
+        csv.contains(",6m_to_2024-09-13,2024-03-14,2024-09-13,false"),
         "{csv}"
     );
 }

@@ -84,8 +84,8 @@ pub fn tabulate_loaded(
 impl ZoneTables {
     /// Writes zones.csv, zones.json and zones.md to `out`.
     pub fn write(&mut self, out: &Path) -> Result<()> {
-        let csv =
-            tables::to_csv(&self.table).map_err(|e| Error::Usage(format!("zones.csv: {e}")))?;
+        let csv = tables::to_csv(&self.table, self.context.synthetic)
+            .map_err(|e| Error::Usage(format!("zones.csv: {e}")))?;
         let json = tables::to_json(&self.table, &self.context)
             .map_err(|e| Error::Usage(format!("zones.json: {e}")))?;
         for (name, bytes) in [
