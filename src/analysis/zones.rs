@@ -3,8 +3,9 @@
 //! Declared in the study file (`[[zones.ring]]`, `[[zones.border_band]]`,
 //! `[[zones.regions]]`), resolved against the boundaries, then applied to events:
 //! membership is decided by exact geodesic distance (Karney) for rings and bands, and by
-//! region for region sets. Each event's distance to every ring centre and to every band
-//! border is computed once (per distinct position) and kept for later products.
+//! region for region sets. Membership tests decide from cheap guaranteed bounds and solve
+//! the exact geodesic only where the bounds straddle the threshold; the distances
+//! themselves are computed only for products that print them ([`distances`]).
 
 use std::sync::Arc;
 
@@ -196,6 +197,12 @@ pub struct Membership {
     pub table_zones: Vec<TableZone>,
     /// Per event: the zones it is in.
     pub masks: Vec<u64>,
+}
+
+/// Exact distances per event, for the products that print them (the GIS layers):
+/// computed by [`distances`] only when such a product is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneDistances {
     /// Per ring (in zone order), per event: geodesic distance to the centre, km.
     pub ring_km: Vec<(String, PerEvent)>,
     /// Per band border (zone id, neighbour code), per event: geodesic distance to the
@@ -203,8 +210,7 @@ pub struct Membership {
     pub border_km: Vec<(String, String, PerEvent)>,
 }
 
-/// A value per event, stored once per distinct position (events share few places: a
-/// column of millions of copies would only cost memory); indexed by event.
+/// A value per event, stored once per distinct position; indexed by event.
 #[derive(Debug, Clone)]
 pub struct PerEvent {
     /// Per event: its distinct position.
@@ -230,16 +236,65 @@ impl std::ops::Index<usize> for PerEvent {
     }
 }
 
-/// Distances and flags for one distinct position.
-struct PositionFacts {
-    inside_country: bool,
-    ring_km: Vec<f64>,
-    border_km: Vec<f64>,
+/// Which events count as inside the study country. The one place that decides it: the
+/// country zone, and the border bands (which only hold events inside the country).
+#[derive(Debug, Clone, Copy, Default)]
+pub enum InsideCountry<'a> {
+    /// Inside the outline (boundary included).
+    #[default]
+    Outline,
+    /// Inside the outline, or flagged (per event, same order as the events) by the
+    /// caller, e.g. events the source codes as the study country just off the outline.
+    OutlineOr(&'a [bool]),
+}
+
+impl InsideCountry<'_> {
+    fn decide(self, in_outline: bool, event: usize) -> bool {
+        match self {
+            InsideCountry::Outline => in_outline,
+            InsideCountry::OutlineOr(flags) => in_outline || flags[event],
+        }
+    }
+
+    /// Per distinct position: could an event there be inside the country? Only those
+    /// positions need the band tests.
+    fn possible(self, places: &Places, in_outline: &[bool]) -> Vec<bool> {
+        let mut possible = in_outline.to_vec();
+        if let InsideCountry::OutlineOr(flags) = self {
+            for (slot, _) in places.slots.iter().zip(flags).filter(|(_, f)| **f) {
+                possible[*slot as usize] = true;
+            }
+        }
+        possible
+    }
+}
+
+/// The rings' centres and radii, in zone order.
+fn rings(zones: &[Zone]) -> Vec<(&str, LonLat, Km)> {
+    zones
+        .iter()
+        .filter_map(|z| match &z.kind {
+            ZoneKind::Ring { centre, radius, .. } => Some((z.id.as_str(), *centre, *radius)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every band's borders with their zone id and width, in zone order.
+fn band_borders(zones: &[Zone]) -> Vec<(&str, Km, &BandBorder)> {
+    zones
+        .iter()
+        .flat_map(|z| match &z.kind {
+            ZoneKind::Band { borders, width } => {
+                borders.iter().map(|b| (z.id.as_str(), *width, b)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// Applies `zones` to events at `positions` with first-level `regions` (from
 /// [`Boundaries::assign`]). The whole country is always the first table zone.
-/// Distances are computed once per distinct position, in parallel.
 pub fn apply(
     zones: &[Zone],
     boundaries: &Boundaries,
@@ -247,15 +302,23 @@ pub fn apply(
     regions: &[Option<RegionId>],
 ) -> Membership {
     let places = Places::of(positions.len(), |i| positions[i]);
-    apply_places(zones, boundaries, &places, regions)
+    apply_places(zones, boundaries, &places, regions, InsideCountry::Outline)
 }
 
-/// [`apply`] for events already sorted into places.
+/// [`apply`] for events already sorted into places, with the rule for which events are
+/// inside the country.
+///
+/// Each distinct position is tested once, in parallel. A ring or band test decides from
+/// cheap guaranteed bounds where they fall on one side of the threshold and solves the
+/// exact geodesic (Karney) only in between ([`geodesy::within`],
+/// [`PolylineIndex::within`]): the answer is the exact one, at a small fraction of the
+/// cost. Band tests run only at positions that can be inside the country.
 pub fn apply_places(
     zones: &[Zone],
     boundaries: &Boundaries,
     places: &Places,
     regions: &[Option<RegionId>],
+    inside: InsideCountry,
 ) -> Membership {
     let mut table_zones = vec![TableZone {
         id: "country".into(),
@@ -280,40 +343,39 @@ pub fn apply_places(
     assert!(table_zones.len() <= 64, "at most 64 table zones");
 
     let (distinct, slots) = (&places.distinct, &places.slots);
-    let rings: Vec<(LonLat, Km)> = zones
-        .iter()
-        .filter_map(|z| match &z.kind {
-            ZoneKind::Ring { centre, radius, .. } => Some((*centre, *radius)),
-            _ => None,
-        })
-        .collect();
-    let band_borders: Vec<&BandBorder> = zones
-        .iter()
-        .flat_map(|z| match &z.kind {
-            ZoneKind::Band { borders, .. } => borders.iter().collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    let facts: Vec<PositionFacts> = distinct
+    let rings = rings(zones);
+    let band_borders = band_borders(zones);
+    let in_outline: Vec<bool> = distinct
         .par_iter()
-        .map(|p| PositionFacts {
-            inside_country: boundaries.contains(*p),
-            ring_km: rings
-                .iter()
-                .map(|(c, _)| geodesy::distance(*c, *p).get())
-                .collect(),
-            border_km: band_borders
-                .iter()
-                .map(|b| b.index.nearest(*p).distance.get())
-                .collect(),
+        .map(|p| boundaries.contains(*p))
+        .collect();
+    let possible = inside.possible(places, &in_outline);
+    // Per distinct position: bit r for ring r, then bit (rings + k) for band border k.
+    let near: Vec<u64> = distinct
+        .par_iter()
+        .zip(&possible)
+        .map(|(p, &possible)| {
+            let mut bits = 0u64;
+            for (r, (_, centre, radius)) in rings.iter().enumerate() {
+                bits |= u64::from(geodesy::within(*centre, *p, *radius)) << r;
+            }
+            if possible {
+                for (k, (_, width, b)) in band_borders.iter().enumerate() {
+                    bits |= u64::from(b.index.within(*p, *width)) << (rings.len() + k);
+                }
+            }
+            bits
         })
         .collect();
 
     let masks = slots
         .par_iter()
         .zip(regions.par_iter())
-        .map(|(slot, region)| {
-            let f = &facts[*slot as usize];
+        .enumerate()
+        .map(|(event, (slot, region))| {
+            let slot = *slot as usize;
+            let near = near[slot];
+            let inside_country = inside.decide(in_outline[slot], event);
             let mut mask = 0u64;
             let mut bit = 0;
             let mut set = |on: bool, bit: &mut usize| {
@@ -322,19 +384,18 @@ pub fn apply_places(
                 }
                 *bit += 1;
             };
-            set(f.inside_country, &mut bit);
-            let (mut ring_i, mut border_i) = (0, 0);
+            set(inside_country, &mut bit);
+            let (mut ring_i, mut border_i) = (0, rings.len());
             for z in zones {
                 match &z.kind {
-                    ZoneKind::Ring { radius, .. } => {
-                        set(f.ring_km[ring_i] <= radius.get(), &mut bit);
+                    ZoneKind::Ring { .. } => {
+                        set(near & (1 << ring_i) != 0, &mut bit);
                         ring_i += 1;
                     }
-                    ZoneKind::Band { width, borders } => {
+                    ZoneKind::Band { borders, .. } => {
                         // No list per event: millions of events, a few borders.
                         let first = border_i;
-                        let within =
-                            |k: usize| f.inside_country && f.border_km[first + k] <= width.get();
+                        let within = |k: usize| inside_country && near & (1 << (first + k)) != 0;
                         set((0..borders.len()).any(within), &mut bit);
                         if borders.len() > 1 {
                             for k in 0..borders.len() {
@@ -351,46 +412,31 @@ pub fn apply_places(
             mask
         })
         .collect();
+    Membership { table_zones, masks }
+}
 
-    let ring_ids: Vec<&str> = zones
-        .iter()
-        .filter(|z| matches!(z.kind, ZoneKind::Ring { .. }))
-        .map(|z| z.id.as_str())
-        .collect();
-    let ring_km = ring_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            (
-                id.to_string(),
-                PerEvent {
-                    slots: slots.clone(),
-                    values: facts.iter().map(|f| f.ring_km[i]).collect(),
-                },
-            )
-        })
-        .collect();
-    let mut border_km = Vec::new();
-    let mut k = 0;
-    for z in zones {
-        if let ZoneKind::Band { borders, .. } = &z.kind {
-            for b in borders {
-                border_km.push((
-                    z.id.clone(),
-                    b.code.clone(),
-                    PerEvent {
-                        slots: slots.clone(),
-                        values: facts.iter().map(|f| f.border_km[k]).collect(),
-                    },
-                ));
-                k += 1;
-            }
-        }
-    }
-    Membership {
-        table_zones,
-        masks,
-        ring_km,
-        border_km,
+/// The exact distance of every event to each ring centre and to the nearest point of
+/// each band border, computed once per distinct position, in parallel (border distances
+/// with [`PolylineIndex::nearest`]'s pruning).
+pub fn distances(zones: &[Zone], places: &Places) -> ZoneDistances {
+    let per_event = |value: &(dyn Fn(LonLat) -> f64 + Sync)| PerEvent {
+        slots: places.slots.clone(),
+        values: places.distinct.par_iter().map(|p| value(*p)).collect(),
+    };
+    ZoneDistances {
+        ring_km: rings(zones)
+            .into_iter()
+            .map(|(id, centre, _)| {
+                let values = per_event(&|p| geodesy::distance(centre, p).get());
+                (id.to_string(), values)
+            })
+            .collect(),
+        border_km: band_borders(zones)
+            .into_iter()
+            .map(|(id, _, b)| {
+                let values = per_event(&|p| b.index.nearest(p).distance.get());
+                (id.to_string(), b.code.clone(), values)
+            })
+            .collect(),
     }
 }

@@ -167,7 +167,13 @@ pub struct Zoned {
 pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
     let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
     let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let membership = zones::apply_places(&zones, &setup.boundaries, &loaded.places, &regions);
+    let membership = zones::apply_places(
+        &zones,
+        &setup.boundaries,
+        &loaded.places,
+        &regions,
+        zones::InsideCountry::Outline,
+    );
     Ok(Zoned { zones, membership })
 }
 
