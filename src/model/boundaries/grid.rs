@@ -21,7 +21,9 @@ const OUTSIDE: u32 = u32::MAX - 1;
 const CELL_PAD_DEG: f64 = 1e-9;
 /// Cells per edge aimed at (a crossed cell then holds a few edges), within the limits.
 const CELLS_PER_EDGE: usize = 4;
-const MIN_CELLS: usize = 1 << 12;
+/// At least a quarter million cells (1 MB): on country-sized areas a cell is then a few
+/// km wide, so few points fall in crossed cells.
+const MIN_CELLS: usize = 1 << 18;
 const MAX_CELLS: usize = 1 << 21;
 
 /// What the grid says about a point.

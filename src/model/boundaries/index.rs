@@ -282,7 +282,7 @@ mod grid_tests {
         let mut u = stream(9);
         for (index, units) in layers {
             let grid = index.grid.as_ref().expect("a grid");
-            assert!(grid.crossed_share() < 0.5, "{}", grid.crossed_share());
+            assert!(grid.crossed_share() < 0.1, "{}", grid.crossed_share());
             let mut points: Vec<Coord<f64>> = (0..20_000)
                 .map(|_| Coord {
                     x: -13.5 + 10.0 * u(),
