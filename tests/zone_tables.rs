@@ -29,7 +29,10 @@ fn assert_tables(events: &str, extra: &[&str], reference: &str, files: &[&str]) 
     for f in files {
         let got = std::fs::read(out.join(f)).unwrap();
         let want = std::fs::read(expected.join(f)).unwrap();
-        assert!(got == want, "{reference}/{f} differs from the expected file");
+        assert!(
+            got == want,
+            "{reference}/{f} differs from the expected file"
+        );
     }
 }
 

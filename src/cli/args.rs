@@ -487,7 +487,12 @@ pub struct BenchArgs {
     pub sizes: Vec<u64>,
     /// Row shapes to benchmark, each at every size: towns (ACLED's 31 columns on town
     /// positions) and distinct (10 short columns, almost every event on its own position).
-    #[arg(long, value_delimiter = ',', value_enum, default_value = "towns,distinct")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_enum,
+        default_value = "towns,distinct"
+    )]
     pub shapes: Vec<Shape>,
     /// Folder for the generated event files (reused between runs) and the maps.
     #[arg(long, value_name = "DIR", default_value = "output/bench")]

@@ -52,7 +52,11 @@ fn bench_file(
     let name = format!("{}_{rows}", shape.name());
     let file = args.dir.join(format!("events_{name}_seed{SEED}.csv"));
     if !file.exists() {
-        eprintln!("bench: generating {rows} {} events into {}", shape.name(), file.display());
+        eprintln!(
+            "bench: generating {rows} {} events into {}",
+            shape.name(),
+            file.display()
+        );
         let opts = SampleOptions {
             rows,
             seed: SEED,
@@ -88,7 +92,11 @@ fn bench_file(
     };
     let mut sw = Stopwatch::new();
     let written = tiles::run_timed(&tiles_args, &mut sw)?;
-    eprintln!("\n{rows} {} events: {} tile sets", shape.name(), written.len());
+    eprintln!(
+        "\n{rows} {} events: {} tile sets",
+        shape.name(),
+        written.len()
+    );
     report_stages(report, rows, "tiles: ", &sw);
     Ok(())
 }

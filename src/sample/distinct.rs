@@ -59,8 +59,14 @@ pub fn write<W: Write>(
     let mut stats = SampleStats::default();
     let counts = allocate_rows(opts.rows, &years);
     // Reused text buffers for one row: id, date, year, latitude, longitude, fatalities.
-    let [mut id, mut date_s, mut year_s, mut lat_s, mut lon_s, mut dead]: [String; 6] =
-        Default::default();
+    let [
+        mut id,
+        mut date_s,
+        mut year_s,
+        mut lat_s,
+        mut lon_s,
+        mut dead,
+    ]: [String; 6] = Default::default();
     for (&(year, first_day, days), &count) in years.iter().zip(&counts) {
         let kinds: Vec<(Kind, f64)> = Kind::ALL
             .iter()
@@ -73,7 +79,8 @@ pub fn write<W: Write>(
             use std::fmt::Write as _;
             let date = first_day + Days::new(u64::from(offset));
             let kind = super::pick(&mut rng, &kinds);
-            let site = &geo.sites[geo.draw_anywhere(matches!(kind, Kind::Protest | Kind::Riot), &mut rng)];
+            let site =
+                &geo.sites[geo.draw_anywhere(matches!(kind, Kind::Protest | Kind::Riot), &mut rng)];
             let d = draft::draft(kind, date, site.zone, &mut rng);
             let (lon, lat, admin1) = if rng.random::<f64>() < BACKGROUND {
                 let (lon, lat) = bbox.uniform(&mut rng);

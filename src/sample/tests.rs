@@ -449,7 +449,14 @@ fn distinct_shape_is_deterministic_short_and_on_distinct_positions() {
         in_bbox += usize::from((-13.0..5.0).contains(&x) && (9.0..26.0).contains(&y));
         outside += usize::from(r[col(&header, "admin1")].is_empty());
     }
-    assert!(positions.len() >= 3900, "only {} positions", positions.len());
+    assert!(
+        positions.len() >= 3900,
+        "only {} positions",
+        positions.len()
+    );
     assert!(in_bbox >= 3600, "{in_bbox} of 4000 over Mali");
-    assert!((200..=600).contains(&outside), "{outside} background events");
+    assert!(
+        (200..=600).contains(&outside),
+        "{outside} background events"
+    );
 }
