@@ -4,9 +4,10 @@ use std::sync::LazyLock;
 
 use conflictmap::analysis::geodesy;
 use conflictmap::analysis::zone_shapes::{BAND_TOLERANCE, band_edge_error};
-use conflictmap::analysis::zones::{self, Membership, Zone, ZoneKind};
+use conflictmap::analysis::zones::{self, Membership, Zone, ZoneDistances, ZoneKind};
 use conflictmap::input::Territory;
 use conflictmap::model::{Boundaries, Study};
+use conflictmap::units::Places;
 use conflictmap::{Km, LonLat};
 use geo::{Contains, Validation, Winding};
 
@@ -24,6 +25,13 @@ static MALI: LazyLock<Fixture> = LazyLock::new(|| {
 
 fn ll(lon: f64, lat: f64) -> LonLat {
     LonLat::new(lon, lat).unwrap()
+}
+
+/// The zone distances of `points` (what the GIS layers print).
+fn distances(points: &[LonLat]) -> ZoneDistances {
+    let places = Places::of(points.len(), |i| points[i]);
+    let outline = zones::InsideCountry::Outline;
+    zones::distances(&MALI.zones, &MALI.boundaries, &places, outline)
 }
 
 fn membership(points: &[LonLat]) -> Membership {
@@ -92,19 +100,20 @@ fn ring_threshold_on_36_bearings() {
     let at = geodesy::destination(bamako, 33.0, Km::new(150.0).unwrap());
     points.push(at);
     let m = membership(&points);
+    let dist = distances(&points);
     let b = bit(&m, "bamako_150km");
     for (i, mask) in m.masks.iter().enumerate().take(72) {
         let inside = mask & (1 << b) != 0;
         assert_eq!(inside, i % 2 == 0, "point {i} ({})", points[i]);
     }
-    let d_at = m.ring_km[0].1[72];
+    let d_at = dist.ring_km[0].1[72];
     if d_at <= 150.0 {
         assert!(m.masks[72] & (1 << b) != 0, "{d_at}");
     }
     assert!((d_at - 150.0).abs() < 1e-9);
     // Distances are kept per event.
-    assert!((m.ring_km[0].1[0] - 149.9).abs() < 1e-9);
-    assert_eq!(m.ring_km[0].0, "bamako_150km");
+    assert!((dist.ring_km[0].1[0] - 149.9).abs() < 1e-9);
+    assert_eq!(dist.ring_km[0].0, "bamako_150km");
 }
 
 /// Points 49.9 / 50.1 km from a border, placed by the direct problem along the normal
@@ -171,9 +180,10 @@ fn band_threshold_mid_segment_along_guinea_and_mauritania() {
         assert!(mid >= 4, "{code}: only {mid} mid-segment feet");
         let points: Vec<LonLat> = pairs.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
         let m = membership(&points);
+        let all = distances(&points);
         let union = bit(&m, "southern_borders_50km");
         let own = bit(&m, &format!("southern_borders_50km:{code}"));
-        let dist = &m.border_km.iter().find(|(_, c, _)| c == code).unwrap().2;
+        let dist = &all.border_km.iter().find(|(_, c, _)| c == code).unwrap().2;
         let mut exact = 0;
         for (i, p) in points.iter().enumerate() {
             let target = if i % 2 == 0 { 49.9 } else { 50.1 };
@@ -191,7 +201,7 @@ fn band_threshold_mid_segment_along_guinea_and_mauritania() {
             let expect = i % 2 == 0;
             assert_eq!(m.masks[i] & (1 << own) != 0, expect, "{code} {p}: {d} km");
             // The union: within 50 km of any of the band's borders.
-            let any = m.border_km.iter().any(|(_, _, ds)| ds[i] <= 50.0);
+            let any = all.border_km.iter().any(|(_, _, ds)| ds[i] <= 50.0);
             assert_eq!(m.masks[i] & (1 << union) != 0, any, "{code} {p}: {d} km");
             assert!(any || !expect);
         }
@@ -208,7 +218,8 @@ fn band_excludes_points_outside_the_country() {
     let siguiri = ll(-9.17, 11.42); // in Guinea, a few km from the Malian border
     let m = membership(&[siguiri]);
     assert!(
-        m.border_km
+        distances(&[siguiri])
+            .border_km
             .iter()
             .any(|(_, c, d)| c == "GIN" && d[0] < 50.0)
     );
@@ -294,4 +305,72 @@ fn points_just_inside_or_outside_the_band_polygon_agree_with_the_distance_rule()
         }
         assert_eq!(band.contains(&p.to_point()), by_rule, "{p}: {nearest} km");
     }
+}
+
+/// Deterministic numbers in [0, 1) (a 64-bit LCG, high bits).
+fn stream(seed: u64) -> impl FnMut() -> f64 {
+    let mut x = seed | 1;
+    move || {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Fast membership (bounds first, exact geodesic only when they straddle) equals the
+/// exact rule at random points over southern Mali and its neighbours, and at points
+/// within a metre of each threshold (placed with the direct problem): from the ring's
+/// centre, and from each border's nearest point.
+#[test]
+fn fast_membership_equals_exact_distances_near_and_far_from_every_threshold() {
+    let f = &*MALI;
+    let bamako = ll(BAMAKO.0, BAMAKO.1);
+    let ZoneKind::Band { borders, .. } = &f.zones[1].kind else {
+        panic!()
+    };
+    let mut u = stream(5);
+    let mut points = Vec::new();
+    for i in 0..3_000 {
+        let p = ll(-13.0 + 9.0 * u(), 9.5 + 7.0 * u());
+        let metres = 50_000.0 + 2.0 * u() - 1.0;
+        points.push(match i % 3 {
+            0 => p,
+            1 => geodesy::destination(bamako, 360.0 * u(), Km::new(149.999 + 0.002 * u()).unwrap()),
+            _ => {
+                let b = &borders[i % borders.len()];
+                let near = b.index.nearest(p);
+                if near.distance.metres() < 1.0 {
+                    continue;
+                }
+                let (_, azi, _) = geodesy::inverse(near.point, p);
+                geodesy::direct(near.point, azi, metres).0
+            }
+        });
+    }
+    let m = membership(&points);
+    let ring = bit(&m, "bamako_150km");
+    let mut near_threshold = 0;
+    for (i, p) in points.iter().enumerate() {
+        let inside = f.boundaries.contains(*p);
+        assert_eq!(m.masks[i] & 1 != 0, inside, "{p}");
+        let d = geodesy::distance(bamako, *p).get();
+        assert_eq!(m.masks[i] & (1 << ring) != 0, d <= 150.0, "{p}: {d} km");
+        for b in borders {
+            let own = bit(&m, &format!("southern_borders_50km:{}", b.code));
+            let d = b.index.nearest(*p).distance.get();
+            near_threshold += usize::from((d - 50.0).abs() < 0.001);
+            let exact = inside && d <= 50.0;
+            assert_eq!(
+                m.masks[i] & (1 << own) != 0,
+                exact,
+                "{p} {}: {d} km",
+                b.code
+            );
+        }
+    }
+    assert!(
+        near_threshold > 300,
+        "only {near_threshold} points near a band edge"
+    );
 }

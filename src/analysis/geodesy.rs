@@ -53,6 +53,61 @@ fn normalise_lon(lon: f64) -> f64 {
     l
 }
 
+/// Smallest principal radius of curvature of WGS84: the meridional radius at the equator,
+/// a(1 − e²), in metres.
+const MIN_CURVATURE_RADIUS_M: f64 = 6_335_439.327;
+/// Largest principal radius of curvature of WGS84: at the poles, a²/b, in metres.
+const MAX_CURVATURE_RADIUS_M: f64 = 6_399_593.626;
+/// Relative slack for rounding in the bounds (far above f64 error, far below anything
+/// that matters for a threshold).
+const BOUND_SLACK: f64 = 1e-9;
+
+/// Central angle (radians) between the points with the same longitude and latitude on a
+/// unit sphere (haversine form, accurate for small angles).
+pub fn central_angle(a: LonLat, b: LonLat) -> f64 {
+    let (pa, pb) = (a.lat().to_radians(), b.lat().to_radians());
+    let dphi = pb - pa;
+    let dlam = (b.lon() - a.lon()).to_radians();
+    let h = (0.5 * dphi).sin().powi(2) + pa.cos() * pb.cos() * (0.5 * dlam).sin().powi(2);
+    2.0 * h.sqrt().min(1.0).asin()
+}
+
+/// Guaranteed bounds (metres) on the geodesic distance between two points whose central
+/// angle on the unit sphere (same longitude and latitude) is `angle`.
+///
+/// In geodetic coordinates the ellipsoid's line element is ds² = M²dφ² + N²cos²φ dλ² and
+/// the unit sphere's is dφ² + cos²φ dλ², so every curve is between min(M, N) and
+/// max(M, N) times longer on the ellipsoid than on the sphere. The shortest path on one
+/// is at least that factor times the shortest on the other, which bounds the geodesic
+/// between a(1 − e²)·angle and (a²/b)·angle: within 0.5 %, from a few trigonometric
+/// calls instead of Karney's inverse solution.
+pub fn distance_bounds_of_angle(angle: f64) -> (f64, f64) {
+    (
+        MIN_CURVATURE_RADIUS_M * angle * (1.0 - BOUND_SLACK),
+        MAX_CURVATURE_RADIUS_M * angle * (1.0 + BOUND_SLACK) + 1e-6,
+    )
+}
+
+/// [`distance_bounds_of_angle`] for two points.
+pub fn distance_bounds(a: LonLat, b: LonLat) -> (f64, f64) {
+    distance_bounds_of_angle(central_angle(a, b))
+}
+
+/// Is `distance(a, b) <= limit`, decided from [`distance_bounds`] when they are on one
+/// side of the limit and by the exact inverse solution only in between. Same answer as
+/// comparing [`distance`] with `limit` (the exact value is compared in km, as
+/// [`distance`] returns it).
+pub fn within(a: LonLat, b: LonLat, limit: Km) -> bool {
+    let (lo, hi) = distance_bounds(a, b);
+    if lo > limit.metres() {
+        false
+    } else if hi <= limit.metres() {
+        true
+    } else {
+        distance(a, b).get() <= limit.get()
+    }
+}
+
 /// A geodesic segment with its length and starting azimuth precomputed, so distance
 /// queries against many points pay for the A→B inverse problem once.
 #[derive(Debug, Clone, Copy)]
@@ -195,6 +250,57 @@ mod tests {
         // Across the antimeridian (Fiji): must not go the long way round.
         let got = distance(ll(179.5, -16.5), ll(-179.5, -17.0)).metres();
         assert!((got - 120_128.104_350_240_4).abs() < 1e-6, "{got}");
+    }
+
+    /// Deterministic pseudo-random numbers in [0, 1) for the property tests (no extra
+    /// crate: a 64-bit linear congruential generator, high bits).
+    pub(crate) fn unit_stream(seed: u64) -> impl FnMut() -> f64 {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        move || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn bounds_hold_for_random_pairs_near_and_far() {
+        let mut u = unit_stream(3);
+        for i in 0..20_000 {
+            let a = ll(-180.0 + 360.0 * u(), -85.0 + 170.0 * u());
+            // Half the pairs close (up to ~300 km), half anywhere.
+            let b = if i % 2 == 0 {
+                destination(a, 360.0 * u(), Km::new(300.0 * u()).unwrap())
+            } else {
+                ll(-180.0 + 360.0 * u(), -85.0 + 170.0 * u())
+            };
+            let d = distance(a, b).metres();
+            let (lo, hi) = distance_bounds(a, b);
+            assert!(lo <= d && d <= hi, "{a} {b}: {lo} <= {d} <= {hi}");
+            assert!(hi - lo <= 0.011 * d + 1e-5, "{a} {b}: bounds too loose");
+        }
+    }
+
+    #[test]
+    fn threshold_test_equals_exact_comparison_within_a_metre_of_the_limit() {
+        let mut u = unit_stream(4);
+        let limit = Km::new(150.0).unwrap();
+        for _ in 0..5_000 {
+            let c = ll(-20.0 + 40.0 * u(), -30.0 + 60.0 * u());
+            // Up to 1 m either side of the limit, and anywhere up to 400 km.
+            let metres = if u() < 0.5 {
+                limit.metres() + 2.0 * u() - 1.0
+            } else {
+                400_000.0 * u()
+            };
+            let p = destination(c, 360.0 * u(), Km::from_metres(metres).unwrap());
+            assert_eq!(
+                within(c, p, limit),
+                distance(c, p).get() <= limit.get(),
+                "{c} {p}"
+            );
+        }
     }
 
     #[test]

@@ -9,10 +9,15 @@
 //! found; each survivor's true minimum along the segment is then solved on the ellipsoid
 //! (see [`GeodesicSegment::distance_to`]). The result is the exact minimum, not the
 //! distance to the nearest vertex.
+//!
+//! Threshold tests ([`PolylineIndex::within`]) first try cheap guaranteed bounds (the tree
+//! bound, and [`geodesy::distance_bounds`] to segment ends): most points are decided
+//! without any inverse solution, and only points whose bounds straddle the limit pay for
+//! [`PolylineIndex::nearest`].
 
 use geo::MultiLineString;
-use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
+use rstar::{AABB, PointDistance, RTree};
 
 use super::geodesy::{self, GeodesicSegment};
 use crate::units::{Km, LonLat};
@@ -21,6 +26,8 @@ use crate::units::{Km, LonLat};
 const MIN_M_PER_DEG_LAT: f64 = 110_574.0;
 /// Metres per degree of longitude on the equator (prime vertical, smallest value).
 const MIN_M_PER_DEG_LON_EQ: f64 = 111_319.0;
+/// Smallest radius of curvature of WGS84 (meridional, at the equator), metres.
+const MIN_RADIUS_M: f64 = 6_335_439.0;
 /// Margin (degrees) on the latitude range a geodesic may reach between two points.
 const LAT_MARGIN_DEG: f64 = 3.0;
 
@@ -34,6 +41,10 @@ pub struct PolylineIndex {
     /// cos of the reference latitude used to scale longitudes in the tree.
     cos_ref: f64,
     lat_ref: f64,
+    /// Metres by which a segment's geodesic may stray from its straight line in the tree
+    /// (a bound, with a factor 2 and a metre to spare), taken off the tree bound in
+    /// threshold tests.
+    bulge_m: f64,
 }
 
 /// The nearest point of the polylines to a query point.
@@ -74,11 +85,20 @@ impl PolylineIndex {
         if segments.is_empty() {
             return None;
         }
+        // On a sphere of radius R a geodesic of length L at latitude φ strays from the
+        // straight line in longitude/latitude by about L²·tan φ / (8R).
+        let tan = lat_ref.to_radians().tan() + 1.0;
+        let bulge_m = segments
+            .iter()
+            .map(|s| s.length().metres().powi(2) * tan / (4.0 * MIN_RADIUS_M))
+            .fold(0.0, f64::max)
+            + 1.0;
         Some(PolylineIndex {
             tree: RTree::bulk_load(entries),
             segments,
             cos_ref,
             lat_ref,
+            bulge_m,
         })
     }
 
@@ -113,6 +133,11 @@ impl PolylineIndex {
             if bound > best {
                 return false;
             }
+            // A bound from the segment's end points without any inverse solution: no
+            // point of the segment is nearer than the nearer end less half its length.
+            if end_bounds(seg, p).0 - 0.5 * seg.length().metres() >= best {
+                return true;
+            }
             // Cheap second bound from the segment's end points (triangle inequality)
             // before solving for the interior minimum.
             let da = geodesy::distance(seg.a, p).metres();
@@ -137,23 +162,61 @@ impl PolylineIndex {
         }
     }
 
-    /// True if some point of the polylines is within `limit` of `p` (boundary
-    /// included). Faster than [`nearest`](Self::nearest) for points far away.
+    /// True if the nearest point of the polylines is within `limit` of `p` (boundary
+    /// included): the same answer as comparing [`nearest`](Self::nearest)'s distance
+    /// with `limit` in km, which it computes only for points that [`Self::decide`]
+    /// leaves open.
     pub fn within(&self, p: LonLat, limit: Km) -> bool {
-        let limit = limit.metres();
-        let mut found = false;
-        self.search(p, |bound, seg| {
-            if bound > limit {
-                return false;
-            }
-            if seg.distance_to(p).0.metres() <= limit {
-                found = true;
-                return false;
-            }
-            true
-        });
-        found
+        self.decide(p, limit)
+            .unwrap_or_else(|| self.nearest(p).distance.get() <= limit.get())
     }
+
+    /// Whether `p` is within `limit`, from guaranteed bounds only; `None` when they
+    /// straddle the limit.
+    ///
+    /// Candidates are the segments whose box meets a box around `p` that holds every
+    /// point within `limit` (plus `bulge_m`): a path of length d moves at most
+    /// d / 110.574 km degrees of latitude, and at most d / (111.319 km · cos φ_max)
+    /// degrees of longitude where φ_max is the highest latitude it can reach. Upper bound:
+    /// the distance to the nearer end of a candidate (every end is a point of the lines).
+    /// Lower bound per candidate: the larger of the tree bound (less `bulge_m`) and the
+    /// nearer end's lower bound less half the segment's length (every point of a segment
+    /// is within half its length of one end). A box query, unlike the nearest-first
+    /// search, keeps no heap: most points meet no candidate at all.
+    pub fn decide(&self, p: LonLat, limit: Km) -> Option<bool> {
+        let limit = limit.metres();
+        let reach = limit + self.bulge_m;
+        let dlat = reach / MIN_M_PER_DEG_LAT;
+        let lat_max = (p.lat().abs() + dlat).min(89.9);
+        let dlon = (reach / (MIN_M_PER_DEG_LON_EQ * lat_max.to_radians().cos())).min(360.0);
+        let window = AABB::from_corners(
+            [(p.lon() - dlon) * self.cos_ref, p.lat() - dlat],
+            [(p.lon() + dlon) * self.cos_ref, p.lat() + dlat],
+        );
+        let k = self.bound_factor(p);
+        let q = [p.lon() * self.cos_ref, p.lat()];
+        let mut open = false;
+        for entry in self.tree.locate_in_envelope_intersecting(&window) {
+            let seg = &self.segments[entry.data];
+            let (lo, hi) = end_bounds(seg, p);
+            if hi <= limit {
+                return Some(true);
+            }
+            if !open {
+                let tree_bound = k * entry.geom().distance_2(&q).sqrt() - self.bulge_m;
+                open = tree_bound.max(lo - 0.5 * seg.length().metres()) <= limit;
+            }
+        }
+        (!open).then_some(false)
+    }
+}
+
+/// Guaranteed bounds (metres) on the geodesic distance from `p` to the nearer end of
+/// `seg`.
+fn end_bounds(seg: &GeodesicSegment, p: LonLat) -> (f64, f64) {
+    geodesy::distance_bounds_of_angle(
+        geodesy::central_angle(seg.a, p).min(geodesy::central_angle(seg.b, p)),
+    )
 }
 
 #[cfg(test)]
@@ -215,6 +278,58 @@ mod tests {
         assert!(idx.within(p, d));
         assert!(idx.within(p, Km::new(d.get() + 0.001).unwrap()));
         assert!(!idx.within(p, Km::new(d.get() - 0.001).unwrap()));
+    }
+
+    /// Deterministic numbers in [0, 1) (a 64-bit LCG, high bits).
+    fn stream(seed: u64) -> impl FnMut() -> f64 {
+        let mut x = seed | 1;
+        move || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// Random points near and far, and points within a metre of the limit (placed with
+    /// the direct problem from their nearest border point): the bounded test gives the
+    /// exhaustive answer, and decides most points without any exact distance.
+    #[test]
+    fn bounded_threshold_test_equals_exhaustive_search() {
+        let lines = zigzag();
+        let idx = PolylineIndex::new(&lines).unwrap();
+        let mut u = stream(11);
+        let limit = Km::new(50.0).unwrap();
+        let (mut decided, mut total) = (0, 0);
+        for i in 0..3_000 {
+            let mut p = ll(-14.0 + 7.0 * u(), 9.5 + 5.0 * u());
+            if i % 3 == 0 {
+                // Within 1 m of the limit, on the side the draw says.
+                let near = idx.nearest(p);
+                if near.distance.metres() < 1.0 {
+                    continue;
+                }
+                let (_, azi, _) = geodesy::inverse(near.point, p);
+                let metres = limit.metres() + 2.0 * u() - 1.0;
+                p = geodesy::direct(near.point, azi, metres).0;
+            }
+            let want = exhaustive(&lines, p) / 1000.0 <= limit.get();
+            total += 1;
+            if let Some(got) = idx.decide(p, limit) {
+                decided += 1;
+                assert_eq!(got, want, "{p}: decided wrongly");
+            }
+            let exact = idx.nearest(p).distance.get() <= limit.get();
+            assert_eq!(idx.within(p, limit), exact, "{p}");
+            if (exhaustive(&lines, p) - limit.metres()).abs() > 1e-6 {
+                assert_eq!(exact, want, "{p}");
+            }
+        }
+        // A third of the points sit within a metre of the limit: those stay open.
+        assert!(
+            decided * 10 >= total * 6,
+            "only {decided} of {total} decided"
+        );
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! Declared in the study file (`[[zones.ring]]`, `[[zones.border_band]]`,
 //! `[[zones.regions]]`), resolved against the boundaries, then applied to events:
 //! membership is decided by exact geodesic distance (Karney) for rings and bands, and by
-//! region for region sets. Each event's distance to every ring centre and to every band
-//! border is computed once (per distinct position) and kept for later products.
+//! region for region sets. Membership tests decide from cheap guaranteed bounds and solve
+//! the exact geodesic only where the bounds straddle the threshold; the distances
+//! themselves are computed only for products that print them ([`distances`]).
 
 use std::sync::Arc;
 
@@ -215,6 +216,12 @@ pub struct Membership {
     pub table_zones: Vec<TableZone>,
     /// Per event: the zones it is in.
     pub masks: Vec<u64>,
+}
+
+/// Exact distances per event, for the products that print them (the GIS layers):
+/// computed by [`distances`] only when such a product is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneDistances {
     /// Per ring (in zone order), per event: geodesic distance to the centre, km.
     pub ring_km: Vec<(String, PerEvent)>,
     /// Per band border (zone id, neighbour code), per event: geodesic distance to the
@@ -222,8 +229,7 @@ pub struct Membership {
     pub border_km: Vec<(String, String, PerEvent)>,
 }
 
-/// A value per event, stored once per distinct position (events share few places: a
-/// column of millions of copies would only cost memory); indexed by event.
+/// A value per event, stored once per distinct position; indexed by event.
 #[derive(Debug, Clone)]
 pub struct PerEvent {
     /// Per event: its distinct position.
@@ -249,16 +255,83 @@ impl std::ops::Index<usize> for PerEvent {
     }
 }
 
-/// Distances for one distinct position.
-struct PositionFacts {
-    ring_km: Vec<f64>,
-    border_km: Vec<f64>,
+/// Which events count as inside the study country. The one place that decides it: the
+/// country zone, and the border bands (which only hold events inside the country).
+#[derive(Debug, Clone, Copy, Default)]
+pub enum InsideCountry<'a> {
+    /// Inside the outline (boundary included).
+    #[default]
+    Outline,
+    /// The reader's verdict per event (same order as the events): by the source's
+    /// country code where the row has one, else the outline (see
+    /// [`crate::model::country`]). An event coded as the country outside the outline is
+    /// in the country, and the bands measure it from the nearest point of the outline.
+    Verdicts(&'a [CountryMatch]),
+}
+
+impl InsideCountry<'_> {
+    fn decide(self, in_outline: bool, event: usize) -> bool {
+        match self {
+            InsideCountry::Outline => in_outline,
+            InsideCountry::Verdicts(v) => v[event].in_country(),
+        }
+    }
+
+    /// Per distinct position: could an event there be inside the country? Only those
+    /// positions need the band tests. (Events coded as the country outside the outline
+    /// are tested on their own, at the outline: see [`InsideCountry::coded`].)
+    fn possible(self, places: &Places, in_outline: &[bool]) -> Vec<bool> {
+        let mut possible = in_outline.to_vec();
+        if let InsideCountry::Verdicts(v) = self {
+            for (slot, verdict) in places.slots.iter().zip(v) {
+                if *verdict == CountryMatch::Inside {
+                    possible[*slot as usize] = true;
+                }
+            }
+        }
+        possible
+    }
+
+    /// The events coded as the country outside its outline (few), by index.
+    fn coded(self) -> Vec<usize> {
+        match self {
+            InsideCountry::Outline => Vec::new(),
+            InsideCountry::Verdicts(v) => v
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c == CountryMatch::CodedOutsideOutline)
+                .map(|(i, _)| i)
+                .collect(),
+        }
+    }
+}
+
+/// The rings' centres and radii, in zone order.
+fn rings(zones: &[Zone]) -> Vec<(&str, LonLat, Km)> {
+    zones
+        .iter()
+        .filter_map(|z| match &z.kind {
+            ZoneKind::Ring { centre, radius, .. } => Some((z.id.as_str(), *centre, *radius)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every band's borders with their zone id and width, in zone order.
+fn band_borders(zones: &[Zone]) -> Vec<(&str, Km, &BandBorder)> {
+    zones
+        .iter()
+        .flat_map(|z| match &z.kind {
+            ZoneKind::Band { borders, width } => {
+                borders.iter().map(|b| (z.id.as_str(), *width, b)).collect()
+            }
+            _ => Vec::new(),
+        })
+        .collect()
 }
 
 /// Applies `zones` to events at `positions` with first-level `regions` (from
-/// [`Boundaries::assign`]), the outline deciding whether a point is in the country. The
-/// whole country is always the first table zone. Distances are computed once per
-/// distinct position, in parallel.
+/// [`Boundaries::assign`]). The whole country is always the first table zone.
 pub fn apply(
     zones: &[Zone],
     boundaries: &Boundaries,
@@ -266,28 +339,23 @@ pub fn apply(
     regions: &[Option<RegionId>],
 ) -> Membership {
     let places = Places::of(positions.len(), |i| positions[i]);
-    let country: Vec<CountryMatch> = positions
-        .iter()
-        .map(|p| match boundaries.contains(*p) {
-            true => CountryMatch::Inside,
-            false => CountryMatch::Outside,
-        })
-        .collect();
-    apply_places(zones, boundaries, &places, regions, &country)
+    apply_places(zones, boundaries, &places, regions, InsideCountry::Outline)
 }
 
-/// [`apply`] for events already sorted into places, with each event's country verdict
-/// (from the reader: by the source's country code, else the outline). An event coded as
-/// the country outside the outline is in the country, and its distance to a band's
-/// border is measured from the nearest point of the outline (a point 300 m into
-/// Mauritania coded Mali is 0 km from the Mauritanian border); its ring distances are
-/// from where it is.
+/// [`apply`] for events already sorted into places, with the rule for which events are
+/// inside the country.
+///
+/// Each distinct position is tested once, in parallel. A ring or band test decides from
+/// cheap guaranteed bounds where they fall on one side of the threshold and solves the
+/// exact geodesic (Karney) only in between ([`geodesy::within`],
+/// [`PolylineIndex::within`]): the answer is the exact one, at a small fraction of the
+/// cost. Band tests run only at positions that can be inside the country.
 pub fn apply_places(
     zones: &[Zone],
     boundaries: &Boundaries,
     places: &Places,
     regions: &[Option<RegionId>],
-    country: &[CountryMatch],
+    inside: InsideCountry,
 ) -> Membership {
     let mut table_zones = vec![TableZone {
         id: "country".into(),
@@ -316,57 +384,57 @@ pub fn apply_places(
     );
 
     let (distinct, slots) = (&places.distinct, &places.slots);
-    let rings: Vec<(LonLat, Km)> = zones
-        .iter()
-        .filter_map(|z| match &z.kind {
-            ZoneKind::Ring { centre, radius, .. } => Some((*centre, *radius)),
-            _ => None,
-        })
-        .collect();
-    let band_borders: Vec<&BandBorder> = zones
-        .iter()
-        .flat_map(|z| match &z.kind {
-            ZoneKind::Band { borders, .. } => borders.iter().collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    let border_km_at = |p: LonLat| -> Vec<f64> {
-        band_borders
-            .iter()
-            .map(|b| b.index.nearest(p).distance.get())
-            .collect()
-    };
-    let facts: Vec<PositionFacts> = distinct
+    let rings = rings(zones);
+    let band_borders = band_borders(zones);
+    let in_outline: Vec<bool> = distinct
         .par_iter()
-        .map(|p| PositionFacts {
-            ring_km: rings
-                .iter()
-                .map(|(c, _)| geodesy::distance(*c, *p).get())
-                .collect(),
-            border_km: border_km_at(*p),
+        .map(|p| boundaries.contains(*p))
+        .collect();
+    let possible = inside.possible(places, &in_outline);
+    // Per distinct position: bit r for ring r, then bit (rings + k) for band border k.
+    let near: Vec<u64> = distinct
+        .par_iter()
+        .zip(&possible)
+        .map(|(p, &possible)| {
+            let mut bits = 0u64;
+            for (r, (_, centre, radius)) in rings.iter().enumerate() {
+                bits |= u64::from(geodesy::within(*centre, *p, *radius)) << r;
+            }
+            if possible {
+                for (k, (_, width, b)) in band_borders.iter().enumerate() {
+                    bits |= u64::from(b.index.within(*p, *width)) << (rings.len() + k);
+                }
+            }
+            bits
         })
         .collect();
-    // Events coded as the country outside its outline: few, each measured to the
-    // borders from its nearest point of the outline.
-    let coded: FxHashMap<usize, Vec<f64>> = country
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| **c == CountryMatch::CodedOutsideOutline)
-        .map(|(i, _)| {
-            let at = boundaries.zone_position(distinct[slots[i] as usize]);
-            (i, border_km_at(at))
+
+    // Events coded as the country outside its outline: their rings from where they are,
+    // their bands from the nearest point of the outline (a point 300 m into Mauritania
+    // coded Mali is 0 km from the Mauritanian border).
+    let coded: FxHashMap<usize, u64> = inside
+        .coded()
+        .into_iter()
+        .map(|event| {
+            let slot = slots[event] as usize;
+            let at = boundaries.zone_position(distinct[slot]);
+            let ring_bits = near[slot] & ((1u64 << rings.len()) - 1);
+            let mut bits = ring_bits;
+            for (k, (_, width, b)) in band_borders.iter().enumerate() {
+                bits |= u64::from(b.index.within(at, *width)) << (rings.len() + k);
+            }
+            (event, bits)
         })
         .collect();
 
     let masks = slots
         .par_iter()
         .zip(regions.par_iter())
-        .zip(country.par_iter())
         .enumerate()
-        .map(|(i, ((slot, region), verdict))| {
-            let f = &facts[*slot as usize];
-            let inside_country = verdict.in_country();
-            let border_km = coded.get(&i).unwrap_or(&f.border_km);
+        .map(|(event, (slot, region))| {
+            let slot = *slot as usize;
+            let near = coded.get(&event).copied().unwrap_or(near[slot]);
+            let inside_country = inside.decide(in_outline[slot], event);
             let mut mask = 0u64;
             let mut bit = 0;
             let mut set = |on: bool, bit: &mut usize| {
@@ -376,18 +444,17 @@ pub fn apply_places(
                 *bit += 1;
             };
             set(inside_country, &mut bit);
-            let (mut ring_i, mut border_i) = (0, 0);
+            let (mut ring_i, mut border_i) = (0, rings.len());
             for z in zones {
                 match &z.kind {
-                    ZoneKind::Ring { radius, .. } => {
-                        set(f.ring_km[ring_i] <= radius.get(), &mut bit);
+                    ZoneKind::Ring { .. } => {
+                        set(near & (1 << ring_i) != 0, &mut bit);
                         ring_i += 1;
                     }
-                    ZoneKind::Band { width, borders } => {
+                    ZoneKind::Band { borders, .. } => {
                         // No list per event: millions of events, a few borders.
                         let first = border_i;
-                        let within =
-                            |k: usize| inside_country && border_km[first + k] <= width.get();
+                        let within = |k: usize| inside_country && near & (1 << (first + k)) != 0;
                         set((0..borders.len()).any(within), &mut bit);
                         if borders.len() > 1 {
                             for k in 0..borders.len() {
@@ -404,62 +471,66 @@ pub fn apply_places(
             mask
         })
         .collect();
+    Membership { table_zones, masks }
+}
 
-    let ring_ids: Vec<&str> = zones
-        .iter()
-        .filter(|z| matches!(z.kind, ZoneKind::Ring { .. }))
-        .map(|z| z.id.as_str())
-        .collect();
-    let ring_km = ring_ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| {
-            (
-                id.to_string(),
-                PerEvent {
-                    slots: slots.clone(),
-                    values: facts.iter().map(|f| f.ring_km[i]).collect(),
-                },
-            )
-        })
-        .collect();
+/// The exact distance of every event to each ring centre and to the nearest point of
+/// each band border, computed once per distinct position, in parallel (border distances
+/// with [`PolylineIndex::nearest`]'s pruning). Events coded as the country outside its
+/// outline (`inside`) get their own border distances, from the nearest point of the
+/// outline, as their band membership is decided.
+pub fn distances(
+    zones: &[Zone],
+    boundaries: &Boundaries,
+    places: &Places,
+    inside: InsideCountry,
+) -> ZoneDistances {
+    let coded = inside.coded();
     // The coded events' border distances are their own values, after the places'.
     let border_slots: Arc<[u32]> = if coded.is_empty() {
-        slots.clone()
+        places.slots.clone()
     } else {
-        let mut own = slots.to_vec();
-        let mut order: Vec<usize> = coded.keys().copied().collect();
-        order.sort_unstable();
-        for (n, i) in order.iter().enumerate() {
-            own[*i] = (facts.len() + n) as u32;
+        let mut own = places.slots.to_vec();
+        for (n, event) in coded.iter().enumerate() {
+            own[*event] = (places.distinct.len() + n) as u32;
         }
         own.into()
     };
-    let mut coded_order: Vec<(&usize, &Vec<f64>)> = coded.iter().collect();
-    coded_order.sort_unstable_by_key(|(i, _)| **i);
-    let mut border_km = Vec::new();
-    let mut k = 0;
-    for z in zones {
-        if let ZoneKind::Band { borders, .. } = &z.kind {
-            for b in borders {
-                let places = facts.iter().map(|f| f.border_km[k]);
-                let own = coded_order.iter().map(|(_, d)| d[k]);
-                border_km.push((
-                    z.id.clone(),
-                    b.code.clone(),
-                    PerEvent {
-                        slots: border_slots.clone(),
-                        values: places.chain(own).collect(),
-                    },
-                ));
-                k += 1;
-            }
-        }
-    }
-    Membership {
-        table_zones,
-        masks,
-        ring_km,
-        border_km,
+    let coded_at: Vec<LonLat> = coded
+        .iter()
+        .map(|e| boundaries.zone_position(places.distinct[places.slots[*e] as usize]))
+        .collect();
+    let per_event = |value: &(dyn Fn(LonLat) -> f64 + Sync), own: bool| PerEvent {
+        slots: if own {
+            border_slots.clone()
+        } else {
+            places.slots.clone()
+        },
+        values: places
+            .distinct
+            .par_iter()
+            .chain(if own {
+                coded_at.par_iter()
+            } else {
+                [].par_iter()
+            })
+            .map(|p| value(*p))
+            .collect(),
+    };
+    ZoneDistances {
+        ring_km: rings(zones)
+            .into_iter()
+            .map(|(id, centre, _)| {
+                let values = per_event(&|p| geodesy::distance(centre, p).get(), false);
+                (id.to_string(), values)
+            })
+            .collect(),
+        border_km: band_borders(zones)
+            .into_iter()
+            .map(|(id, _, b)| {
+                let values = per_event(&|p| b.index.nearest(p).distance.get(), true);
+                (id.to_string(), b.code.clone(), values)
+            })
+            .collect(),
     }
 }

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use crate::model::{CountryBy, Dataset};
+use crate::sample::Shape;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -197,6 +198,10 @@ pub struct SampleArgs {
     /// Last event date (a partial last year), e.g. 2024-09-13.
     #[arg(long, value_name = "DATE")]
     pub last_date: Option<NaiveDate>,
+    /// Row shape: `towns` (ACLED's 31 columns, events on town positions) or `distinct`
+    /// (10 short columns, almost every event on its own position).
+    #[arg(long, value_enum, default_value_t = Shape::Towns)]
+    pub shape: Shape,
 }
 
 #[derive(Debug, Args)]
@@ -508,6 +513,15 @@ pub struct BenchArgs {
     /// Numbers of events to benchmark, e.g. 10k,1m,10m.
     #[arg(long, value_delimiter = ',', default_value = "10k,1m", value_parser = parse_count)]
     pub sizes: Vec<u64>,
+    /// Row shapes to benchmark, each at every size: towns (ACLED's 31 columns on town
+    /// positions) and distinct (10 short columns, almost every event on its own position).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_enum,
+        default_value = "towns,distinct"
+    )]
+    pub shapes: Vec<Shape>,
     /// Folder for the generated event files (reused between runs) and the maps.
     #[arg(long, value_name = "DIR", default_value = "output/bench")]
     pub dir: PathBuf,

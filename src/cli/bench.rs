@@ -15,7 +15,7 @@ use crate::cli::tiles;
 use crate::cli::zones;
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, write_bytes_atomic};
-use crate::sample::{SampleOptions, write_sample};
+use crate::sample::{SampleOptions, SamplePlace, Shape, write_sample};
 
 /// Seed of the benchmark files (fixed, so every run measures the same data).
 const SEED: u64 = 1;
@@ -23,53 +23,81 @@ const SEED: u64 = 1;
 pub fn run(args: &BenchArgs) -> Result<()> {
     let setup = setup(&Default::default())?;
     let places = sample_places(&setup.boundaries);
-    let mut report =
-        String::from("| events | stage | wall (s) | peak memory (MB) |\n|---:|---|---:|---:|\n");
-    for &rows in &args.sizes {
-        let file = args.dir.join(format!("events_{rows}_seed{SEED}.csv"));
-        if !file.exists() {
-            eprintln!("bench: generating {rows} events into {}", file.display());
-            let opts = SampleOptions {
-                rows,
-                seed: SEED,
-                ..SampleOptions::default()
-            };
-            write_atomic(&file, |w| {
-                write_sample(&mut *w, &places, &opts)?;
-                w.flush()
-            })?;
+    let mut report = String::new();
+    for &shape in &args.shapes {
+        report.push_str(&format!(
+            "\n### {} rows\n\n| events | stage | wall (s) | peak memory (MB) |\n|---:|---|---:|---:|\n",
+            shape.name()
+        ));
+        for &rows in &args.sizes {
+            bench_file(args, &places, shape, rows, &mut report)?;
         }
-        // The zones pipeline: read, classify, zones, tables.
-        let out = args.dir.join(format!("zones_{rows}"));
-        let zones_args = match parse_command("zones", &file, &out)? {
-            Command::Zones(a) => a,
-            _ => unreachable!("parsed a zones command"),
-        };
-        let mut sw = Stopwatch::new();
-        zones::run_timed(&zones_args, &mut sw)?;
-        eprintln!("\n{rows} events: zone tables");
-        report_stages(&mut report, rows, "zones: ", &sw);
-        let out = args.dir.join(format!("maps_{rows}"));
-        let maps_args = maps_args(&file, &out)?;
-        let mut sw = Stopwatch::new();
-        let written = maps::run_timed(&maps_args, &mut sw)?;
-        eprintln!("\n{rows} events: {} maps", written.len());
-        report_stages(&mut report, rows, "", &sw);
-        // The tiles pipeline on the same file: zooms 0-10, every year, all containers.
-        let out = args.dir.join(format!("tiles_{rows}"));
-        let tiles_args = match parse_command("tiles", &file, &out)? {
-            Command::Tiles(a) => a,
-            _ => unreachable!("parsed a tiles command"),
-        };
-        let mut sw = Stopwatch::new();
-        let written = tiles::run_timed(&tiles_args, &mut sw)?;
-        eprintln!("\n{rows} events: {} tile sets", written.len());
-        report_stages(&mut report, rows, "tiles: ", &sw);
     }
     let md = args.dir.join("bench.md");
     write_bytes_atomic(&md, report.as_bytes())?;
     print!("{report}");
     eprintln!("Wrote {}", md.display());
+    Ok(())
+}
+
+/// Generates (once) the `shape` file of `rows` events and times the zones, maps and
+/// tiles pipelines on it, adding their stages to `report`.
+fn bench_file(
+    args: &BenchArgs,
+    places: &[SamplePlace],
+    shape: Shape,
+    rows: u64,
+    report: &mut String,
+) -> Result<()> {
+    let name = format!("{}_{rows}", shape.name());
+    let file = args.dir.join(format!("events_{name}_seed{SEED}.csv"));
+    if !file.exists() {
+        eprintln!(
+            "bench: generating {rows} {} events into {}",
+            shape.name(),
+            file.display()
+        );
+        let opts = SampleOptions {
+            rows,
+            seed: SEED,
+            shape,
+            ..SampleOptions::default()
+        };
+        write_atomic(&file, |w| {
+            write_sample(&mut *w, places, &opts)?;
+            w.flush()
+        })?;
+    }
+    // The zones pipeline: read, classify, zones, tables.
+    let out = args.dir.join(format!("zones_{name}"));
+    let zones_args = match parse_command("zones", &file, &out)? {
+        Command::Zones(a) => a,
+        _ => unreachable!("parsed a zones command"),
+    };
+    let mut sw = Stopwatch::new();
+    zones::run_timed(&zones_args, &mut sw)?;
+    eprintln!("\n{rows} {} events: zone tables", shape.name());
+    report_stages(report, rows, "zones: ", &sw);
+    let out = args.dir.join(format!("maps_{name}"));
+    let maps_args = maps_args(&file, &out)?;
+    let mut sw = Stopwatch::new();
+    let written = maps::run_timed(&maps_args, &mut sw)?;
+    eprintln!("\n{rows} {} events: {} maps", shape.name(), written.len());
+    report_stages(report, rows, "", &sw);
+    // The tiles pipeline on the same file: zooms 0-10, every year, all containers.
+    let out = args.dir.join(format!("tiles_{name}"));
+    let tiles_args = match parse_command("tiles", &file, &out)? {
+        Command::Tiles(a) => a,
+        _ => unreachable!("parsed a tiles command"),
+    };
+    let mut sw = Stopwatch::new();
+    let written = tiles::run_timed(&tiles_args, &mut sw)?;
+    eprintln!(
+        "\n{rows} {} events: {} tile sets",
+        shape.name(),
+        written.len()
+    );
+    report_stages(report, rows, "tiles: ", &sw);
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::analysis::classes;
+use crate::analysis::zones;
 use crate::cli::args::LayersArgs;
 use crate::cli::density::{self, Densities};
 use crate::cli::load::{Loaded, Setup, Zoned, load_events, setup, zone_events};
@@ -74,11 +75,16 @@ pub fn layers_loaded(
     let b = &setup.boundaries;
     let (d, style, view) = (&maps.densities, &maps.style, &maps.view);
     let membership = &zoned.membership;
+    // The events layer prints exact distances: computed here, not for every zoned run.
+    let verdicts = loaded.verdicts();
+    let inside = zones::InsideCountry::Verdicts(&verdicts);
+    let distances = zones::distances(&zoned.zones, b, &loaded.places, inside);
     let facts = EventFacts {
         events: &loaded.read.events,
         classes: &loaded.classes,
         admin: &loaded.admin,
         membership,
+        distances: &distances,
     };
     let cats = &setup.categories;
     let mut events = events_layer(&facts, cats, b);

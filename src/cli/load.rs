@@ -78,6 +78,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// Per event: whether it is the study country's (the reader's verdict), for zones.
+    pub fn verdicts(&self) -> Vec<CountryMatch> {
+        self.read.events.events.iter().map(|e| e.country).collect()
+    }
+
     /// The data attribution for products.
     pub fn attribution(&self) -> String {
         if self.synthetic {
@@ -168,19 +173,13 @@ pub struct Zoned {
 pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
     let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
     let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let country: Vec<_> = loaded
-        .read
-        .events
-        .events
-        .iter()
-        .map(|e| e.country)
-        .collect();
+    let verdicts = loaded.verdicts();
     let membership = zones::apply_places(
         &zones,
         &setup.boundaries,
         &loaded.places,
         &regions,
-        &country,
+        zones::InsideCountry::Verdicts(&verdicts),
     );
     Ok(Zoned { zones, membership })
 }

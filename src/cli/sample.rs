@@ -23,6 +23,7 @@ pub fn run(args: &SampleArgs) -> Result<()> {
         first_year: args.first_year,
         last_year: args.last_year,
         last_date,
+        shape: args.shape,
     };
     let mut stats = None;
     write_atomic(&args.out, |w| {
@@ -31,8 +32,9 @@ pub fn run(args: &SampleArgs) -> Result<()> {
     })?;
     let stats = stats.ok_or_else(|| Error::Usage("sample: nothing written".into()))?;
     eprintln!(
-        "Wrote {} synthetic rows (seed {}) to {}",
+        "Wrote {} synthetic {} rows (seed {}) to {}",
         stats.rows,
+        args.shape.name(),
         args.seed,
         args.out.display()
     );

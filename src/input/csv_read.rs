@@ -25,7 +25,6 @@ use super::csv_feed::{Buf, Msg, Tail, read_blocks};
 use super::csv_rows::{Ending, RowParser, RowRef};
 use super::csv_scan::{Place, Scanned, Unread, bom_len, is_blank, scan};
 use super::layout::{Layout, detect_format};
-use super::territory::{CachedTerritory, Territory};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{Dataset, Strings};
@@ -155,10 +154,12 @@ fn process(
         layout.name(layout.id),
         strings.clone(),
     );
-    let cached = opts.territory.map(CachedTerritory::new);
+    // No cache of answers per position: the boundaries' grid answers most points in
+    // constant time, faster than a hash lookup, and a cache only misses on data whose
+    // events have distinct coordinates.
     let parser = RowParser {
         layout: &layout,
-        territory: cached.as_ref().map(|t| t as &dyn Territory),
+        territory: opts.territory,
         country: opts.country,
     };
     // Room for the whole file's events, estimated from its first group: growing the

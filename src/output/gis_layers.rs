@@ -5,7 +5,7 @@
 use chrono::Datelike;
 use geo::{Geometry, MultiPolygon};
 
-use crate::analysis::zones::{Membership, Zone, ZoneKind};
+use crate::analysis::zones::{Membership, Zone, ZoneDistances, ZoneKind};
 use crate::model::{
     AdminUnit, Boundaries, Categories, CategorySet, CercleId, Event, EventSet, RegionId,
 };
@@ -17,6 +17,9 @@ pub struct EventFacts<'a> {
     pub classes: &'a [CategorySet],
     pub admin: &'a [(Option<RegionId>, Option<CercleId>)],
     pub membership: &'a Membership,
+    /// Exact distances to the ring centres and band borders (see
+    /// [`crate::analysis::zones::distances`]); the events layer prints them.
+    pub distances: &'a ZoneDistances,
 }
 
 /// `in_<zone id>` with ':' made safe for field names (`in_southern_borders_50km_civ`).
@@ -41,13 +44,14 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
             .iter()
             .map(|z| Field::new(&zone_field(&z.id), Boolean)),
     );
+    let dist = f.distances;
     fields.extend(
-        m.ring_km
+        dist.ring_km
             .iter()
             .map(|(id, _)| Field::new(&format!("km_to_{id}_centre"), Real)),
     );
     fields.extend(
-        m.border_km
+        dist.border_km
             .iter()
             .map(|(_, code, _)| Field::new(&format!("km_to_border_{}", code.to_lowercase()), Real)),
     );
@@ -66,9 +70,9 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
             values.extend((0..cats.len()).map(|c| Value::Bool(f.classes[i].contains(c))));
             values
                 .extend((0..m.table_zones.len()).map(|z| Value::Bool(m.masks[i] & (1 << z) != 0)));
-            values.extend(m.ring_km.iter().map(|(_, d)| Value::Real(round3(d[i]))));
+            values.extend(dist.ring_km.iter().map(|(_, d)| Value::Real(round3(d[i]))));
             values.extend(
-                m.border_km
+                dist.border_km
                     .iter()
                     .map(|(_, _, d)| Value::Real(round3(d[i]))),
             );

@@ -11,6 +11,7 @@
 //! no clock, no hash-map order. The same seed, places and options give the same bytes.
 
 mod actors;
+mod distinct;
 mod draft;
 mod geography;
 mod story;
@@ -87,10 +88,34 @@ pub struct SampleOptions {
     /// Last day of data in `last_year` (a partial year, like the ACSS report's data cut);
     /// `None`: the whole of `last_year`.
     pub last_date: Option<NaiveDate>,
+    pub shape: Shape,
+}
+
+/// What the rows look like.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shape {
+    /// ACLED's 31 columns with notes and sources; events on a few thousand town and
+    /// village positions, as ACLED geocodes them.
+    #[default]
+    Towns,
+    /// Ten short columns, no notes; almost every event on its own position (Gaussian
+    /// clusters around the towns plus a background over the country and its
+    /// surroundings), as in UCDP GED, jittered or multi-country data.
+    Distinct,
+}
+
+impl Shape {
+    /// The name used on the command line and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Shape::Towns => "towns",
+            Shape::Distinct => "distinct",
+        }
+    }
 }
 
 impl Default for SampleOptions {
-    /// 8,000 rows, seed 42, 2012 to 13 September 2024.
+    /// 8,000 rows, seed 42, 2012 to 13 September 2024, town-based rows.
     fn default() -> Self {
         SampleOptions {
             rows: 8_000,
@@ -98,6 +123,7 @@ impl Default for SampleOptions {
             first_year: 2012,
             last_year: 2024,
             last_date: NaiveDate::from_ymd_opt(2024, 9, 13),
+            shape: Shape::Towns,
         }
     }
 }
@@ -108,8 +134,20 @@ pub struct SampleStats {
     pub by_year: BTreeMap<i32, u64>,
 }
 
-/// Writes the header and `opts.rows` events as ACLED CSV to `w`.
+/// Writes the header and `opts.rows` events as ACLED CSV to `w`, in `opts.shape`.
 pub fn write_sample<W: Write>(
+    w: W,
+    places: &[SamplePlace],
+    opts: &SampleOptions,
+) -> io::Result<SampleStats> {
+    match opts.shape {
+        Shape::Towns => write_towns(w, places, opts),
+        Shape::Distinct => distinct::write(w, places, opts),
+    }
+}
+
+/// The town-based shape: ACLED's 31 columns.
+fn write_towns<W: Write>(
     w: W,
     places: &[SamplePlace],
     opts: &SampleOptions,

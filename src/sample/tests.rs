@@ -341,6 +341,7 @@ fn a_few_hand_written_places_are_enough() {
         first_year: 2020,
         last_year: 2021,
         last_date: None,
+        shape: Shape::Towns,
     };
     let (bytes, stats) = generate(&places, &opts);
     assert_eq!(
@@ -410,4 +411,52 @@ fn every_row_says_it_is_synthetic_and_names_no_real_outlet() {
             assert!(s.starts_with("Synthetic "), "{s}");
         }
     }
+}
+
+fn distinct(rows: u64, seed: u64) -> SampleOptions {
+    SampleOptions {
+        rows,
+        seed,
+        shape: Shape::Distinct,
+        ..SampleOptions::default()
+    }
+}
+
+#[test]
+fn distinct_shape_is_deterministic_short_and_on_distinct_positions() {
+    let places = mali_places();
+    let (a, stats) = generate(&places, &distinct(4000, 3));
+    let (b, _) = generate(&places, &distinct(4000, 3));
+    let (c, _) = generate(&places, &distinct(4000, 4));
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    assert_eq!(stats.rows, 4000);
+    let text = String::from_utf8(a.clone()).unwrap();
+    let bytes_per_row = text.len() as f64 / 4001.0;
+    assert!((80.0..160.0).contains(&bytes_per_row), "{bytes_per_row}");
+    let (header, rows) = records(&a);
+    assert_eq!(header.iter().collect::<Vec<_>>(), distinct::HEADER);
+    let (lat, lon) = (col(&header, "latitude"), col(&header, "longitude"));
+    let mut positions = std::collections::BTreeSet::new();
+    let (mut outside, mut in_bbox) = (0, 0);
+    for r in &rows {
+        for c in [lat, lon] {
+            let decimals = r[c].split('.').nth(1).map_or(0, str::len);
+            assert_eq!(decimals, 4, "{}", &r[c]);
+        }
+        let (y, x): (f64, f64) = (r[lat].parse().unwrap(), r[lon].parse().unwrap());
+        positions.insert((r[lat].to_string(), r[lon].to_string()));
+        in_bbox += usize::from((-13.0..5.0).contains(&x) && (9.0..26.0).contains(&y));
+        outside += usize::from(r[col(&header, "admin1")].is_empty());
+    }
+    assert!(
+        positions.len() >= 3900,
+        "only {} positions",
+        positions.len()
+    );
+    assert!(in_bbox >= 3600, "{in_bbox} of 4000 over Mali");
+    assert!(
+        (200..=600).contains(&outside),
+        "{outside} background events"
+    );
 }

@@ -13,6 +13,7 @@ pub fn conflictmap(args: &[&str]) -> Output {
 }
 
 /// `conflictmap ARGS` fails, says `expect` on stderr, and writes nothing at `product`.
+#[allow(dead_code)] // each test file compiles this module; not all of them check refusals
 pub fn assert_rejected(args: &[&str], expect: &str, product: &Path) {
     let o = conflictmap(args);
     assert!(!o.status.success(), "{args:?} should fail");

@@ -7,6 +7,9 @@
 //! points on an edge are found through a second rstar tree of all edges, which also
 //! serves the nearest-unit search. Edges are plain lon/lat segments: areas crossing the
 //! antimeridian are not supported.
+//!
+//! In front of both sits a [`Grid`]: most points fall in a cell that no edge crosses and
+//! get their answer from the cell; only points in crossed cells take the exact path.
 
 use std::fmt;
 
@@ -16,6 +19,8 @@ use geo::{
 };
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
+
+use super::grid::{Cell, Grid};
 
 /// One edge of a unit's rings.
 struct Edge {
@@ -38,6 +43,8 @@ pub(super) struct AreaIndex {
     polygons: Vec<(u32, IntervalTreeMultiPolygon<f64>)>,
     boxes: RTree<PolygonBox>,
     edges: RTree<Edge>,
+    /// Answers for points in cells no edge crosses; `None` without any edge.
+    grid: Option<Grid>,
 }
 
 impl fmt::Debug for AreaIndex {
@@ -82,11 +89,16 @@ impl AreaIndex {
                 );
             }
         }
-        AreaIndex {
+        let lines: Vec<Line<f64>> = edges.iter().map(|e| e.line).collect();
+        let mut index = AreaIndex {
             polygons,
             boxes: RTree::bulk_load(boxes),
             edges: RTree::bulk_load(edges),
-        }
+            grid: None,
+        };
+        let grid = Grid::new(&lines, |c| index.locate_exact(c));
+        index.grid = grid;
+        index
     }
 
     pub fn is_empty(&self) -> bool {
@@ -95,7 +107,17 @@ impl AreaIndex {
 
     /// The unit containing `c`, boundary included. Where units overlap or share an edge
     /// the point is on, the lowest-numbered unit wins, so the answer is deterministic.
+    /// Constant time for points in cells of the grid that no boundary crosses.
     pub fn locate(&self, c: Coord<f64>) -> Option<usize> {
+        match self.grid.as_ref().map(|g| g.cell(c)) {
+            Some(Cell::Unit(u)) => Some(u as usize),
+            Some(Cell::Outside) => None,
+            Some(Cell::Crossed) | None => self.locate_exact(c),
+        }
+    }
+
+    /// [`Self::locate`] by the exact point-in-polygon tests alone.
+    fn locate_exact(&self, c: Coord<f64>) -> Option<usize> {
         let at = AABB::from_point([c.x, c.y]);
         let mut best: Option<u32> = None;
         let mut in_a_box = false;
@@ -227,5 +249,75 @@ mod tests {
                 .0,
             0
         );
+    }
+}
+
+/// The grid against the exact locator on the real boundaries of the built-in study.
+#[cfg(test)]
+mod grid_tests {
+    use geo::{Coord, CoordsIter};
+
+    use crate::model::{Boundaries, Study};
+
+    /// Deterministic numbers in [0, 1) (a 64-bit LCG, high bits).
+    fn stream(seed: u64) -> impl FnMut() -> f64 {
+        let mut x = seed | 1;
+        move || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    #[test]
+    fn grid_locator_equals_exact_point_in_polygon() {
+        let b = Boundaries::load(&Study::mali()).unwrap();
+        let layers = [
+            (&b.outline_index, vec![b.outline().clone()]),
+            (
+                &b.region_index,
+                b.regions()
+                    .items
+                    .iter()
+                    .map(|r| r.geometry.clone())
+                    .collect(),
+            ),
+            (
+                &b.cercle_index,
+                b.cercles()
+                    .items
+                    .iter()
+                    .map(|c| c.geometry.clone())
+                    .collect(),
+            ),
+        ];
+        let mut u = stream(9);
+        for (index, units) in layers {
+            let grid = index.grid.as_ref().expect("a grid");
+            assert!(grid.crossed_share() < 0.1, "{}", grid.crossed_share());
+            let mut points: Vec<Coord<f64>> = (0..20_000)
+                .map(|_| Coord {
+                    x: -13.5 + 10.0 * u(),
+                    y: 9.5 + 16.0 * u(),
+                })
+                .collect();
+            // On every vertex, and a hair and a little off it in eight directions.
+            for v in units.iter().flat_map(|m| m.coords_iter()) {
+                points.push(v);
+                for k in 0..8 {
+                    let a = f64::from(k) * std::f64::consts::FRAC_PI_4;
+                    for r in [1e-12, 1e-9, 1e-6, 1e-3] {
+                        points.push(Coord {
+                            x: v.x + r * a.cos(),
+                            y: v.y + r * a.sin(),
+                        });
+                    }
+                }
+            }
+            for c in points {
+                assert_eq!(index.locate(c), index.locate_exact(c), "{c:?}");
+            }
+        }
     }
 }

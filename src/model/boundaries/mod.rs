@@ -13,6 +13,7 @@
 //!    an event inside the country should not lose its region to that disagreement.
 //! 3. Otherwise `None`.
 
+mod grid;
 mod index;
 mod load;
 mod names;
