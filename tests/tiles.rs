@@ -136,20 +136,17 @@ fn assert_tilejson_3(j: &serde_json::Value) {
         j["maxzoom"].as_u64().unwrap(),
     );
     assert!(lo <= hi && hi <= 30, "zooms {lo}-{hi}");
-    let b: Vec<f64> = j["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let floats = |v: &serde_json::Value| -> Vec<f64> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let b = floats(&j["bounds"]);
     assert!(b.len() == 4 && b[0] < b[2] && b[1] < b[3], "{b:?}");
     assert!(b[0] >= -180.0 && b[2] <= 180.0 && b[1] >= -90.0 && b[3] <= 90.0);
-    let c: Vec<f64> = j["center"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let c = floats(&j["center"]);
     assert!(c.len() == 3, "{c:?}");
     assert!(
         (b[0]..=b[2]).contains(&c[0]) && (b[1]..=b[3]).contains(&c[1]),

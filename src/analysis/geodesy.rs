@@ -224,7 +224,7 @@ impl Aeqd {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn ll(lon: f64, lat: f64) -> LonLat {

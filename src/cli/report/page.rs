@@ -265,6 +265,16 @@ fn blocks(f: &Facts) -> Vec<Block> {
                 marked.push(true);
             }
         }
+        // The trailing windows after the years, marked like the projection: not years.
+        for (i, w) in table.windows.iter().enumerate() {
+            let mut line = vec![w.label.clone()];
+            for r in &rows {
+                line.push(format_value(r.window_cells[i].events as f64));
+                line.push(format_value(r.window_cells[i].fatalities as f64));
+            }
+            out_rows.push(line);
+            marked.push(true);
+        }
         b.push(Block::Table {
             caption: name.to_string(),
             head,

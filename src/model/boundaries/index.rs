@@ -259,16 +259,7 @@ mod grid_tests {
 
     use crate::model::{Boundaries, Study};
 
-    /// Deterministic numbers in [0, 1) (a 64-bit LCG, high bits).
-    fn stream(seed: u64) -> impl FnMut() -> f64 {
-        let mut x = seed | 1;
-        move || {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (x >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
+    use crate::analysis::geodesy::tests::unit_stream as stream;
 
     #[test]
     fn grid_locator_equals_exact_point_in_polygon() {
