@@ -145,12 +145,42 @@ impl CountryCodes {
             });
         }
         let raw = present(row.name)?;
-        Some(if self.names.contains(&fold_name(raw)) {
+        Some(if self.is_named(raw) {
             Coded::Same
         } else {
             Coded::Other(raw.to_string())
         })
     }
+}
+
+impl CountryCodes {
+    /// True if `raw` is one of the country's names, folded as [`fold_name`] folds them.
+    /// Asked for every row of a file whose rows carry only a name, so an ASCII name (the
+    /// usual case) is folded on the fly, without allocating.
+    fn is_named(&self, raw: &str) -> bool {
+        if !raw.is_ascii() {
+            return self.names.contains(&fold_name(raw));
+        }
+        self.names.iter().any(|n| n.chars().eq(fold_ascii(raw)))
+    }
+}
+
+/// [`fold_name`] of ASCII text, as characters: letters and digits lower-cased, each run
+/// of other characters between words one space.
+fn fold_ascii(raw: &str) -> impl Iterator<Item = char> + '_ {
+    let mut gap = false;
+    let mut started = false;
+    raw.chars().flat_map(move |c| {
+        let out = if c.is_ascii_alphanumeric() {
+            let space = (gap && started).then_some(' ');
+            (gap, started) = (false, true);
+            [space, Some(c.to_ascii_lowercase())]
+        } else {
+            gap = true;
+            [None, None]
+        };
+        out.into_iter().flatten()
+    })
 }
 
 /// How a row coded as another country is named in messages: its name if it has one,
@@ -244,6 +274,25 @@ mod tests {
             bare.judge(&row(Some("562"), Some("NER"), Some("Mali"))),
             Some(Coded::Same)
         );
+    }
+
+    #[test]
+    fn ascii_names_fold_as_fold_name_does() {
+        for raw in [
+            "Mali",
+            " MALI ",
+            "Cote d'Ivoire",
+            "--Burkina   Faso!",
+            "",
+            "a1-b2",
+            "x",
+        ] {
+            assert_eq!(
+                fold_ascii(raw).collect::<String>(),
+                fold_name(raw),
+                "{raw:?}"
+            );
+        }
     }
 
     #[test]

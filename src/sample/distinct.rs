@@ -13,13 +13,11 @@
 use std::io::{self, Write};
 
 use chrono::{Datelike, Days};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand::Rng;
 use rand_distr::StandardNormal;
 
-use super::geography::Geography;
 use super::story::{self, Kind};
-use super::{SampleOptions, SamplePlace, SampleStats, allocate_rows, draft, year_spans};
+use super::{SampleOptions, SamplePlace, SampleStats, Start, draft};
 
 /// The columns of the distinct shape (an ACLED monadic-style subset).
 pub const HEADER: [&str; 10] = [
@@ -48,16 +46,15 @@ pub fn write<W: Write>(
     places: &[SamplePlace],
     opts: &SampleOptions,
 ) -> io::Result<SampleStats> {
-    let years = year_spans(opts, places)?;
-    let geo = Geography::new(places);
+    let Start {
+        years,
+        counts,
+        geo,
+        mut rng,
+        mut out,
+    } = Start::new(w, places, opts, &HEADER)?;
     let bbox = Bbox::of(places);
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let mut out = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(io::BufWriter::with_capacity(1 << 16, w));
-    out.write_record(HEADER)?;
     let mut stats = SampleStats::default();
-    let counts = allocate_rows(opts.rows, &years);
     // Reused text buffers for one row: id, date, year, latitude, longitude, fatalities.
     let [
         mut id,

@@ -152,16 +152,15 @@ fn write_towns<W: Write>(
     places: &[SamplePlace],
     opts: &SampleOptions,
 ) -> io::Result<SampleStats> {
-    let years = year_spans(opts, places)?;
-    let geo = Geography::new(places);
-    let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
-    let mut out = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(io::BufWriter::with_capacity(1 << 16, w));
-    out.write_record(HEADER)?;
+    let Start {
+        years,
+        counts,
+        geo,
+        mut rng,
+        mut out,
+    } = Start::new(w, places, opts, &HEADER)?;
     let mut row = RowWriter::default();
     let mut stats = SampleStats::default();
-    let counts = allocate_rows(opts.rows, &years);
     for (&(year, first_day, days), &count) in years.iter().zip(&counts) {
         let slots = year_slots(year, count, &geo, &mut rng);
         let mut offsets: Vec<u16> = (0..count).map(|_| rng.random_range(0..days)).collect();
@@ -175,6 +174,39 @@ fn write_towns<W: Write>(
     }
     out.flush()?;
     Ok(stats)
+}
+
+/// What every shape starts from: the years and their rows, the places' geography, the
+/// generator seeded from the options, and a CSV writer that has written the header.
+pub(crate) struct Start<'p, W: Write> {
+    pub years: Vec<(i32, NaiveDate, u16)>,
+    pub counts: Vec<u64>,
+    pub geo: Geography<'p>,
+    pub rng: ChaCha8Rng,
+    pub out: csv::Writer<io::BufWriter<W>>,
+}
+
+impl<'p, W: Write> Start<'p, W> {
+    pub fn new(
+        w: W,
+        places: &'p [SamplePlace],
+        opts: &SampleOptions,
+        header: &[&str],
+    ) -> io::Result<Self> {
+        let years = year_spans(opts, places)?;
+        let counts = allocate_rows(opts.rows, &years);
+        let mut out = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 16)
+            .from_writer(io::BufWriter::with_capacity(1 << 16, w));
+        out.write_record(header)?;
+        Ok(Start {
+            years,
+            counts,
+            geo: Geography::new(places),
+            rng: ChaCha8Rng::seed_from_u64(opts.seed),
+            out,
+        })
+    }
 }
 
 /// (year, first day, number of days covered) for each year of the options.
