@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use crate::analysis::density::Kernel;
 use crate::model::{CountryBy, Dataset};
+use crate::products::density::Weight;
+use crate::products::tiles::{MAX_TILE_ZOOM, TileFormat};
 use crate::sample::Shape;
 
 #[derive(Debug, Parser)]
@@ -284,24 +287,6 @@ mod tests {
     }
 }
 
-/// How each event weighs in the density.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Weight {
-    /// Every event counts 1: events per 1,000 km².
-    Events,
-    /// Every event counts its fatalities: deaths per 1,000 km².
-    Fatalities,
-}
-
-/// The density kernel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum KernelArg {
-    /// Quartic (biweight), as QGIS's heatmap: zero beyond the bandwidth.
-    Quartic,
-    /// Gaussian with standard deviation = bandwidth.
-    Gaussian,
-}
-
 /// What the density shows and how it is computed (shared by `maps` and `layers`).
 #[derive(Debug, Args, Clone)]
 pub struct DensityArgs {
@@ -318,8 +303,8 @@ pub struct DensityArgs {
     /// Kernel radius (quartic) or standard deviation (Gaussian), in km on the ground.
     #[arg(long, value_name = "KM", default_value_t = 25.0)]
     pub bandwidth_km: f64,
-    #[arg(long, value_enum, default_value_t = KernelArg::Quartic)]
-    pub kernel: KernelArg,
+    #[arg(long, value_enum, default_value_t = Kernel::Quartic)]
+    pub kernel: Kernel,
     /// Density grid cell size in km (default: about one map pixel).
     #[arg(long, value_name = "KM")]
     pub cell_km: Option<f64>,
@@ -497,8 +482,8 @@ pub struct ReportArgs {
     /// Kernel radius (quartic) or standard deviation (Gaussian), in km on the ground.
     #[arg(long, value_name = "KM", default_value_t = 25.0)]
     pub bandwidth_km: f64,
-    #[arg(long, value_enum, default_value_t = KernelArg::Quartic)]
-    pub kernel: KernelArg,
+    #[arg(long, value_enum, default_value_t = Kernel::Quartic)]
+    pub kernel: Kernel,
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
@@ -562,17 +547,6 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
         .ok_or_else(|| format!("\"{s}\" is not a count such as 10k or 1m"))
 }
 
-/// A tile container format of `tiles`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
-pub enum TileFormat {
-    /// Folders of PNG files, tiles/xyz/YEAR/Z/X/Y.png.
-    Xyz,
-    /// One MBTiles 1.3 (SQLite) file per year.
-    Mbtiles,
-    /// One PMTiles v3 archive per year.
-    Pmtiles,
-}
-
 #[derive(Debug, Args)]
 pub struct TilesArgs {
     #[command(flatten)]
@@ -611,9 +585,6 @@ pub struct TilesArgs {
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
 }
-
-/// The deepest zoom `tiles` accepts.
-pub const MAX_TILE_ZOOM: u8 = 16;
 
 /// "0-10" → (0, 10); "6" → (6, 6).
 pub fn parse_zooms(s: &str) -> Result<(u8, u8), String> {

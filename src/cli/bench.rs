@@ -7,14 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 use crate::cli::args::{BenchArgs, Cli, Command};
-use crate::cli::load::setup;
-use crate::cli::maps;
 use crate::cli::sample::sample_places;
-use crate::cli::stopwatch::Stopwatch;
-use crate::cli::tiles;
-use crate::cli::zones;
+use crate::cli::{maps, tiles, zones};
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, write_bytes_atomic};
+use crate::run::{Stage, setup};
 use crate::sample::{SampleOptions, SamplePlace, Shape, write_sample};
 
 /// Seed of the benchmark files (fixed, so every run measures the same data).
@@ -74,14 +71,12 @@ fn bench_file(
         Command::Zones(a) => a,
         _ => unreachable!("parsed a zones command"),
     };
-    let mut sw = Stopwatch::new();
-    zones::run_timed(&zones_args, &mut sw)?;
+    let (_, sw) = zones::run_timed(&zones_args)?;
     eprintln!("\n{rows} {} events: zone tables", shape.name());
     report_stages(report, rows, "zones: ", &sw);
     let out = args.dir.join(format!("maps_{name}"));
     let maps_args = maps_args(&file, &out)?;
-    let mut sw = Stopwatch::new();
-    let written = maps::run_timed(&maps_args, &mut sw)?;
+    let (written, sw) = maps::run_timed(&maps_args)?;
     eprintln!("\n{rows} {} events: {} maps", shape.name(), written.len());
     report_stages(report, rows, "", &sw);
     // The tiles pipeline on the same file: zooms 0-10, every year, all containers.
@@ -90,8 +85,7 @@ fn bench_file(
         Command::Tiles(a) => a,
         _ => unreachable!("parsed a tiles command"),
     };
-    let mut sw = Stopwatch::new();
-    let written = tiles::run_timed(&tiles_args, &mut sw)?;
+    let (written, sw) = tiles::run_timed(&tiles_args)?;
     eprintln!(
         "\n{rows} {} events: {} tile sets",
         shape.name(),
@@ -102,8 +96,8 @@ fn bench_file(
 }
 
 /// Prints the stages of `sw` and adds them to the Markdown `report`.
-fn report_stages(report: &mut String, rows: u64, prefix: &str, sw: &Stopwatch) {
-    for s in sw.stages() {
+fn report_stages(report: &mut String, rows: u64, prefix: &str, stages: &[Stage]) {
+    for s in stages {
         let mb = s
             .peak_kb
             .map(|k| format!("{:.0}", k as f64 / 1024.0))
@@ -120,20 +114,27 @@ fn report_stages(report: &mut String, rows: u64, prefix: &str, sw: &Stopwatch) {
             s.wall.as_secs_f64()
         ));
     }
-    let peak = sw
-        .max_peak_kb()
+    let peak = stages
+        .iter()
+        .filter_map(|s| s.peak_kb)
+        .max()
         .map(|k| format!("{:.0}", k as f64 / 1024.0))
         .unwrap_or_default();
     eprintln!(
         "  {prefix}{:<10} {:>8.3} s {:>8} MB (peak of any stage)",
         "total",
-        sw.total().as_secs_f64(),
+        total(stages),
         peak
     );
     report.push_str(&format!(
         "| {rows} | **{prefix}total** | **{:.3}** | **{peak}** |\n",
-        sw.total().as_secs_f64()
+        total(stages)
     ));
+}
+
+/// Seconds of all stages.
+fn total(stages: &[Stage]) -> f64 {
+    stages.iter().map(|s| s.wall.as_secs_f64()).sum()
 }
 
 /// The `maps` arguments of a default run on `events`, parsed like the command line so the

@@ -2,14 +2,14 @@
 
 use crate::analysis::overview::{KeptByCode, Names, Overview};
 use crate::cli::args::InspectArgs;
-use crate::cli::load::{load_events, setup};
 use crate::error::{Error, Result};
 use crate::input::Territory;
 use crate::model::CountryMatch;
+use crate::run::{load_events, setup};
 
 pub fn run(args: &InspectArgs) -> Result<()> {
-    let setup = setup(&args.study)?;
-    let loaded = load_events(&setup, &args.events)?;
+    let setup = setup(&args.study.options())?;
+    let loaded = load_events(&setup, &args.events.options())?;
     let categories: Vec<(String, String)> = setup
         .categories
         .list()

@@ -1,25 +1,24 @@
-//! The command line: arguments, the shared load stage, and one module per command.
+//! The command line: it parses arguments ([`args`]), maps them onto the library's options
+//! ([`options`]), calls the products (`crate::products`) on one loaded run, and prints
+//! what was written. No product logic lives here: a new command is a few lines that call
+//! a product.
 
 mod animate;
 pub mod args;
 mod bench;
-mod density;
-mod filter;
 mod inspect;
 mod layers;
-mod load;
 mod maps;
+mod options;
 mod progress;
 mod report;
 mod sample;
 mod serve;
-pub mod stopwatch;
-pub mod tiles;
-mod viewer;
+mod tiles;
 mod zones;
 
+pub use crate::run::SAMPLE_FILE;
 pub use args::{Cli, Command};
-pub use load::SAMPLE_FILE;
 
 use crate::error::Result;
 

@@ -1,13 +1,13 @@
 //! `conflictmap sample`: the deterministic synthetic ACLED-format sample.
 
 use crate::cli::args::SampleArgs;
-use crate::cli::load::setup;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
+use crate::run::setup;
 use crate::sample::{SampleOptions, SamplePlace, write_sample};
 
 pub fn run(args: &SampleArgs) -> Result<()> {
-    let setup = setup(&args.study)?;
+    let setup = setup(&args.study.options())?;
     let places = sample_places(&setup.boundaries);
     // Without --last-date, a sample ending in the default last year stops at the default
     // data cut (a partial year, as in the ACSS report); other ranges run to 31 December.

@@ -1,4 +1,6 @@
 //! Reading event files (ACLED, UCDP GED, GeoJSON) into the [`crate::model::Event`] model.
+//! A new input format goes here: a reader producing the same events and diagnostics,
+//! recognised in `open` (container, encoding) or `layout` (CSV header).
 //!
 //! [`read_events`] recognises the layout (or takes it from `--format`), streams CSV
 //! record by record, and reports every row it cannot use as a [`Diagnostic`] with file,

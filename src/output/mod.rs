@@ -1,4 +1,6 @@
-//! Writers for every product. All writes go through [`atomic`].
+//! Writers for every product: file formats only (what to write is the product's, in
+//! `crate::products`). A new output format is a writer here; all writes go through
+//! [`atomic`].
 
 pub mod animation;
 pub mod atomic;

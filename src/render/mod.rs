@@ -1,6 +1,7 @@
 //! Map rendering: a [`scene::MapScene`] (everything resolved to pixels: layers, density
 //! raster, labels, zones, furniture) drawn by [`render`] into a tiny-skia pixmap and
-//! written by [`write_png`]. The renderer never projects: the scene builder does.
+//! written by [`write_png`]. The renderer never projects: the scene builder does. A new
+//! image format (e.g. a vector backend) draws the same scene beside the raster one.
 
 pub mod build;
 pub mod charts;

@@ -17,10 +17,12 @@ pub const GAUSSIAN_TRUNCATE: f64 = 4.0;
 /// - `Gaussian`: K(r) ∝ exp(−r²/2σ²) with **σ = the bandwidth**, cut at 4σ. This is wider
 ///   than a quartic of the same bandwidth: the quartic's standard deviation along an axis
 ///   is h/√8 ≈ 0.35 h, so a Gaussian of σ ≈ h/2.8 spreads events as a quartic of h does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Kernel {
+    /// Quartic (biweight), as QGIS's heatmap: zero beyond the bandwidth.
     Quartic,
+    /// Gaussian with standard deviation = bandwidth.
     Gaussian,
 }
 

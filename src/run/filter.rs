@@ -1,10 +1,11 @@
-//! The event filters shared by the commands (`--event-types`, `--min-precision`).
+//! The event filters every product shares (event types, location precision).
 
-use crate::cli::args::FilterArgs;
 use crate::model::{Event, EventSet};
+use crate::run::Filter;
 
-/// True if the event passes `--event-types` and `--min-precision`.
-pub fn passes(e: &Event, set: &EventSet, f: &FilterArgs) -> bool {
+/// True if the event passes the filter's event types and minimum precision (the years
+/// are checked by each product, which may count other periods too).
+pub fn passes(e: &Event, set: &EventSet, f: &Filter) -> bool {
     let type_ok = f.event_types.is_empty()
         || f.event_types
             .iter()

@@ -9,13 +9,13 @@ use super::charts::{ChartSet, charted_zones};
 use super::manifest::{relative, stored_per_file};
 use super::narrative::{lower_first, trend, window_sentence};
 use super::{ReportConfig, Written, kernel_note};
-use crate::cli::load::{Loaded, Setup};
-use crate::cli::maps::MapSet;
-use crate::cli::zones::ZoneTables;
 use crate::error::Result;
 use crate::output::tables::SYNTHETIC_NOTICE;
 use crate::output::write_bytes_atomic;
+use crate::products::maps::MapSet;
+use crate::products::tables::ZoneTables;
 use crate::render::legend::format_value;
+use crate::run::{Loaded, Setup};
 
 /// What the page is made from.
 pub struct Facts<'a> {

@@ -1,4 +1,4 @@
-//! What `maps` and `layers` share: the style, the map view, and the yearly densities on
+//! What the density products (maps, layers, animation, tiles) share: the style, the map view, and the yearly densities on
 //! one grid with one colour scale, so a GeoTIFF holds exactly what a PNG shows.
 
 use std::ops::RangeInclusive;
@@ -10,11 +10,8 @@ use crate::analysis::density::{
     self, Binned, DensityGrid, DensityPlan, GridSpec, Kernel, UNIT_LABEL,
 };
 use crate::analysis::projection::{MapProjection, default_crs_for};
-use crate::cli::args::{DensityArgs, FilterArgs, KernelArg, ViewArgs, Weight};
-use crate::cli::filter::passes;
-use crate::cli::load::{Loaded, Setup};
-use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
+use crate::run::{Filter, Loaded, Run, Setup, passes};
 
 /// The most cells a density grid may have (f32 grids, with the FFT's padded copies,
 /// cost ~12 bytes a cell: 50 million is ~0.6 GB). A tiny `--cell-km` on a country
@@ -26,7 +23,62 @@ use crate::render::geom::PxRect;
 use crate::render::ramp::{ColourScale, RampName, ScaleKind};
 use crate::units::Km;
 
-pub fn style(args: &ViewArgs) -> Result<Style> {
+/// How each event weighs in the density.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Weight {
+    /// Every event counts 1: events per 1,000 km².
+    #[default]
+    Events,
+    /// Every event counts its fatalities: deaths per 1,000 km².
+    Fatalities,
+}
+
+/// What a density shows and how it is computed (maps, layers, animation, tiles).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DensityOptions {
+    /// The category mapped (an id of the study's categories).
+    pub category_id: String,
+    pub weight: Weight,
+    /// Kernel radius (quartic) or standard deviation (Gaussian), in km on the ground.
+    pub bandwidth_km: f64,
+    pub kernel: Kernel,
+    /// Grid cell size in km (default: about one map pixel).
+    pub cell_km: Option<f64>,
+    /// Top of the colour scale (default: the highest density of any year of the run).
+    pub max: Option<f64>,
+}
+
+impl Default for DensityOptions {
+    fn default() -> Self {
+        DensityOptions {
+            category_id: "militant_islamist_attack".into(),
+            weight: Weight::Events,
+            bandwidth_km: 25.0,
+            kernel: Kernel::Quartic,
+            cell_km: None,
+            max: None,
+        }
+    }
+}
+
+/// Which map: the style (a built-in name or a style file) and the extent ("country", a
+/// named extent of the style, or "WEST,SOUTH,EAST,NORTH").
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewOptions {
+    pub style: String,
+    pub extent: String,
+}
+
+impl Default for ViewOptions {
+    fn default() -> Self {
+        ViewOptions {
+            style: "report".into(),
+            extent: "country".into(),
+        }
+    }
+}
+
+pub fn style(args: &ViewOptions) -> Result<Style> {
     match args.style.as_str() {
         "report" | "dark" => Style::builtin(&args.style),
         path => Style::load(path),
@@ -35,7 +87,7 @@ pub fn style(args: &ViewArgs) -> Result<Style> {
 
 /// The map view of `args.extent` in `frame`, in the style's CRS (or one chosen for the
 /// extent when the style names none).
-pub fn view(args: &ViewArgs, style: &Style, setup: &Setup, frame: PxRect) -> Result<MapView> {
+pub fn view(args: &ViewOptions, style: &Style, setup: &Setup, frame: PxRect) -> Result<MapView> {
     let extent = extent(&args.extent, style, setup)?;
     let crs = if style.map.crs.trim().is_empty() {
         default_crs_for(extent)
@@ -122,13 +174,13 @@ pub struct Densities {
 
 impl Densities {
     /// "Kernel density of … (quartic kernel, 25 km bandwidth)".
-    pub fn describe(&self, args: &DensityArgs) -> String {
+    pub fn describe(&self, args: &DensityOptions) -> String {
         describe(args, &self.category, self.kernel)
     }
 }
 
 /// "Kernel density of … (quartic kernel, 25 km bandwidth)".
-pub fn describe(args: &DensityArgs, c: &Category, kernel: Kernel) -> String {
+pub fn describe(args: &DensityOptions, c: &Category, kernel: Kernel) -> String {
     format!(
         "Kernel density of {} ({} kernel, {} km bandwidth)",
         match args.weight {
@@ -189,8 +241,8 @@ pub struct Selection {
 /// Checks the density arguments and selects the events of `--category` that pass the
 /// filters.
 pub fn select(
-    args: &DensityArgs,
-    filter: &FilterArgs,
+    args: &DensityOptions,
+    filter: &Filter,
     setup: &Setup,
     loaded: &Loaded,
 ) -> Result<Selection> {
@@ -236,19 +288,11 @@ pub fn ramp(style: &Style) -> Result<RampName> {
         .map_err(|e| Error::Usage(format!("style {}: density.ramp: {e}", style.name)))
 }
 
-/// The density kernel of `--kernel`.
-pub fn kernel(arg: KernelArg) -> Kernel {
-    match arg {
-        KernelArg::Quartic => Kernel::Quartic,
-        KernelArg::Gaussian => Kernel::Gaussian,
-    }
-}
-
 /// Selects the events of `args.category_id` passing `filter` and projects them into
 /// `view`; checks the bandwidth and cell size.
 pub fn points(
-    args: &DensityArgs,
-    filter: &FilterArgs,
+    args: &DensityOptions,
+    filter: &Filter,
     setup: &Setup,
     loaded: &Loaded,
     view: &MapView,
@@ -296,7 +340,7 @@ pub fn points(
             MAX_GRID_CELLS / 1e6
         )));
     }
-    let kernel = kernel(args.kernel);
+    let kernel = args.kernel;
     let bandwidth_m = view.map_metres(Km::new(args.bandwidth_km).expect("checked above"));
     Ok(Points {
         category,
@@ -311,7 +355,7 @@ pub fn points(
 }
 
 /// The years mapped: `--years`, else those of the data.
-pub fn year_range(filter: &FilterArgs, loaded: &Loaded) -> Result<RangeInclusive<i32>> {
+pub fn year_range(filter: &Filter, loaded: &Loaded) -> Result<RangeInclusive<i32>> {
     Ok(match filter.years {
         Some((a, b)) => a..=b,
         None => {
@@ -328,7 +372,7 @@ pub fn year_range(filter: &FilterArgs, loaded: &Loaded) -> Result<RangeInclusive
 /// The colour scale shared by `grids`: topped by `--max`, else by their highest value,
 /// with the style's ramp and threshold.
 pub fn colour_scale(
-    args: &DensityArgs,
+    args: &DensityOptions,
     style: &Style,
     grids: &[&DensityGrid],
 ) -> Result<ColourScale> {
@@ -336,7 +380,11 @@ pub fn colour_scale(
 }
 
 /// [`colour_scale`] for grids whose highest value is `highest` (used unless `--max`).
-pub fn colour_scale_topped(args: &DensityArgs, style: &Style, highest: f32) -> Result<ColourScale> {
+pub fn colour_scale_topped(
+    args: &DensityOptions,
+    style: &Style,
+    highest: f32,
+) -> Result<ColourScale> {
     let ramp = ramp(style)?;
     let max = args.max.map(|m| m as f32).unwrap_or(highest);
     Ok(ColourScale {
@@ -348,7 +396,7 @@ pub fn colour_scale_topped(args: &DensityArgs, style: &Style, highest: f32) -> R
 }
 
 /// "events per 1,000 km²", or "deaths per 1,000 km²" when weighted by fatalities.
-pub fn unit(args: &DensityArgs, category: &Category) -> String {
+pub fn unit(args: &DensityOptions, category: &Category) -> String {
     match args.weight {
         Weight::Events => UNIT_LABEL.to_string(),
         Weight::Fatalities => UNIT_LABEL.replace("events", &category.deaths_label),
@@ -358,14 +406,13 @@ pub fn unit(args: &DensityArgs, category: &Category) -> String {
 /// Projects the selected events once, bins them per year on one grid covering the view,
 /// convolves with one kernel plan, and picks the colour scales. Laps "grid" and "density".
 pub fn compute(
-    args: &DensityArgs,
-    filter: &FilterArgs,
-    setup: &Setup,
-    loaded: &Loaded,
+    args: &DensityOptions,
+    filter: &Filter,
+    run: &Run,
     view: &MapView,
     style: &Style,
-    sw: &mut Stopwatch,
 ) -> Result<Densities> {
+    let (setup, loaded) = (&run.setup, &run.loaded);
     let pts = points(args, filter, setup, loaded, view)?;
     let years = year_range(filter, loaded)?;
     let events = &loaded.read.events;
@@ -381,7 +428,7 @@ pub fn compute(
             (year, pts.bin(&ks))
         })
         .collect();
-    sw.lap("grid");
+    run.lap("grid");
     let plan = pts.plan();
     let mut grids: Vec<YearGrid> = per_year
         .par_iter()
@@ -398,7 +445,7 @@ pub fn compute(
     });
     drop(per_year);
     drop(all);
-    sw.lap("density");
+    run.lap("density");
 
     let n = grids.len();
     let yearly: Vec<&DensityGrid> = grids[..n - 1].iter().map(|g| &g.grid).collect();

@@ -1,35 +1,33 @@
 //! The web viewer beside the tiles, from what a command has loaded: the basemap of the
-//! study, its zones, and the mapped events as points. Called by `tiles` (and by any
-//! command that writes tiles, such as a report).
+//! study, its zones, and the mapped events as points. Written by the tiles product
+//! (and so by a report with tiles).
 
 use std::path::{Path, PathBuf};
 
-use crate::analysis::zones;
-use crate::cli::load::{Loaded, Setup};
 use crate::error::Result;
 use crate::output::gis_layers::{basemap_layer, event_points_layer, zones_layer};
 use crate::output::viewer::{ViewerData, write_viewer};
 use crate::render::compose::TOWN_MIN_POPULATION;
+use crate::run::Run;
 
 /// Writes `index.html` and its files into the tiles folder `dir`. `tiles` is the content
 /// of the folder's `tiles.json`; `selected` are the events of the density (indices into
 /// the loaded events), drawn as points; `title` and `subtitle` head the page.
 pub fn write(
     dir: &Path,
-    setup: &Setup,
-    loaded: &Loaded,
+    run: &Run,
     selected: &[usize],
     title: &str,
     subtitle: &str,
     tiles: serde_json::Value,
 ) -> Result<Vec<PathBuf>> {
-    let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
+    let (setup, loaded) = (&run.setup, &run.loaded);
     let data = ViewerData {
         title: title.to_string(),
         subtitle: subtitle.to_string(),
         tiles,
         basemap: basemap_layer(&setup.boundaries, TOWN_MIN_POPULATION),
-        zones: zones_layer(&zones),
+        zones: zones_layer(run.zones()?),
         events: event_points_layer(&loaded.read.events, selected),
     };
     write_viewer(dir, data)

@@ -2,12 +2,9 @@
 //! same density (per 1,000 km² of ground) at matching resolution, though the maps are
 //! computed in the style's conic projection and the tiles in Web Mercator.
 
-use clap::Parser;
-
 use super::*;
-use crate::cli::args::{Cli, Command};
-use crate::cli::load::load_events;
 use crate::render::scene::MapScene;
+use crate::run::{load_events, setup};
 
 /// The density (per 1,000 km² of ground) of `year` at lon/lat on the density zoom's
 /// grid (the finest computed), interpolated between cell centres as the maps' smoothing
@@ -33,45 +30,30 @@ fn value_at(d: &TileDensities, year: i32, lon: f64, lat: f64) -> f32 {
     top * (1.0 - ty) + bottom * ty
 }
 
-fn tiles_args(extra: &[&str]) -> TilesArgs {
-    let argv = [
-        "conflictmap",
-        "tiles",
-        "--zooms",
-        "7",
-        "--years",
-        "2022-2024",
-    ]
-    .iter()
-    .chain(extra)
-    .copied();
-    match Cli::try_parse_from(argv).unwrap().command {
-        Command::Tiles(a) => a,
-        _ => unreachable!(),
+/// The options of `tiles --zooms FROM-TO --years YEARS`.
+fn tiles_options(zooms: (u8, u8), years: (i32, i32)) -> TilesOptions {
+    TilesOptions {
+        zooms,
+        filter: Filter {
+            years: Some(years),
+            ..Filter::default()
+        },
+        ..TilesOptions::default()
     }
 }
 
 #[test]
 fn tiles_agree_with_the_maps_density() {
-    let setup = setup(&Default::default()).unwrap();
-    let loaded = load_events(&setup, &Default::default()).unwrap();
-    let args = tiles_args(&[]);
-    let tiles = compute(&setup, &loaded, &args).unwrap();
+    let run = Run::load(&Default::default(), &Default::default()).unwrap();
+    let (setup, loaded) = (&run.setup, &run.loaded);
+    let args = tiles_options((7, 7), (2022, 2024));
+    let tiles = compute(setup, loaded, &args).unwrap();
     // The maps' densities, on the grid `maps` draws (one cell ≈ one map pixel ≈ 1.2 km;
     // the tiles' density zoom 7 has 1.17 km pixels at 17° N).
     let style = density::style(&args.view).unwrap();
     let frame = MapScene::new(style.clone(), "", "", Vec::new()).frame;
-    let view = density::view(&args.view, &style, &setup, frame).unwrap();
-    let maps = density::compute(
-        &args.density,
-        &args.filter,
-        &setup,
-        &loaded,
-        &view,
-        &style,
-        &mut Stopwatch::new(),
-    )
-    .unwrap();
+    let view = density::view(&args.view, &style, setup, frame).unwrap();
+    let maps = density::compute(&args.density, &args.filter, &run, &view, &style).unwrap();
     assert_eq!(tiles.pyramid.density_zoom, 7);
     let mut compared = 0;
     for g in maps.grids.iter().filter(|g| g.year.is_some()) {
@@ -117,15 +99,8 @@ fn tiles_agree_with_the_maps_density() {
 fn the_colour_scale_does_not_depend_on_the_zooms_asked() {
     let setup = setup(&Default::default()).unwrap();
     let loaded = load_events(&setup, &Default::default()).unwrap();
-    let parse = |zooms: &str| {
-        let argv = ["conflictmap", "tiles", "--zooms", zooms, "--years", "2024"];
-        match Cli::try_parse_from(argv).unwrap().command {
-            Command::Tiles(a) => a,
-            _ => unreachable!(),
-        }
-    };
-    let shallow = compute(&setup, &loaded, &parse("2-4")).unwrap();
-    let deep = compute(&setup, &loaded, &parse("6-9")).unwrap();
+    let shallow = compute(&setup, &loaded, &tiles_options((2, 4), (2024, 2024))).unwrap();
+    let deep = compute(&setup, &loaded, &tiles_options((6, 9), (2024, 2024))).unwrap();
     assert_eq!(shallow.pyramid.density_zoom, 4);
     assert_eq!(deep.pyramid.density_zoom, 7);
     assert!(deep.scale.max > 0.0);

@@ -1,13 +1,10 @@
-//! The stage every command shares: the study, its boundaries and categories, then the
+//! The stage every product shares: the study, its boundaries and categories, then the
 //! events, classified once and assigned to regions once.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use crate::analysis::zones::{self, Membership, Zone};
-use crate::cli::args::{EventArgs, StudyArgs};
-use crate::cli::stopwatch::Stopwatch;
 use crate::error::{Error, Result};
 use crate::input::{Diagnostic, ReadOptions, ReadOutput, merge, read_events, read_events_bytes};
 use crate::model::{
@@ -15,7 +12,10 @@ use crate::model::{
     StudyOverrides,
 };
 use crate::output::write_atomic;
+use crate::run::{EventOptions, Stopwatch, StudyOptions, ZoneOverrides};
 use crate::units::Places;
+
+use crate::run::{InputHash, hash_inputs};
 
 /// The shipped synthetic sample: what commands read without `--events`. Built into the
 /// binary so that it works from any folder.
@@ -33,7 +33,9 @@ pub struct Setup {
     pub categories: Categories,
 }
 
-pub fn setup(args: &StudyArgs) -> Result<Setup> {
+/// Resolves the study of `args`: its file (or the built-in Mali study) with the boundary
+/// files and zone sizes of `args` laid over it, its boundaries and categories.
+pub fn setup(args: &StudyOptions) -> Result<Setup> {
     let mut study = match &args.study {
         Some(path) => Study::load(path)?,
         None => Study::mali(),
@@ -49,6 +51,7 @@ pub fn setup(args: &StudyArgs) -> Result<Setup> {
         borders: args.borders.clone(),
         places: args.places.clone(),
     })?;
+    override_zones(&mut study.zones, &args.zones)?;
     let boundaries = Boundaries::load(&study)?;
     let categories = match &args.categories {
         Some(path) => Categories::load(path)?,
@@ -75,6 +78,10 @@ pub struct Loaded {
     pub admin: Vec<(Option<RegionId>, Option<CercleId>)>,
     /// The events sorted into places (distinct positions), for work done per place.
     pub places: Places,
+    /// The input files (empty for the shipped sample).
+    pub files: Vec<PathBuf>,
+    /// The input files' SHA-256 (with [`EventOptions::hash_inputs`]; else empty).
+    pub hashes: Vec<InputHash>,
 }
 
 impl Loaded {
@@ -163,33 +170,31 @@ impl ProblemLog {
     }
 }
 
-/// The study's zones, resolved, and the zones each event is in.
-pub struct Zoned {
-    pub zones: Vec<Zone>,
-    pub membership: Membership,
-}
-
-/// Resolves the study's zones and applies them to the loaded events (once per run).
-pub fn zone_events(setup: &Setup, loaded: &Loaded) -> Result<Zoned> {
-    let zones = zones::resolve(&setup.study.zones, &setup.boundaries)?;
-    let regions: Vec<_> = loaded.admin.iter().map(|(r, _)| *r).collect();
-    let verdicts = loaded.verdicts();
-    let membership = zones::apply_places(
-        &zones,
-        &setup.boundaries,
-        &loaded.places,
-        &regions,
-        zones::InsideCountry::Verdicts(&verdicts),
-    );
-    Ok(Zoned { zones, membership })
-}
-
-pub fn load_events(setup: &Setup, args: &EventArgs) -> Result<Loaded> {
+/// Reads, classifies and places the events of `args` for the study of `setup`.
+pub fn load_events(setup: &Setup, args: &EventOptions) -> Result<Loaded> {
     load_events_timed(setup, args, &mut Stopwatch::new())
 }
 
 /// [`load_events`], timing the "read" and "classify" stages.
-pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) -> Result<Loaded> {
+pub fn load_events_timed(setup: &Setup, args: &EventOptions, sw: &mut Stopwatch) -> Result<Loaded> {
+    if !args.hash_inputs {
+        return read_and_place(setup, args, sw, Vec::new());
+    }
+    // The hashes are computed on another thread while the events are read.
+    std::thread::scope(|s| {
+        let hash = s.spawn(|| hash_inputs(&args.files));
+        let mut loaded = read_and_place(setup, args, sw, Vec::new())?;
+        loaded.hashes = hash.join().expect("the hashing thread does not panic")?;
+        Ok(loaded)
+    })
+}
+
+fn read_and_place(
+    setup: &Setup,
+    args: &EventOptions,
+    sw: &mut Stopwatch,
+    hashes: Vec<InputHash>,
+) -> Result<Loaded> {
     let log = ProblemLog::new(args.show_problems, args.diagnostics.is_some());
     let report = |d: &Diagnostic| log.report(d);
     let codes = setup.study.country.codes();
@@ -203,26 +208,22 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
         on_diagnostic: Some(&report),
         sheet: args.sheet.as_deref(),
         // Several files: each event's revision time tells which row is the newest.
-        revisions: args.events.len() > 1,
+        revisions: args.files.len() > 1,
     };
-    let (input, synthetic, read) = if args.events.is_empty() {
+    let (input, synthetic, read) = if args.files.is_empty() {
         (
             format!("{SAMPLE_FILE} (built in)"),
             true,
             read_events_bytes(SAMPLE_CSV, &PathBuf::from(SAMPLE_FILE), &opts)?,
         )
     } else {
-        let synthetic = args.events.iter().any(|path| {
+        let synthetic = args.files.iter().any(|path| {
             path.file_name()
                 .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"))
         });
-        let names: Vec<String> = args
-            .events
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
+        let names: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
         let reads = args
-            .events
+            .files
             .iter()
             .map(|path| read_events(path, &opts))
             .collect::<Result<Vec<_>>>()?;
@@ -248,5 +249,44 @@ pub fn load_events_timed(setup: &Setup, args: &EventArgs, sw: &mut Stopwatch) ->
         classes,
         admin,
         places,
+        files: args.files.clone(),
+        hashes,
     })
+}
+
+/// Lays the zone sizes of `o` over the study's zones (and renames them to match).
+fn override_zones(z: &mut crate::model::study::ZonesConfig, o: &ZoneOverrides) -> Result<()> {
+    for (flag, v) in [("--ring-km", o.ring_km), ("--band-km", o.band_km)] {
+        if let Some(v) = v
+            && !(v.is_finite() && v > 0.0)
+        {
+            return Err(Error::Usage(format!(
+                "{flag} must be a positive number, not {v}"
+            )));
+        }
+    }
+    if let Some(km) = o.ring_km {
+        for r in &mut z.ring {
+            r.radius_km = km;
+            if let Some(c) = &r.centre_name {
+                r.name = format!("Within {km} km of {c}");
+            }
+        }
+    }
+    for b in &mut z.border_band {
+        if let Some(km) = o.band_km {
+            b.width_km = km;
+        }
+        if !o.band_neighbours.is_empty() {
+            b.neighbours = o.band_neighbours.clone();
+        }
+        if o.band_km.is_some() || !o.band_neighbours.is_empty() {
+            b.name = format!(
+                "Within {} km of the borders with {}",
+                b.width_km,
+                b.neighbours.join(", ")
+            );
+        }
+    }
+    Ok(())
 }

@@ -11,19 +11,18 @@ use serde::Serialize;
 use super::ReportConfig;
 use super::narrative::{capitalise, lower_first};
 use crate::analysis::stats::{Cell, Row, YearTable};
-use crate::cli::args::MapsArgs;
-use crate::cli::density;
-use crate::cli::load::{Loaded, Setup, Zoned};
-use crate::cli::maps::{MapSet, credits};
-use crate::cli::zones::ZoneTables;
 use crate::error::{Error, Result};
 use crate::model::{Colour, Style};
 use crate::output::write_bytes_atomic;
+use crate::products::density::{self, ViewOptions};
+use crate::products::maps::MapSet;
+use crate::products::tables::ZoneTables;
 use crate::render::charts::{Bar, BarChart, Panel, Sheet, render_bars, render_sheet};
 use crate::render::compose::basemap;
 use crate::render::legend::format_value;
 use crate::render::scene::MapScene;
 use crate::render::{render, write_png};
+use crate::run::Run;
 
 /// Size of one map of the small-multiples sheet.
 const THUMB: (u32, u32) = (440, 330);
@@ -97,15 +96,17 @@ fn darker(c: Colour, f: f32) -> Colour {
     Colour::rgb(k(c.r), k(c.g), k(c.b))
 }
 
+/// The charts of the report of `run`: bars from `tables`, the sheet from `maps` (drawn in
+/// the view `view`).
 pub fn make(
-    setup: &Setup,
-    loaded: &Loaded,
-    zoned: &Zoned,
+    run: &Run,
     tables: &ZoneTables,
     maps: &MapSet,
     cfg: &ReportConfig,
-    maps_args: &MapsArgs,
+    view: &ViewOptions,
 ) -> Result<ChartSet> {
+    let (setup, loaded) = (&run.setup, &run.loaded);
+    let zones = run.zones()?;
     let table = &tables.table;
     let style = maps.style.clone();
     let cat = setup
@@ -114,7 +115,7 @@ pub fn make(
         .iter()
         .find(|c| c.id == cfg.category)
         .expect("checked by the config");
-    let credits = credits(setup, loaded);
+    let credits = run.credits();
     let projection_label = table.projection.map(|p| {
         format!(
             "projected full year {} (count × {}/{} days, data to {})",
@@ -218,8 +219,8 @@ pub fn make(
         .filter(|g| g.year.is_some())
         .map(|g| {
             let mut scene = MapScene::new(thumb_style.clone(), "", "", Vec::new());
-            let view = density::view(&maps_args.view, &thumb_style, setup, scene.frame)?;
-            basemap(&mut scene, &view, &setup.boundaries, &zoned.zones);
+            let view = density::view(view, &thumb_style, setup, scene.frame)?;
+            basemap(&mut scene, &view, &setup.boundaries, zones);
             // Zone names would crowd a small map; the outlines stay.
             scene.labels.clear();
             scene.legend.items.clear();

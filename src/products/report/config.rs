@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
-use crate::cli::args::{KernelArg, ReportArgs, Weight};
-use crate::cli::load::Setup;
+use super::ReportOptions;
+use crate::analysis::density::Kernel;
 use crate::error::{Error, Result};
 use crate::model::study::Product;
+use crate::products::density::Weight;
+use crate::run::Setup;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportConfig {
@@ -36,7 +38,7 @@ pub struct ReportConfig {
 }
 
 impl ReportConfig {
-    pub fn resolve(setup: &Setup, args: &ReportArgs) -> Result<ReportConfig> {
+    pub fn resolve(setup: &Setup, args: &ReportOptions) -> Result<ReportConfig> {
         let spec = &setup.study.report;
         let cats = &setup.categories;
         let known = || -> String {
@@ -118,8 +120,8 @@ impl ReportConfig {
             }
             .into(),
             kernel: match args.kernel {
-                KernelArg::Quartic => "quartic",
-                KernelArg::Gaussian => "gaussian",
+                Kernel::Quartic => "quartic",
+                Kernel::Gaussian => "gaussian",
             }
             .into(),
             bandwidth_km: args.bandwidth_km,

@@ -1,0 +1,241 @@
+//! The GIS layers: everything the maps show, as GIS layers that open in QGIS as
+//! they are: GeoJSON (+ .qml styles), one GeoPackage with every vector layer and its
+//! style, and the yearly densities as GeoTIFF (+ .qml) — the same grids as the PNG maps.
+
+use std::path::{Path, PathBuf};
+
+use crate::analysis::classes;
+use crate::analysis::zones;
+use crate::error::Result;
+use crate::output::flatgeobuf::write_flatgeobuf;
+use crate::output::geojson::write_geojson;
+use crate::output::geotiff::write_geotiff;
+use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_layer};
+use crate::output::gpkg::{Style, write_geopackage};
+use crate::output::layer::{SYNTHETIC_MARK, Value, VectorLayer};
+use crate::output::qml::{
+    choropleth_qml, choropleth_sld, density_qml, events_qml, events_sld, with_note, write_qml,
+    zones_qml, zones_sld,
+};
+use crate::products::density::Densities;
+use crate::products::maps::MapOptions;
+use crate::run::Run;
+
+/// Density cells without data: none are written (densities are 0 where there is
+/// nothing), but GIS tools like a declared nodata value.
+const NODATA: f32 = -9999.0;
+/// Classes of the choropleth styles.
+const CLASSES: usize = 5;
+
+/// The `layers` product: the map set whose densities become GeoTIFFs (the same view,
+/// grids and colour scale as the PNG maps of these options), and the output folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayersOptions {
+    pub map: MapOptions,
+    /// The output folder (the layers go to `out`/layers/).
+    pub out: PathBuf,
+}
+
+impl Default for LayersOptions {
+    fn default() -> Self {
+        LayersOptions {
+            map: MapOptions::default(),
+            out: PathBuf::from("output"),
+        }
+    }
+}
+
+/// Writes the layers of the run's events to `args.out`/layers/, the densities being those
+/// of the run's map set (the same grids and colour scale as its PNG maps). Returns the
+/// GeoJSON, FlatGeobuf, GeoPackage and GeoTIFF files written (each GeoJSON and GeoTIFF
+/// has a .qml beside it).
+pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
+    let maps = run.maps(&args.map)?;
+    let zoned = run.zoned()?;
+    let (setup, loaded, out) = (&run.setup, &run.loaded, args.out.as_path());
+    let b = &setup.boundaries;
+    let (d, style, view) = (&maps.densities, &maps.style, &maps.view);
+    let membership = zoned.membership;
+    // The events layer prints exact distances: computed here, not for every zoned run.
+    let verdicts = loaded.verdicts();
+    let inside = zones::InsideCountry::Verdicts(&verdicts);
+    let distances = zones::distances(zoned.zones, b, &loaded.places, inside);
+    let facts = EventFacts {
+        events: &loaded.read.events,
+        classes: &loaded.classes,
+        admin: &loaded.admin,
+        membership,
+        distances: &distances,
+    };
+    let cats = &setup.categories;
+    let mut events = events_layer(&facts, cats, b);
+    let mut zone_layer = zones_layer(zoned.zones);
+    let mut region_layer = admin_layer(
+        "regions",
+        &b.regions().items,
+        |i| loaded.admin[i].0.map(|r| r.index()),
+        &facts,
+        cats,
+        d.years.clone(),
+    );
+    let mut cercle_layer = admin_layer(
+        "cercles",
+        &b.cercles().items,
+        |i| loaded.admin[i].1.map(|c| c.index()),
+        &facts,
+        cats,
+        d.years.clone(),
+    );
+
+    for layer in [
+        &mut events,
+        &mut zone_layer,
+        &mut region_layer,
+        &mut cercle_layer,
+    ] {
+        layer.mark_provenance(loaded.synthetic);
+    }
+    // QGIS shows rule labels in its Layers panel: a synthetic layer says so there.
+    let mark = |label: &str| match loaded.synthetic {
+        true => format!("{label} (SYNTHETIC DEMO DATA)"),
+        false => label.to_string(),
+    };
+
+    let cat = &d.category;
+    let flag = format!("cat_{}", cat.id);
+    let (cat_label, other_label) = (mark(&cat.label), mark("Other events"));
+    let c = style.events.colour(&cat.id);
+    let event_classes = [
+        ("true", cat_label.as_str(), [c.r, c.g, c.b, c.a]),
+        ("false", other_label.as_str(), [128, 128, 128, 160]),
+    ];
+    let event_style = (
+        events_qml(&flag, &event_classes),
+        events_sld(&events.name, &flag, &event_classes),
+    );
+    let rate_field = format!("{}_per_1000km2", cat.id);
+    let region_style = choropleth(&region_layer, &rate_field, d);
+    let cercle_style = choropleth(&cercle_layer, &rate_field, d);
+    let zone_style = (zones_qml(), zones_sld(&zone_layer.name));
+    let note = |(qml, sld): (String, String)| match loaded.synthetic {
+        true => (with_note(&qml, SYNTHETIC_MARK), sld),
+        false => (qml, sld),
+    };
+    let (event_style, region_style, cercle_style, zone_style) = (
+        note(event_style),
+        note(region_style),
+        note(cercle_style),
+        note(zone_style),
+    );
+
+    let dir = out.join("layers");
+    let mut written: Vec<PathBuf> = Vec::new();
+    let vectors: [(&VectorLayer, &(String, String)); 4] = [
+        (&events, &event_style),
+        (&zone_layer, &zone_style),
+        (&region_layer, &region_style),
+        (&cercle_layer, &cercle_style),
+    ];
+    for (layer, (qml, _)) in vectors {
+        let path = dir.join(format!("{}.geojson", layer.name));
+        write_geojson(layer, &path)?;
+        write_qml(qml, &path.with_extension("qml"))?;
+        written.push(path);
+    }
+    // The events again as FlatGeobuf: a tenth of the GeoJSON's size, indexed.
+    let fgb = dir.join("events.fgb");
+    write_flatgeobuf(&events, &fgb)?;
+    written.push(fgb);
+    let gpkg = dir.join("conflictmap.gpkg");
+    let styles: Vec<Style> = vectors
+        .iter()
+        .map(|(l, (qml, sld))| (l.name.as_str(), qml.as_str(), sld.as_str()))
+        .collect();
+    let layers: Vec<VectorLayer> = vectors.iter().map(|(l, _)| (*l).clone()).collect();
+    write_geopackage(&gpkg, &layers, &styles)?;
+    written.push(gpkg);
+    let attribution = loaded.attribution();
+    let mut metadata = vec![("DATA_SOURCE", attribution.as_str())];
+    if loaded.synthetic {
+        metadata.push(("SYNTHETIC", SYNTHETIC_MARK));
+    }
+    written.extend(write_densities(
+        &dir,
+        d,
+        view.projection().crs(),
+        &metadata,
+        loaded.synthetic,
+    )?);
+
+    Ok(written)
+}
+
+/// Classes of `field` over the units by [`classes::METHOD`], coloured with the density
+/// ramp, labelled with the unit: the QML and the SLD.
+fn choropleth(layer: &VectorLayer, field: &str, d: &Densities) -> (String, String) {
+    let i = layer.field(field).expect("the rate field exists");
+    let values: Vec<f64> = layer
+        .features
+        .iter()
+        .filter_map(|f| match f.values[i] {
+            Value::Real(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    let breaks = classes::quantile_breaks(&values, CLASSES);
+    let n = breaks.len() - 1;
+    let colours: Vec<[u8; 4]> = (0..n)
+        .map(|k| {
+            let t = (k as f32 + 0.5) / n as f32;
+            let [r, g, b] = d.year_scale.ramp.at(t);
+            [r, g, b, 220]
+        })
+        .collect();
+    let unit = "events per 1,000 km²";
+    let qml = with_note(
+        &choropleth_qml(field, &breaks, &colours, unit),
+        &format!("Classes: {} of {field} ({unit})", classes::METHOD),
+    );
+    let sld = choropleth_sld(&layer.name, field, &breaks, &colours, unit);
+    (qml, sld)
+}
+
+/// One GeoTIFF per year, one for all years, and a multi-band file with a band per year,
+/// each with its .qml (the same ramp and fixed range as the PNG maps).
+/// The density GeoTIFFs, each with `metadata` (dataset-level items) and a QML style
+/// (noting [`SYNTHETIC_MARK`] when `synthetic`).
+fn write_densities(
+    dir: &Path,
+    d: &Densities,
+    crs: &str,
+    metadata: &[(&str, &str)],
+    synthetic: bool,
+) -> Result<Vec<PathBuf>> {
+    let style = |scale| match synthetic {
+        true => with_note(&density_qml(scale, 1), SYNTHETIC_MARK),
+        false => density_qml(scale, 1),
+    };
+    let slug = &d.category.id;
+    let mut out = Vec::new();
+    for g in &d.grids {
+        let (name, scale) = match g.year {
+            Some(y) => (format!("density_{slug}_{y}.tif"), &d.year_scale),
+            None => (format!("density_{slug}_all_years.tif"), &d.all_scale),
+        };
+        let path = dir.join(name);
+        write_geotiff(&path, &[(&g.label, &g.grid)], crs, NODATA, metadata)?;
+        write_qml(&style(scale), &path.with_extension("qml"))?;
+        out.push(path);
+    }
+    let yearly: Vec<(&str, &crate::analysis::density::DensityGrid)> = d
+        .grids
+        .iter()
+        .filter(|g| g.year.is_some())
+        .map(|g| (g.label.as_str(), &g.grid))
+        .collect();
+    let path = dir.join(format!("density_{slug}_by_year.tif"));
+    write_geotiff(&path, &yearly, crs, NODATA, metadata)?;
+    write_qml(&style(&d.year_scale), &path.with_extension("qml"))?;
+    out.push(path);
+    Ok(out)
+}
