@@ -28,7 +28,7 @@
 //! assert!(t.markdown.contains("Within 150 km of Bamako"));
 //!
 //! let map = MapOptions { filter: only_2024, ..MapOptions::default() };
-//! let files = maps::write(&run, &MapsOptions { map, points: false, out })?;
+//! let files = maps::write(&run, &MapsOptions { map, out, ..MapsOptions::default() })?;
 //! assert_eq!(files.len(), 2); // 2024 and "all years" (here the same year)
 //! # Ok(())
 //! # }

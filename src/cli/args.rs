@@ -10,6 +10,8 @@ use crate::analysis::density::Kernel;
 use crate::model::{CountryBy, Dataset};
 use crate::products::density::Weight;
 use crate::products::tiles::{MAX_TILE_ZOOM, TileFormat};
+use crate::render::ImageFormat;
+use crate::render::svg::TextMode;
 use crate::sample::Shape;
 
 #[derive(Debug, Parser)]
@@ -107,8 +109,9 @@ pub struct EventArgs {
     /// The sheet of an .xlsx event file to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Force the input format instead of detecting it from the header.
-    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    /// Force the input format (acled, ged, geojson) instead of detecting it from the
+    /// header.
+    #[arg(long = "input-format", value_name = "FORMAT", value_parser = parse_format)]
     pub format: Option<Dataset>,
     /// Fail on the first bad row instead of skipping it.
     #[arg(long)]
@@ -314,6 +317,64 @@ pub struct DensityArgs {
     pub max: Option<f64>,
 }
 
+/// The image formats of maps and charts.
+#[derive(Debug, Args, Clone)]
+pub struct ImageArgs {
+    /// Image formats, comma-separated: png, svg (vector, text as text, named layers),
+    /// pdf (one page at print size, fonts embedded). Every format is drawn from the same
+    /// scene.
+    #[arg(
+        long = "format",
+        value_name = "LIST",
+        value_enum,
+        value_delimiter = ',',
+        default_value = "png"
+    )]
+    pub formats: Vec<ImageFormat>,
+    /// SVG text: `text` (in the bundled font, embedded) or `paths` (glyph outlines, for
+    /// programs that ignore embedded fonts).
+    #[arg(long, value_enum, default_value_t = TextMode::Text)]
+    pub svg_text: TextMode,
+}
+
+/// [`ImageArgs`] without a default format (the report's default is the study's).
+#[derive(Debug, Args, Clone)]
+pub struct ReportImageArgs {
+    /// Image formats, comma-separated: png, svg, pdf (default: the study's `[report]
+    /// formats`, else png).
+    #[arg(
+        long = "format",
+        value_name = "LIST",
+        value_enum,
+        value_delimiter = ','
+    )]
+    pub formats: Vec<ImageFormat>,
+    /// SVG text: `text` (in the bundled font, embedded) or `paths` (glyph outlines).
+    #[arg(long, value_enum, default_value_t = TextMode::Text)]
+    pub svg_text: TextMode,
+}
+
+impl ReportImageArgs {
+    pub fn formats(&self) -> Vec<ImageFormat> {
+        each_once(&self.formats)
+    }
+}
+
+/// The formats asked, each once, in a fixed order.
+fn each_once(formats: &[ImageFormat]) -> Vec<ImageFormat> {
+    let mut f = formats.to_vec();
+    f.sort();
+    f.dedup();
+    f
+}
+
+impl ImageArgs {
+    /// The formats asked, each once, in a fixed order.
+    pub fn formats(&self) -> Vec<ImageFormat> {
+        each_once(&self.formats)
+    }
+}
+
 /// Which map (style and extent).
 #[derive(Debug, Args, Clone)]
 pub struct ViewArgs {
@@ -344,6 +405,8 @@ pub struct MapsArgs {
     /// Also draw the events as points.
     #[arg(long)]
     pub points: bool,
+    #[command(flatten)]
+    pub image: ImageArgs,
     /// Output folder (maps go to OUT/maps/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
@@ -461,6 +524,10 @@ pub struct ReportArgs {
     /// page (default: the study's `[report] products`, else all but tiles).
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_product)]
     pub products: Vec<crate::model::study::Product>,
+    /// Image formats of the maps and charts (default: the study's `[report] formats`,
+    /// else png).
+    #[command(flatten)]
+    pub image: ReportImageArgs,
     /// Also write the web tiles (XYZ, MBTiles, PMTiles) and their offline viewer into
     /// OUT/tiles/, on the maps' colour scale.
     #[arg(long)]

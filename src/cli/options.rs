@@ -126,6 +126,8 @@ impl MapsArgs {
         MapsOptions {
             map: map_options(&self.view, &self.density, &self.filter, self.scale),
             points: self.points,
+            formats: self.image.formats(),
+            svg_text: self.image.svg_text,
             out: self.out.clone(),
         }
     }
@@ -193,6 +195,8 @@ impl ReportArgs {
             style: self.style.clone(),
             extent: self.extent.clone(),
             products: self.products.clone(),
+            formats: self.image.formats(),
+            svg_text: self.image.svg_text,
             tiles: self.tiles,
             tile_zooms: self.tile_zooms,
             as_of: self.as_of,

@@ -160,7 +160,7 @@ pub fn detect_format(header: &[String]) -> Result<Dataset, String> {
         let found = super::shape::shown(&format!("{}{more}", names.join(", ")), 200);
         Err(format!(
             "the header matches no known layout. Expected one of:{}\nFound columns: {found}\n\
-             (use --format to force a layout)",
+             (use --input-format to force a layout)",
             expected_layouts(),
         ))
     }

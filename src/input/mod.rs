@@ -2,7 +2,7 @@
 //! A new input format goes here: a reader producing the same events and diagnostics,
 //! recognised in `open` (container, encoding) or `layout` (CSV header).
 //!
-//! [`read_events`] recognises the layout (or takes it from `--format`), streams CSV
+//! [`read_events`] recognises the layout (or takes it from `--input-format`), streams CSV
 //! record by record, and reports every row it cannot use as a [`Diagnostic`] with file,
 //! line, column and reason. The work is split in:
 //! - `layout`: recognising a CSV header and finding its columns;
@@ -52,7 +52,7 @@ use csv_read::Cut;
 /// How to read an event file.
 #[derive(Clone, Copy)]
 pub struct ReadOptions<'a> {
-    /// Forced layout (`--format`); `None`: recognised from the header (or, for GeoJSON,
+    /// Forced layout (`--input-format`); `None`: recognised from the header (or, for GeoJSON,
     /// from the content).
     pub format: Option<Dataset>,
     /// Fail on the first problem instead of skipping the row. Every problem counts

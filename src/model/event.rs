@@ -162,7 +162,7 @@ impl Dataset {
 }
 
 impl Dataset {
-    /// Every dataset/layout, in the order `--format` lists them.
+    /// Every dataset/layout, in the order `--input-format` lists them.
     pub const ALL: [Dataset; 5] = [
         Dataset::Acled,
         Dataset::AcledMonadic,
@@ -171,7 +171,7 @@ impl Dataset {
         Dataset::GeoJson,
     ];
 
-    /// The value of the `--format` flag that selects this layout.
+    /// The value of the `--input-format` flag that selects this layout.
     pub fn cli_name(self) -> &'static str {
         match self {
             Dataset::Acled => "acled",

@@ -16,5 +16,5 @@ pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, 
 pub use colour::Colour;
 pub use country::{CountryBy, CountryCodes, CountryMatch};
 pub use event::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
-pub use study::{Study, StudyOverrides};
+pub use study::{ImageFormat, Study, StudyOverrides};
 pub use style::Style;

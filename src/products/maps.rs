@@ -11,7 +11,8 @@ use crate::products::density::{self, Densities, DensityOptions, ViewOptions, Yea
 use crate::render::compose::{MapView, basemap};
 use crate::render::ramp::ColourScale;
 use crate::render::scene::{DensityImage, MapScene};
-use crate::render::{render, write_png};
+use crate::render::svg::{TextMode, print_dpi, scene_svg, write_vector};
+use crate::render::{ImageFormat, render, write_png};
 use crate::run::{Filter, Run, Setup};
 
 /// What a [`MapSet`] is made from: the map, the density, the events counted and the pixel
@@ -41,6 +42,10 @@ pub struct MapsOptions {
     pub map: MapOptions,
     /// Also draw the events as points.
     pub points: bool,
+    /// The image formats written (PNG, SVG, PDF), each from the same scene.
+    pub formats: Vec<ImageFormat>,
+    /// How SVG text is written (text in the embedded font, or glyph outlines).
+    pub svg_text: TextMode,
     /// The output folder (the maps go to `out`/maps/).
     pub out: PathBuf,
 }
@@ -50,6 +55,8 @@ impl Default for MapsOptions {
         MapsOptions {
             map: MapOptions::default(),
             points: false,
+            formats: vec![ImageFormat::Png],
+            svg_text: TextMode::default(),
             out: PathBuf::from("output"),
         }
     }
@@ -155,38 +162,55 @@ pub fn write(run: &Run, args: &MapsOptions) -> Result<Vec<PathBuf>> {
     let events = &loaded.read.events;
     let out_dir = args.out.join("maps");
     let dpi = (args.map.scale >= 2).then_some(300);
-    let drawn: Vec<tiny_skia::Pixmap> = d
+    let scene_of = |g: &YearGrid| {
+        let mut scene = maps.scene(setup, g);
+        if args.points {
+            let pts = d
+                .selected
+                .iter()
+                .zip(&d.xy)
+                .filter(|(e, _)| g.year.is_none_or(|y| events.events[**e].year() == y))
+                .map(|(_, xy)| maps.view.px_xy(*xy))
+                .collect();
+            scene.add_events(&cat.id, &cat.label, pts);
+        }
+        scene
+    };
+    let slug = &cat.id;
+    let path_of = |g: &YearGrid| {
+        out_dir.join(match g.year {
+            Some(y) => format!("{slug}_{y}.png"),
+            None => format!("{slug}_all_years.png"),
+        })
+    };
+    let mut paths = Vec::new();
+    if args.formats.contains(&ImageFormat::Png) {
+        let drawn: Vec<tiny_skia::Pixmap> = d
+            .grids
+            .par_iter()
+            .map(|g| render(&scene_of(g)))
+            .collect::<Result<_>>()?;
+        run.lap("draw");
+        paths = drawn
+            .par_iter()
+            .zip(&d.grids)
+            .map(|(pixmap, g)| {
+                let path = path_of(g);
+                write_png(pixmap, &path, dpi).map(|_| path)
+            })
+            .collect::<Result<_>>()?;
+    }
+    let vector: Vec<Vec<PathBuf>> = d
         .grids
         .par_iter()
+        .filter(|_| args.formats.iter().any(|f| *f != ImageFormat::Png))
         .map(|g| {
-            let mut scene = maps.scene(setup, g);
-            if args.points {
-                let pts = d
-                    .selected
-                    .iter()
-                    .zip(&d.xy)
-                    .filter(|(e, _)| g.year.is_none_or(|y| events.events[**e].year() == y))
-                    .map(|(_, xy)| maps.view.px_xy(*xy))
-                    .collect();
-                scene.add_events(&cat.id, &cat.label, pts);
-            }
-            render(&scene)
+            let scene = scene_of(g);
+            let svg = scene_svg(&scene, args.svg_text)?;
+            write_vector(&svg, &path_of(g), &args.formats, print_dpi(scene.scale))
         })
         .collect::<Result<_>>()?;
-    run.lap("draw");
-    let slug = &cat.id;
-    let paths: Vec<PathBuf> = drawn
-        .par_iter()
-        .zip(&d.grids)
-        .map(|(pixmap, g)| {
-            let name = match g.year {
-                Some(y) => format!("{slug}_{y}.png"),
-                None => format!("{slug}_all_years.png"),
-            };
-            let path = out_dir.join(name);
-            write_png(pixmap, &path, dpi).map(|_| path)
-        })
-        .collect::<Result<_>>()?;
+    paths.extend(vector.into_iter().flatten());
     run.lap("encode");
     Ok(paths)
 }

@@ -12,6 +12,9 @@
 use serde::Serialize;
 use tiny_skia::{Pixmap, PixmapPaint, Transform};
 
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
 use crate::model::{Colour, Style};
 use crate::render::furniture::{SYNTHETIC_NOTICE, draw_watermark};
 use crate::render::geom::{PxPoint, PxRect, px};
@@ -19,7 +22,11 @@ use crate::render::legend::format_value;
 use crate::render::page::margin;
 use crate::render::paint;
 use crate::render::ramp::ColourScale;
+use crate::render::raster::render;
 use crate::render::scene::LineStyle;
+use crate::render::scene::MapScene;
+use crate::render::surface::{Fill, Surface};
+use crate::render::svg::{SvgSurface, TextMode};
 use crate::render::text::{self, Face, Ink, TextLine};
 
 /// One bar: a year's observed count and, for an incomplete year, its projection.
@@ -102,6 +109,28 @@ pub fn nice_ticks(max: f64, target: usize) -> Vec<f64> {
 
 /// Renders a bar chart; returns the pixmap and where everything went.
 pub fn render_bars(chart: &BarChart, style: &Style) -> (Pixmap, Vec<PanelLayout>) {
+    draw_bars(chart, style, raster_page).expect("chart size is positive")
+}
+
+/// The SVG of a bar chart (the same drawing as [`render_bars`]).
+pub fn bars_svg(chart: &BarChart, style: &Style, text: TextMode) -> String {
+    let page = |w, h, bg| Some(SvgSurface::new(w, h, bg, text));
+    draw_bars(chart, style, page).map_or_else(String::new, |(s, _)| s.finish())
+}
+
+/// A blank raster page.
+fn raster_page(w: u32, h: u32, background: Colour) -> Option<Pixmap> {
+    let mut p = Pixmap::new(w, h)?;
+    p.fill(background.to_skia());
+    Some(p)
+}
+
+/// Draws a bar chart on a page made by `page(width, height, background)`.
+fn draw_bars<S: Surface>(
+    chart: &BarChart,
+    style: &Style,
+    page: impl FnOnce(u32, u32, Colour) -> Option<S>,
+) -> Option<(S, Vec<PanelLayout>)> {
     let cols = chart.columns.clamp(1, chart.panels.len().max(1));
     let rows = chart.panels.len().div_ceil(cols).max(1);
     let m = margin(WIDTH, WIDTH);
@@ -111,9 +140,8 @@ pub fn render_bars(chart: &BarChart, style: &Style) -> (Pixmap, Vec<PanelLayout>
     let credits = credit_lines(chart, style, WIDTH as f32 - 2.0 * m);
     let footer = m + credits.len() as f32 * f.credits * 1.4;
     let height = (header + rows as f32 * PANEL_HEIGHT + footer).ceil() as u32;
-    let mut pixmap = Pixmap::new(WIDTH, height).expect("chart size is positive");
+    let mut pixmap = page(WIDTH, height, c.page.opaque())?;
     let ts = Transform::identity();
-    pixmap.fill(c.page.opaque().to_skia());
 
     let mut y = m + f.title;
     draw_text(
@@ -172,7 +200,7 @@ pub fn render_bars(chart: &BarChart, style: &Style) -> (Pixmap, Vec<PanelLayout>
         f.credits,
         c.text_muted,
     );
-    (pixmap, layouts)
+    Some((pixmap, layouts))
 }
 
 fn credit_lines(chart: &BarChart, style: &Style, width: f32) -> Vec<String> {
@@ -183,7 +211,14 @@ fn credit_lines(chart: &BarChart, style: &Style, width: f32) -> Vec<String> {
         .collect()
 }
 
-fn draw_text(pixmap: &mut Pixmap, s: &str, face: Face, size: f32, at: PxPoint, colour: Colour) {
+fn draw_text(
+    pixmap: &mut dyn Surface,
+    s: &str,
+    face: Face,
+    size: f32,
+    at: PxPoint,
+    colour: Colour,
+) {
     let line = text::shape(s, face, size, 0.0);
     text::draw(
         pixmap,
@@ -196,7 +231,7 @@ fn draw_text(pixmap: &mut Pixmap, s: &str, face: Face, size: f32, at: PxPoint, c
 }
 
 /// Text centred on `x` with its baseline at `y`.
-fn draw_centred(pixmap: &mut Pixmap, line: &TextLine, x: f32, y: f32, colour: Colour) {
+fn draw_centred(pixmap: &mut dyn Surface, line: &TextLine, x: f32, y: f32, colour: Colour) {
     let ts = Transform::identity();
     text::draw(
         pixmap,
@@ -209,7 +244,7 @@ fn draw_centred(pixmap: &mut Pixmap, line: &TextLine, x: f32, y: f32, colour: Co
 }
 
 /// The red "synthetic data" notice, its top-right corner at (`right`, `top`).
-fn notice(pixmap: &mut Pixmap, style: &Style, right: f32, top: f32) {
+fn notice(pixmap: &mut dyn Surface, style: &Style, right: f32, top: f32) {
     let fs = style.fonts.legend * 1.1;
     let line = text::shape(SYNTHETIC_NOTICE, Face::Bold, fs, 0.0);
     let pad = fs * 0.6;
@@ -230,7 +265,7 @@ fn notice(pixmap: &mut Pixmap, style: &Style, right: f32, top: f32) {
 }
 
 /// Swatches: the observed bar and, if any year is projected, the projected one.
-fn draw_legend(pixmap: &mut Pixmap, chart: &BarChart, style: &Style, at: PxPoint) {
+fn draw_legend(pixmap: &mut dyn Surface, chart: &BarChart, style: &Style, at: PxPoint) {
     let fs = style.fonts.legend;
     let sw = PxRect::from_size(at.x, at.y - fs, fs * 1.6, fs * 1.1);
     paint::fill_rect(pixmap, sw, chart.colour, Transform::identity());
@@ -260,10 +295,10 @@ fn draw_legend(pixmap: &mut Pixmap, chart: &BarChart, style: &Style, at: PxPoint
 }
 
 /// A projected bar: page-coloured, hatched with the bar colour and outlined in it.
-fn projected_bar(pixmap: &mut Pixmap, r: PxRect, colour: Colour, style: &Style) {
+fn projected_bar(pixmap: &mut dyn Surface, r: PxRect, colour: Colour, style: &Style) {
     let ts = Transform::identity();
     paint::fill_rect(pixmap, r, style.colours.page.opaque(), ts);
-    if let Some(clip) = paint::rect_path(r).and_then(|p| paint::mask(pixmap, &p, ts)) {
+    if let Some(clip) = paint::rect_path(r).and_then(|p| paint::clip(pixmap, &p, ts)) {
         let gap = 6.0;
         let mut lines = Vec::new();
         let mut x = r.x0 - r.height();
@@ -280,7 +315,7 @@ fn projected_bar(pixmap: &mut Pixmap, r: PxRect, colour: Colour, style: &Style) 
 }
 
 fn draw_panel(
-    pixmap: &mut Pixmap,
+    pixmap: &mut dyn Surface,
     p: &Panel,
     chart: &BarChart,
     style: &Style,
@@ -435,7 +470,8 @@ fn draw_panel(
 pub struct Sheet<'a> {
     pub title: String,
     pub subtitle: String,
-    pub tiles: Vec<(String, Pixmap)>,
+    /// (label, map): every map drawn at its own size.
+    pub tiles: Vec<(String, MapScene)>,
     pub columns: usize,
     pub scale: &'a ColourScale,
     /// The legend's title and unit.
@@ -444,14 +480,69 @@ pub struct Sheet<'a> {
     pub synthetic: bool,
 }
 
-/// Renders a [`Sheet`].
-pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
+/// Renders a [`Sheet`]: the maps rendered (in parallel), then placed as images.
+pub fn render_sheet(sheet: &Sheet, style: &Style) -> Result<Pixmap> {
+    let maps: Vec<Pixmap> = sheet
+        .tiles
+        .par_iter()
+        .map(|(_, scene)| render(scene))
+        .collect::<Result<_>>()?;
+    let place = |s: &mut Pixmap, i: usize, x: f32, y: f32| {
+        s.draw_pixmap(
+            x.round() as i32,
+            y.round() as i32,
+            maps[i].as_ref(),
+            &PixmapPaint::default(),
+            Transform::identity(),
+            None,
+        );
+        Ok(())
+    };
+    draw_sheet(sheet, style, raster_page, place)
+}
+
+/// The SVG of a [`Sheet`]: each map drawn in vector form at its place, clipped to its box.
+pub fn sheet_svg(sheet: &Sheet, style: &Style, text: TextMode) -> Result<String> {
+    let page = |w, h, bg| Some(SvgSurface::new(w, h, bg, text));
+    let place = |s: &mut SvgSurface, i: usize, x: f32, y: f32| {
+        let scene = &sheet.tiles[i].1;
+        let (x, y) = (x.round(), y.round());
+        let (w, h) = crate::render::raster::output_size(scene)?;
+        let bx = PxRect::from_size(x, y, w as f32, h as f32);
+        s.group(&format!("map {}", sheet.tiles[i].0));
+        let clip = paint::rect_path(bx).and_then(|p| s.clip(&p, Transform::identity(), None));
+        if let Some(p) = paint::rect_path(bx) {
+            s.fill(
+                &p,
+                &Fill::Solid(scene.style.colours.page),
+                tiny_skia::FillRule::Winding,
+                Transform::identity(),
+                clip.as_ref(),
+            );
+        }
+        s.begin_clip(clip.as_ref());
+        crate::render::raster::draw_at(s, scene, Transform::from_translate(x, y))?;
+        s.end_clip(clip.as_ref());
+        s.end_group();
+        Ok(())
+    };
+    draw_sheet(sheet, style, page, place).map(SvgSurface::finish)
+}
+
+/// Draws a [`Sheet`] on a page made by `page`, each map put in place by `place(surface,
+/// index, x, y)`.
+fn draw_sheet<S: Surface>(
+    sheet: &Sheet,
+    style: &Style,
+    page: impl FnOnce(u32, u32, Colour) -> Option<S>,
+    mut place: impl FnMut(&mut S, usize, f32, f32) -> Result<()>,
+) -> Result<S> {
     let cols = sheet.columns.clamp(1, sheet.tiles.len().max(1));
     let rows = sheet.tiles.len().div_ceil(cols).max(1);
-    let (tw, th) = sheet
-        .tiles
-        .first()
-        .map_or((1, 1), |(_, p)| (p.width(), p.height()));
+    let (tw, th) = match sheet.tiles.first() {
+        Some((_, scene)) => crate::render::raster::output_size(scene)?,
+        None => (1, 1),
+    };
     let f = &style.fonts;
     let c = &style.colours;
     let gap = 12.0;
@@ -469,9 +560,9 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
     let footer = m + credits.len() as f32 * f.credits * 1.4;
     let grid_h = rows as f32 * (th as f32 + label_h + gap);
     let height = (header + grid_h + legend_h + footer).ceil() as u32;
-    let mut pixmap = Pixmap::new(width, height).expect("sheet size is positive");
+    let mut pixmap = page(width, height, c.page.opaque())
+        .ok_or_else(|| Error::Usage(format!("cannot allocate a {width}×{height} sheet")))?;
     let ts = Transform::identity();
-    pixmap.fill(c.page.opaque().to_skia());
     draw_text(
         &mut pixmap,
         &sheet.title,
@@ -491,7 +582,7 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
     if sheet.synthetic {
         notice(&mut pixmap, style, width as f32 - m, m);
     }
-    for (i, (label, tile)) in sheet.tiles.iter().enumerate() {
+    for (i, (label, _)) in sheet.tiles.iter().enumerate() {
         let (r, k) = (i / cols, i % cols);
         let x = m + k as f32 * (tw as f32 + gap);
         let y = header + r as f32 * (th as f32 + label_h + gap);
@@ -503,14 +594,7 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
             px(x, y + f.subtitle * 1.1),
             c.text,
         );
-        pixmap.draw_pixmap(
-            x.round() as i32,
-            (y + label_h).round() as i32,
-            tile.as_ref(),
-            &PixmapPaint::default(),
-            ts,
-            None,
-        );
+        place(&mut pixmap, i, x, y + label_h)?;
     }
     if sheet.synthetic {
         let grid = PxRect::from_size(0.0, header, width as f32, grid_h);
@@ -530,12 +614,12 @@ pub fn render_sheet(sheet: &Sheet, style: &Style) -> Pixmap {
         f.credits,
         c.text_muted,
     );
-    pixmap
+    Ok(pixmap)
 }
 
 /// The shared colour scale as a horizontal bar with its stops labelled below, its title
 /// to the right.
-fn draw_colour_bar(pixmap: &mut Pixmap, sheet: &Sheet, style: &Style, r: PxRect) {
+fn draw_colour_bar(pixmap: &mut dyn Surface, sheet: &Sheet, style: &Style, r: PxRect) {
     let ts = Transform::identity();
     let c = &style.colours;
     let scale = sheet.scale;
@@ -579,7 +663,13 @@ fn draw_colour_bar(pixmap: &mut Pixmap, sheet: &Sheet, style: &Style, r: PxRect)
 mod tests;
 
 /// The credit lines, one under the other, the first baseline a line below `top`.
-fn draw_credits(pixmap: &mut Pixmap, credits: &[String], top: PxPoint, size: f32, colour: Colour) {
+fn draw_credits(
+    pixmap: &mut dyn Surface,
+    credits: &[String],
+    top: PxPoint,
+    size: f32,
+    colour: Colour,
+) {
     let mut cy = top.y + size;
     for line in credits {
         draw_text(pixmap, line, Face::Regular, size, px(top.x, cy), colour);

@@ -3,7 +3,7 @@
 //!
 //! Hand-written: no crate draws cartographic furniture onto a tiny-skia pixmap.
 
-use tiny_skia::{PathBuilder, Pixmap, Transform};
+use tiny_skia::{PathBuilder, Transform};
 
 use crate::model::style::Corner;
 use crate::model::{Colour, Style};
@@ -12,6 +12,7 @@ use crate::render::legend;
 use crate::render::page::{self, PageLayout};
 use crate::render::paint;
 use crate::render::scene::{Inset, LineStyle, MapScene};
+use crate::render::surface::{Clip, Surface};
 use crate::render::text::{self, Face, Ink};
 
 /// The notice drawn on maps of synthetic data.
@@ -222,25 +223,37 @@ fn notice_box(f: &Furniture, style: &Style) -> PxRect {
 }
 
 /// Draws the furniture on the map face (the page texts are drawn by [`page`]).
-pub fn draw(pixmap: &mut Pixmap, f: &Furniture, scene: &MapScene, ts: Transform) {
+pub fn draw(pixmap: &mut dyn Surface, f: &Furniture, scene: &MapScene, ts: Transform) {
     let style = &scene.style;
     if let (Some(b), Some(l)) = (f.legend, legend::measure(&scene.legend, style)) {
+        pixmap.group("legend");
         l.draw(pixmap, b.x0, b.y0, style, ts);
+        pixmap.end_group();
     }
     if let (Some(b), Some(inset)) = (f.inset, &scene.inset) {
+        pixmap.group("inset");
         draw_inset(pixmap, b, inset, style, ts);
+        pixmap.end_group();
     }
     if let Some(sb) = &f.scale_bar {
+        pixmap.group("scale-bar");
         draw_scale_bar(pixmap, sb, style, ts);
+        pixmap.end_group();
     }
     if let (Some(b), Some(arrow)) = (f.north_arrow, scene.north_arrow) {
+        pixmap.group("north-arrow");
         draw_north_arrow(pixmap, b, arrow.rotation_deg, style, ts);
+        pixmap.end_group();
     }
     if let Some(b) = f.notice {
+        pixmap.group("synthetic-notice");
         draw_notice(pixmap, b, style, ts);
+        pixmap.end_group();
     }
     if let (Some(b), Some(t)) = (f.period, PeriodText::measure(scene)) {
+        pixmap.group("period");
         t.draw(pixmap, b, style, ts);
+        pixmap.end_group();
     }
 }
 
@@ -280,7 +293,7 @@ impl PeriodText {
         })
     }
 
-    fn draw(&self, pixmap: &mut Pixmap, b: PxRect, style: &Style, ts: Transform) {
+    fn draw(&self, pixmap: &mut dyn Surface, b: PxRect, style: &Style, ts: Transform) {
         legend::panel(pixmap, b, style, ts);
         let x = b.x0 + self.pad;
         let y = b.y0 + self.pad + self.main.cap_height();
@@ -292,7 +305,7 @@ impl PeriodText {
     }
 }
 
-fn draw_scale_bar(pixmap: &mut Pixmap, sb: &ScaleBarGeometry, style: &Style, ts: Transform) {
+fn draw_scale_bar(pixmap: &mut dyn Surface, sb: &ScaleBarGeometry, style: &Style, ts: Transform) {
     let c = &style.colours;
     let fs = style.fonts.legend * 0.85;
     let h = (fs * 0.45).max(3.0);
@@ -348,7 +361,7 @@ fn draw_scale_bar(pixmap: &mut Pixmap, sb: &ScaleBarGeometry, style: &Style, ts:
 }
 
 fn draw_north_arrow(
-    pixmap: &mut Pixmap,
+    pixmap: &mut dyn Surface,
     b: PxRect,
     rotation_deg: f32,
     style: &Style,
@@ -390,11 +403,11 @@ fn draw_north_arrow(
     }
 }
 
-fn draw_inset(pixmap: &mut Pixmap, b: PxRect, inset: &Inset, style: &Style, ts: Transform) {
+fn draw_inset(pixmap: &mut dyn Surface, b: PxRect, inset: &Inset, style: &Style, ts: Transform) {
     let c = &style.colours;
     paint::fill_rect(pixmap, b, c.sea, ts);
     let local = ts.pre_translate(b.x0, b.y0);
-    let clip = paint::rect_path(b).and_then(|p| paint::mask(pixmap, &p, ts));
+    let clip = paint::rect_path(b).and_then(|p| paint::clip(pixmap, &p, ts));
     let clip = clip.as_ref();
     let land = LineStyle::solid(c.neighbour_lines, 0.5);
     let focus = inset.shapes.iter().filter(|s| s.focus).map(|s| &s.polygon);
@@ -424,7 +437,7 @@ fn draw_inset(pixmap: &mut Pixmap, b: PxRect, inset: &Inset, style: &Style, ts: 
     paint::stroke_rect(pixmap, b, &LineStyle::solid(c.panel_border, 1.0), ts);
 }
 
-fn draw_notice(pixmap: &mut Pixmap, b: PxRect, style: &Style, ts: Transform) {
+fn draw_notice(pixmap: &mut dyn Surface, b: PxRect, style: &Style, ts: Transform) {
     let c = &style.colours;
     let fs = style.fonts.legend * 1.1;
     paint::fill_rect(pixmap, b, c.notice.opaque(), ts);
@@ -436,11 +449,11 @@ fn draw_notice(pixmap: &mut Pixmap, b: PxRect, style: &Style, ts: Transform) {
 
 /// A faint diagonal "SYNTHETIC DEMO DATA" across the map face, so a cropped map still says it.
 pub fn draw_watermark(
-    pixmap: &mut Pixmap,
+    pixmap: &mut dyn Surface,
     frame: PxRect,
     style: &Style,
     ts: Transform,
-    mask: Option<&tiny_skia::Mask>,
+    mask: Option<&Clip>,
 ) {
     let size = (frame.width().min(frame.height()) * 0.09).max(10.0);
     let line = text::shape("SYNTHETIC DEMO DATA", Face::Bold, size, size * 0.1);

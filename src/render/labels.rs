@@ -6,11 +6,12 @@
 //! Written by hand: the Rust label-placement crates found target tiles or games, not a
 //! fixed set of point and area labels on one static map with furniture to avoid.
 
-use tiny_skia::{Pixmap, Transform};
+use tiny_skia::Transform;
 
 use crate::model::{Colour, Style};
 use crate::render::geom::{PxPoint, PxRect, px};
 use crate::render::scene::{LabelKind, LabelRequest, ZoneKind};
+use crate::render::surface::Surface;
 use crate::render::text::{self, Face, Ink, TextLine};
 
 /// How a kind of label looks.
@@ -223,7 +224,7 @@ fn candidates(req: &LabelRequest, line: &TextLine, style: &Style) -> Vec<PxPoint
 }
 
 /// Draws placed labels with their halos.
-pub fn draw(pixmap: &mut Pixmap, placement: &Placement, style: &Style, ts: Transform) {
+pub fn draw(pixmap: &mut dyn Surface, placement: &Placement, style: &Style, ts: Transform) {
     for p in &placement.placed {
         let ink = Ink::with_halo(p.look.colour, style.colours.halo, style.lines.halo);
         text::draw(pixmap, &p.line, p.origin.x, p.origin.y, ink, ts);

@@ -1,12 +1,13 @@
 //! The legend panel: title, unit, the colour ramp as a bar with a value under each stop,
 //! then one row per symbol (event points, zone outlines).
 
-use tiny_skia::{Color, GradientStop, LinearGradient, Paint, Pixmap, Point, SpreadMode, Transform};
+use tiny_skia::Transform;
 
 use crate::model::Style;
 use crate::render::geom::{PxRect, px};
 use crate::render::paint;
 use crate::render::scene::{Legend, LineStyle, Symbol};
+use crate::render::surface::{Fill, Surface};
 use crate::render::text::{self, Face, Ink, TextLine};
 
 /// A measured legend; `draw` puts its top-left corner anywhere.
@@ -136,7 +137,7 @@ pub fn format_value(v: f64) -> String {
 
 impl LegendLayout<'_> {
     /// Draws the panel with its top-left corner at (`x`, `y`).
-    pub fn draw(&self, pixmap: &mut Pixmap, x: f32, y: f32, style: &Style, ts: Transform) {
+    pub fn draw(&self, pixmap: &mut dyn Surface, x: f32, y: f32, style: &Style, ts: Transform) {
         let c = &style.colours;
         let fs = self.fs;
         let bbox = PxRect::from_size(x, y, self.width, self.height);
@@ -198,32 +199,15 @@ impl LegendLayout<'_> {
         }
     }
 
-    fn draw_bar(&self, pixmap: &mut Pixmap, r: PxRect, style: &Style, ts: Transform) {
-        let stops = &self.legend.stops;
-        let colour = |c: [u8; 4]| Color::from_rgba8(c[0], c[1], c[2], c[3]);
-        let shader = if stops.len() < 2 {
-            Some(tiny_skia::Shader::SolidColor(colour(stops[0].1)))
-        } else {
-            let n = (stops.len() - 1) as f32;
-            let gs = stops
-                .iter()
-                .enumerate()
-                .map(|(i, (_, c))| GradientStop::new(i as f32 / n, colour(*c)))
-                .collect();
-            LinearGradient::new(
-                Point::from_xy(r.x0, 0.0),
-                Point::from_xy(r.x1, 0.0),
-                gs,
-                SpreadMode::Pad,
-                Transform::identity(),
-            )
+    fn draw_bar(&self, pixmap: &mut dyn Surface, r: PxRect, style: &Style, ts: Transform) {
+        let stops: Vec<[u8; 4]> = self.legend.stops.iter().map(|(_, c)| *c).collect();
+        let fill = Fill::Linear {
+            from: (r.x0, 0.0),
+            to: (r.x1, 0.0),
+            stops,
         };
-        if let (Some(shader), Some(path)) = (shader, paint::rect_path(r)) {
-            let p = Paint {
-                shader,
-                ..Paint::default()
-            };
-            pixmap.fill_path(&path, &p, tiny_skia::FillRule::Winding, ts, None);
+        if let Some(path) = paint::rect_path(r) {
+            pixmap.fill(&path, &fill, tiny_skia::FillRule::Winding, ts, None);
         }
         paint::stroke_rect(
             pixmap,
@@ -235,7 +219,7 @@ impl LegendLayout<'_> {
 }
 
 /// A panel background with a thin border.
-pub fn panel(pixmap: &mut Pixmap, r: PxRect, style: &Style, ts: Transform) {
+pub fn panel(pixmap: &mut dyn Surface, r: PxRect, style: &Style, ts: Transform) {
     paint::fill_rect(pixmap, r, style.colours.panel, ts);
     paint::stroke_rect(
         pixmap,
@@ -245,7 +229,7 @@ pub fn panel(pixmap: &mut Pixmap, r: PxRect, style: &Style, ts: Transform) {
     );
 }
 
-fn symbol(pixmap: &mut Pixmap, s: &Symbol, x: f32, mid: f32, fs: f32, ts: Transform) {
+fn symbol(pixmap: &mut dyn Surface, s: &Symbol, x: f32, mid: f32, fs: f32, ts: Transform) {
     match s {
         Symbol::Dot {
             fill,

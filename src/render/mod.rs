@@ -16,9 +16,13 @@ pub mod paint;
 pub mod ramp;
 pub mod raster;
 pub mod scene;
+pub mod surface;
+pub mod svg;
 pub mod text;
 pub mod tiles;
 
 pub use encode::{encode_png, encode_rgba_png, write_png};
 pub use raster::{RenderInfo, render, render_with_info};
 pub use scene::MapScene;
+
+pub use crate::model::ImageFormat;

@@ -1,11 +1,12 @@
 //! The page: title and subtitle above the map frame, credits below it. Its layout decides
 //! the frame, which is why the scene builder asks for it before projecting.
 
-use tiny_skia::{Pixmap, Transform};
+use tiny_skia::Transform;
 
 use crate::render::geom::{PxPoint, PxRect, px};
 use crate::render::paint;
 use crate::render::scene::{LineStyle, MapScene};
+use crate::render::surface::Surface;
 use crate::render::text::{self, Face, Ink, TextLine};
 
 /// A line of text at its pen origin (left end of the baseline).
@@ -128,8 +129,9 @@ fn credit_lines(credits: &[String], size: f32, width: f32) -> Vec<String> {
 }
 
 /// Paints the page background, the header texts, the credits and the frame border.
-pub fn draw_texts(pixmap: &mut Pixmap, page: &PageLayout, scene: &MapScene, ts: Transform) {
+pub fn draw_texts(pixmap: &mut dyn Surface, page: &PageLayout, scene: &MapScene, ts: Transform) {
     let c = &scene.style.colours;
+    pixmap.group("title");
     for (t, colour) in [(&page.title, c.text), (&page.subtitle, c.text_muted)] {
         if let Some(t) = t {
             text::draw(
@@ -142,14 +144,17 @@ pub fn draw_texts(pixmap: &mut Pixmap, page: &PageLayout, scene: &MapScene, ts: 
             );
         }
     }
+    pixmap.end_group();
+    pixmap.group("credits");
     for t in &page.credits {
         let ink = Ink::plain(c.text_muted);
         text::draw(pixmap, &t.line, t.origin.x, t.origin.y, ink, ts);
     }
+    pixmap.end_group();
 }
 
 /// The frame border, drawn over the map face.
-pub fn draw_frame(pixmap: &mut Pixmap, page: &PageLayout, scene: &MapScene, ts: Transform) {
+pub fn draw_frame(pixmap: &mut dyn Surface, page: &PageLayout, scene: &MapScene, ts: Transform) {
     let s = &scene.style;
     if s.lines.frame > 0.0 {
         let stroke = LineStyle::solid(s.colours.frame, s.lines.frame);

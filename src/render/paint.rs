@@ -1,20 +1,12 @@
 //! Small helpers between scene geometry and tiny-skia calls: paths from polygons and
 //! lines, fills and strokes with a [`LineStyle`].
 
-use tiny_skia::{
-    FillRule, LineCap, LineJoin, Mask, Paint, Path, PathBuilder, Pixmap, Stroke, StrokeDash,
-    Transform,
-};
+use tiny_skia::{FillRule, LineCap, LineJoin, Path, PathBuilder, StrokeDash, Transform};
 
 use crate::model::Colour;
 use crate::render::geom::{Polygon, PxPoint, PxRect};
 use crate::render::scene::LineStyle;
-
-pub fn solid(colour: Colour) -> Paint<'static> {
-    let mut p = Paint::default();
-    p.set_color(colour.to_skia());
-    p
-}
+use crate::render::surface::{Clip, Fill, Pen, Surface};
 
 /// One path holding every ring of every polygon (closed).
 pub fn polygons_path<'a>(polygons: impl IntoIterator<Item = &'a Polygon>) -> Option<Path> {
@@ -52,63 +44,63 @@ pub fn rect_path(r: PxRect) -> Option<Path> {
 }
 
 /// Fills with the even-odd rule (holes of polygons stay empty).
-pub fn fill(pixmap: &mut Pixmap, path: &Path, colour: Colour, ts: Transform, mask: Option<&Mask>) {
+pub fn fill(s: &mut dyn Surface, path: &Path, colour: Colour, ts: Transform, clip: Option<&Clip>) {
     if colour.a > 0 {
-        pixmap.fill_path(path, &solid(colour), FillRule::EvenOdd, ts, mask);
+        s.fill(path, &Fill::Solid(colour), FillRule::EvenOdd, ts, clip);
     }
 }
 
 /// Fills with the non-zero rule (overlapping circles stay filled).
 pub fn fill_winding(
-    pixmap: &mut Pixmap,
+    s: &mut dyn Surface,
     path: &Path,
     colour: Colour,
     ts: Transform,
-    mask: Option<&Mask>,
+    clip: Option<&Clip>,
 ) {
     if colour.a > 0 {
-        pixmap.fill_path(path, &solid(colour), FillRule::Winding, ts, mask);
+        s.fill(path, &Fill::Solid(colour), FillRule::Winding, ts, clip);
     }
 }
 
 pub fn stroke(
-    pixmap: &mut Pixmap,
+    s: &mut dyn Surface,
     path: &Path,
     style: &LineStyle,
     ts: Transform,
-    mask: Option<&Mask>,
+    clip: Option<&Clip>,
 ) {
     if style.width <= 0.0 || style.colour.a == 0 {
         return;
     }
-    let dash = if style.dash.len() >= 2 {
-        StrokeDash::new(style.dash.clone(), 0.0)
-    } else {
-        None
-    };
-    let stroke = Stroke {
+    let dashed = style.dash.len() >= 2 && StrokeDash::new(style.dash.clone(), 0.0).is_some();
+    let pen = Pen {
+        colour: style.colour,
         width: style.width,
-        line_cap: if dash.is_some() {
+        cap: if dashed {
             LineCap::Butt
         } else {
             LineCap::Round
         },
-        line_join: LineJoin::Round,
-        dash,
-        ..Stroke::default()
+        join: LineJoin::Round,
+        dash: if dashed {
+            style.dash.clone()
+        } else {
+            Vec::new()
+        },
     };
-    pixmap.stroke_path(path, &solid(style.colour), &stroke, ts, mask);
+    s.stroke(path, &pen, ts, clip);
 }
 
-pub fn fill_rect(pixmap: &mut Pixmap, r: PxRect, colour: Colour, ts: Transform) {
+pub fn fill_rect(s: &mut dyn Surface, r: PxRect, colour: Colour, ts: Transform) {
     if let Some(path) = rect_path(r) {
-        fill(pixmap, &path, colour, ts, None);
+        fill(s, &path, colour, ts, None);
     }
 }
 
-pub fn stroke_rect(pixmap: &mut Pixmap, r: PxRect, style: &LineStyle, ts: Transform) {
+pub fn stroke_rect(s: &mut dyn Surface, r: PxRect, style: &LineStyle, ts: Transform) {
     if let Some(path) = rect_path(r) {
-        stroke(pixmap, &path, style, ts, None);
+        stroke(s, &path, style, ts, None);
     }
 }
 
@@ -121,9 +113,7 @@ pub fn circles_path(points: &[PxPoint], radius: f32) -> Option<Path> {
     pb.finish()
 }
 
-/// A mask (in output pixels) that lets drawing through only inside the path.
-pub fn mask(pixmap: &Pixmap, path: &Path, ts: Transform) -> Option<Mask> {
-    let mut m = Mask::new(pixmap.width(), pixmap.height())?;
-    m.fill_path(path, FillRule::EvenOdd, true, ts);
-    Some(m)
+/// A clip (drawing lets through only inside the path).
+pub fn clip(s: &mut dyn Surface, path: &Path, ts: Transform) -> Option<Clip> {
+    s.clip(path, ts, None)
 }

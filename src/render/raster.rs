@@ -2,7 +2,7 @@
 //! zones, town dots, watermark), labels, furniture, frame, page texts. Everything on
 //! the map face is clipped to the frame.
 
-use tiny_skia::{IntSize, Mask, Pixmap, PixmapPaint, Transform};
+use tiny_skia::{Pixmap, Transform};
 
 use crate::error::{Error, Result};
 use crate::model::Style;
@@ -13,8 +13,9 @@ use crate::render::labels::{self, Placement};
 use crate::render::page;
 use crate::render::paint;
 use crate::render::scene::{
-    DensityImage, LabelKind, LabelRequest, LayerContent, LineStyle, MapScene,
+    DensityImage, LabelKind, LabelRequest, LayerContent, LineStyle, MapScene, z,
 };
+use crate::render::surface::{Clip, Image, Surface};
 
 /// What the renderer decided, for callers and tests: label boxes and furniture geometry.
 #[derive(Debug, Clone)]
@@ -30,50 +31,99 @@ pub fn render(scene: &MapScene) -> Result<Pixmap> {
 
 /// Renders the scene and returns where labels and furniture went.
 pub fn render_with_info(scene: &MapScene) -> Result<(Pixmap, RenderInfo)> {
+    let (w, h) = output_size(scene)?;
+    let mut pixmap = Pixmap::new(w, h).ok_or_else(|| bad(format!("cannot allocate {w}×{h} px")))?;
+    pixmap.fill(scene.style.colours.page.to_skia());
+    let info = draw(&mut pixmap, scene)?;
+    Ok((pixmap, info))
+}
+
+/// The size of the scene's output in pixels (its size × its scale), after checking it.
+pub fn output_size(scene: &MapScene) -> Result<(u32, u32)> {
     check(scene)?;
     let k = scene.scale;
-    let (w, h) = (
+    Ok((
         (scene.width as f32 * k).round() as u32,
         (scene.height as f32 * k).round() as u32,
-    );
-    let mut pixmap = Pixmap::new(w, h).ok_or_else(|| bad(format!("cannot allocate {w}×{h} px")))?;
-    let ts = Transform::from_scale(k, k);
+    ))
+}
+
+/// Draws the scene on any surface whose page background is already painted, in named
+/// groups (each layer by its name, "density", "zones", "synthetic-mark", "labels", the
+/// furniture's parts, "page-text"); returns where labels and furniture went.
+pub fn draw(pixmap: &mut dyn Surface, scene: &MapScene) -> Result<RenderInfo> {
+    draw_at(pixmap, scene, Transform::identity())
+}
+
+/// [`draw`] with the scene's output pixels mapped by `base` (to place a map on a sheet).
+pub fn draw_at(pixmap: &mut dyn Surface, scene: &MapScene, base: Transform) -> Result<RenderInfo> {
+    check(scene)?;
+    let k = scene.scale;
+    let ts = base.pre_scale(k, k);
     let style = &scene.style;
     let c = &style.colours;
-    pixmap.fill(c.page.to_skia());
 
     let furniture = furniture::layout(scene);
     let frame = furniture.page.frame;
-    let frame_mask = paint::rect_path(frame).and_then(|p| paint::mask(&pixmap, &p, ts));
-    let mask = frame_mask.as_ref();
-    paint::fill_rect(&mut pixmap, frame, c.sea, ts);
+    let frame_clip = paint::rect_path(frame).and_then(|p| paint::clip(pixmap, &p, ts));
+    let mask = frame_clip.as_ref();
+    pixmap.group("sea");
+    paint::fill_rect(pixmap, frame, c.sea, ts);
+    pixmap.end_group();
 
     let mut order: Vec<_> = scene.layers.iter().collect();
     order.sort_by_key(|l| l.z);
+    // Layers in groups a designer can hide at once: the basemap under the density, the
+    // density, the lines over it, the events; each layer a group of its own inside.
+    let mut open: Option<&str> = None;
     for layer in order {
-        draw_layer(&mut pixmap, &layer.content, ts, mask)?;
+        let kind = match layer.content {
+            LayerContent::Raster(_) if layer.z == z::TRAIL => "trail",
+            LayerContent::Raster(_) => "density",
+            _ if layer.z < z::DENSITY => "basemap",
+            _ if layer.z >= z::EVENTS => "events",
+            _ => "basemap-lines",
+        };
+        if open != Some(kind) {
+            if open.is_some() {
+                pixmap.end_group();
+            }
+            pixmap.group(kind);
+            open = Some(kind);
+        }
+        pixmap.group(&layer.name);
+        draw_layer(pixmap, &layer.content, ts, mask)?;
+        pixmap.end_group();
     }
-    draw_zones(&mut pixmap, scene, ts, mask);
+    if open.is_some() {
+        pixmap.end_group();
+    }
+    pixmap.group("zones");
+    draw_zones(pixmap, scene, ts, mask);
+    pixmap.end_group();
     if scene.synthetic {
-        furniture::draw_watermark(&mut pixmap, frame, style, ts, mask);
+        pixmap.group("synthetic-mark");
+        furniture::draw_watermark(pixmap, frame, style, ts, mask);
+        pixmap.end_group();
     }
 
     let mut requests = scene.labels.clone();
     requests.extend(zone_labels(scene, frame));
     let placement = labels::place(&requests, style, frame, &furniture.boxes());
-    draw_town_dots(&mut pixmap, &placement, style, ts, mask);
-    labels::draw(&mut pixmap, &placement, style, ts);
+    pixmap.group("labels");
+    draw_town_dots(pixmap, &placement, style, ts, mask);
+    labels::draw(pixmap, &placement, style, ts);
+    pixmap.end_group();
 
-    furniture::draw(&mut pixmap, &furniture, scene, ts);
-    page::draw_frame(&mut pixmap, &furniture.page, scene, ts);
-    page::draw_texts(&mut pixmap, &furniture.page, scene, ts);
-    Ok((
-        pixmap,
-        RenderInfo {
-            labels: placement,
-            furniture,
-        },
-    ))
+    furniture::draw(pixmap, &furniture, scene, ts);
+    pixmap.group("frame");
+    page::draw_frame(pixmap, &furniture.page, scene, ts);
+    pixmap.end_group();
+    page::draw_texts(pixmap, &furniture.page, scene, ts);
+    Ok(RenderInfo {
+        labels: placement,
+        furniture,
+    })
 }
 
 fn bad(msg: String) -> Error {
@@ -104,10 +154,10 @@ fn check(scene: &MapScene) -> Result<()> {
 }
 
 fn draw_layer(
-    pixmap: &mut Pixmap,
+    pixmap: &mut dyn Surface,
     content: &LayerContent,
     ts: Transform,
-    mask: Option<&Mask>,
+    mask: Option<&Clip>,
 ) -> Result<()> {
     match content {
         LayerContent::Polygons {
@@ -148,57 +198,43 @@ fn draw_layer(
 }
 
 fn draw_density(
-    pixmap: &mut Pixmap,
+    pixmap: &mut dyn Surface,
     d: &DensityImage,
     ts: Transform,
-    mask: Option<&Mask>,
+    mask: Option<&Clip>,
 ) -> Result<()> {
     if d.width == 0 || d.height == 0 || d.rect.width() <= 0.0 || d.rect.height() <= 0.0 {
         return Ok(());
     }
-    let data: Vec<u8> = d
-        .pixels
-        .iter()
-        .flat_map(|&[r, g, b, a]| {
-            let c = tiny_skia::ColorU8::from_rgba(r, g, b, a).premultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
-        })
-        .collect();
-    let size = IntSize::from_wh(d.width, d.height).ok_or_else(|| bad("empty raster".into()))?;
-    let raster = Pixmap::from_vec(data, size).ok_or_else(|| bad("bad raster size".into()))?;
     let place = ts.pre_translate(d.rect.x0, d.rect.y0).pre_scale(
         d.rect.width() / d.width as f32,
         d.rect.height() / d.height as f32,
     );
-    let clip_mask;
-    let mask = match paint::polygons_path(&d.clip) {
+    let clip_own;
+    let clip = match paint::polygons_path(&d.clip) {
         Some(path) => {
-            let mut m = paint::mask(pixmap, &path, ts).ok_or_else(|| bad("mask".into()))?;
-            if let Some(frame) = mask {
-                // Intersect with the frame mask.
-                for (a, b) in m.data_mut().iter_mut().zip(frame.data()) {
-                    *a = ((u16::from(*a) * u16::from(*b) + 127) / 255) as u8;
-                }
-            }
-            clip_mask = m;
-            Some(&clip_mask)
+            clip_own = pixmap
+                .clip(&path, ts, mask)
+                .ok_or_else(|| bad("clip".into()))?;
+            Some(&clip_own)
         }
         None => mask,
     };
-    let paint = PixmapPaint {
-        opacity: d.opacity.clamp(0.0, 1.0),
-        quality: if d.smooth {
-            tiny_skia::FilterQuality::Bilinear
-        } else {
-            tiny_skia::FilterQuality::Nearest
+    pixmap.image(
+        &Image {
+            width: d.width,
+            height: d.height,
+            rgba: &d.pixels,
+            place,
+            opacity: d.opacity,
+            smooth: d.smooth,
         },
-        ..PixmapPaint::default()
-    };
-    pixmap.draw_pixmap(0, 0, raster.as_ref(), &paint, place, mask);
+        clip,
+    );
     Ok(())
 }
 
-fn draw_zones(pixmap: &mut Pixmap, scene: &MapScene, ts: Transform, mask: Option<&Mask>) {
+fn draw_zones(pixmap: &mut dyn Surface, scene: &MapScene, ts: Transform, mask: Option<&Clip>) {
     if !scene.style.layers.zones {
         return;
     }
@@ -242,11 +278,11 @@ fn zone_labels(scene: &MapScene, frame: PxRect) -> Vec<LabelRequest> {
 
 /// Dots of the towns that were placed (a town without room for its label is left out).
 fn draw_town_dots(
-    pixmap: &mut Pixmap,
+    pixmap: &mut dyn Surface,
     placement: &Placement,
     style: &Style,
     ts: Transform,
-    mask: Option<&Mask>,
+    mask: Option<&Clip>,
 ) {
     let c = &style.colours;
     for capital in [false, true] {

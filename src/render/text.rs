@@ -9,10 +9,11 @@
 use std::sync::LazyLock;
 
 use ab_glyph::{Font, FontRef, OutlineCurve};
-use tiny_skia::{FillRule, LineCap, LineJoin, Paint, Path, PathBuilder, Pixmap, Stroke, Transform};
+use tiny_skia::{LineCap, LineJoin, Path, PathBuilder, Transform};
 
 use crate::model::Colour;
 use crate::render::geom::PxRect;
+use crate::render::surface::{Pen, Surface};
 
 /// The font faces used on maps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +49,12 @@ pub struct TextLine {
     /// Font ascent above the baseline and descent below it (both positive), px.
     pub ascent: f32,
     pub descent: f32,
+    /// The text, its face and size, and the pen x of each character: what a vector
+    /// backend needs to write it as text that stays text.
+    pub text: String,
+    pub face: Face,
+    pub size: f32,
+    pub xs: Vec<f32>,
 }
 
 impl TextLine {
@@ -76,11 +83,13 @@ pub fn shape(text: &str, face: Face, size: f32, spacing: f32) -> TextLine {
     let mut pen = 0.0f32;
     let mut prev = None;
     let mut chars = 0usize;
+    let mut xs = Vec::with_capacity(text.len());
     for c in text.chars() {
         let id = f.glyph_id(c);
         if let Some(p) = prev {
             pen += f.kern_unscaled(p, id) * s;
         }
+        xs.push(pen);
         if let Some(outline) = f.outline(id) {
             push_outline(&mut pb, &outline.curves, pen, s);
         }
@@ -96,6 +105,10 @@ pub fn shape(text: &str, face: Face, size: f32, spacing: f32) -> TextLine {
         width: pen.max(0.0),
         ascent: f.ascent_unscaled() * s,
         descent: -f.descent_unscaled() * s,
+        text: text.to_string(),
+        face,
+        size,
+        xs,
     }
 }
 
@@ -160,33 +173,27 @@ impl Ink {
 }
 
 /// Draws a laid-out line with its pen origin at (`x`, `baseline`) in scene pixels;
-/// `base` maps scene pixels to the pixmap (the render scale, maybe a rotation).
+/// `base` maps scene pixels to the surface (the render scale, maybe a rotation).
 pub fn draw(
-    pixmap: &mut Pixmap,
+    surface: &mut dyn Surface,
     line: &TextLine,
     x: f32,
     baseline: f32,
     ink: Ink,
     base: Transform,
 ) {
-    let Some(path) = &line.path else { return };
-    let ts = base.pre_translate(x, baseline);
-    if let Some((colour, width)) = ink.halo {
-        let stroke = Stroke {
-            width,
-            line_join: LineJoin::Round,
-            line_cap: LineCap::Round,
-            ..Stroke::default()
-        };
-        pixmap.stroke_path(path, &paint(colour), &stroke, ts, None);
-    }
-    pixmap.fill_path(path, &paint(ink.fill), FillRule::Winding, ts, None);
+    surface.text(line, ink, base.pre_translate(x, baseline));
 }
 
-fn paint(colour: Colour) -> Paint<'static> {
-    let mut p = Paint::default();
-    p.set_color(colour.to_skia());
-    p
+/// The pen of a text halo `width` px wide (round joins, so letters keep their shape).
+pub fn halo_pen(colour: Colour, width: f32) -> Pen {
+    Pen {
+        colour,
+        width,
+        cap: LineCap::Round,
+        join: LineJoin::Round,
+        dash: Vec::new(),
+    }
 }
 
 /// Splits text into lines no wider than `max_width` (a word longer than that gets a line

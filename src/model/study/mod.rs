@@ -39,7 +39,7 @@ pub use layers::{
     PlacesSpec,
 };
 pub use overrides::StudyOverrides;
-pub use report::{Product, ReportSpec};
+pub use report::{ImageFormat, Product, ReportSpec};
 pub use source::{BUILTIN_PREFIX, Origin, SourceText, builtin_files};
 pub use zones::{BandSpec, RegionsSpec, RingSpec, ZonesConfig};
 

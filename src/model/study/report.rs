@@ -11,6 +11,7 @@
 //! extent = "country"            # "country", a named extent of the style, or W,S,E,N
 //! products = ["zones", "maps", "layers", "charts", "animation", "page"]
 //! # add "tiles" for the web tiles and their offline viewer (as `report --tiles`)
+//! formats = ["png", "svg", "pdf"]  # maps and charts (default: png)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,41 @@ impl std::str::FromStr for Product {
     }
 }
 
+/// The image formats of maps and charts.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    clap::ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ImageFormat {
+    /// PNG (raster).
+    Png,
+    /// SVG: vector shapes, text as text, layers as named groups; the density an embedded
+    /// PNG at its grid's resolution.
+    Svg,
+    /// PDF: one page at the print size, fonts embedded, text selectable.
+    Pdf,
+}
+
+impl ImageFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ImageFormat::Png => "png",
+            ImageFormat::Svg => "svg",
+            ImageFormat::Pdf => "pdf",
+        }
+    }
+}
+
 /// The `[report]` section. Every key is optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +141,8 @@ pub struct ReportSpec {
     pub extent: Option<String>,
     /// The products to make (default: all of them but tiles).
     pub products: Option<Vec<Product>>,
+    /// Image formats of the maps and charts (default: png).
+    pub formats: Option<Vec<ImageFormat>>,
 }
 
 impl ReportSpec {
@@ -120,6 +158,11 @@ impl ReportSpec {
         {
             return Err("report.products is empty".into());
         }
+        if let Some(f) = &self.formats
+            && f.is_empty()
+        {
+            return Err("report.formats is empty (png, svg, pdf)".into());
+        }
         Ok(())
     }
 }
@@ -127,6 +170,15 @@ impl ReportSpec {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_parse_and_an_empty_list_is_refused() {
+        let spec: ReportSpec = toml::from_str("formats = [\"svg\", \"pdf\"]").unwrap();
+        assert_eq!(spec.formats, Some(vec![ImageFormat::Svg, ImageFormat::Pdf]));
+        assert!(toml::from_str::<ReportSpec>("formats = [\"tiff\"]").is_err());
+        let empty: ReportSpec = toml::from_str("formats = []").unwrap();
+        assert!(empty.check().unwrap_err().contains("formats"));
+    }
 
     #[test]
     fn tiles_is_a_product_but_not_a_default_one() {

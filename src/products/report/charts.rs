@@ -12,16 +12,20 @@ use super::ReportConfig;
 use super::narrative::{capitalise, lower_first};
 use crate::analysis::stats::{Cell, Row, YearTable};
 use crate::error::{Error, Result};
+use crate::model::ImageFormat;
 use crate::model::{Colour, Style};
 use crate::output::write_bytes_atomic;
 use crate::products::density::{self, ViewOptions};
 use crate::products::maps::MapSet;
 use crate::products::tables::ZoneTables;
-use crate::render::charts::{Bar, BarChart, Panel, Sheet, render_bars, render_sheet};
+use crate::render::charts::{
+    Bar, BarChart, Panel, Sheet, bars_svg, render_bars, render_sheet, sheet_svg,
+};
 use crate::render::compose::basemap;
 use crate::render::legend::format_value;
 use crate::render::scene::MapScene;
-use crate::render::{render, write_png};
+use crate::render::svg::{TextMode, print_dpi, write_vector};
+use crate::render::write_png;
 use crate::run::Run;
 
 /// Size of one map of the small-multiples sheet.
@@ -35,7 +39,7 @@ pub struct ChartSet {
     /// The small-multiples sheet: (file name, title).
     pub sheet: Option<(String, String)>,
     #[serde(skip)]
-    thumbs: Vec<(String, tiny_skia::Pixmap)>,
+    thumbs: Vec<(String, MapScene)>,
     #[serde(skip)]
     style: Style,
     #[serde(skip)]
@@ -212,7 +216,7 @@ pub fn make(
     (l.towns, l.neighbour_names, l.adm1_names, l.inset) = (false, false, false, false);
     (l.north_arrow, l.scale_bar, l.events) = (false, false, false);
     thumb_style.lines.zones = (thumb_style.lines.zones * 0.6).max(1.0);
-    let thumbs: Vec<(String, tiny_skia::Pixmap)> = maps
+    let thumbs: Vec<(String, MapScene)> = maps
         .densities
         .grids
         .par_iter()
@@ -225,7 +229,7 @@ pub fn make(
             scene.labels.clear();
             scene.legend.items.clear();
             scene.add_density(maps.density_image(g, &view));
-            Ok((g.label.clone(), render(&scene)?))
+            Ok((g.label.clone(), scene))
         })
         .collect::<Result<_>>()?;
     let sheet_title = format!("{}, {}: yearly maps", cat.label, years);
@@ -256,18 +260,37 @@ fn sheet_columns(n: usize) -> usize {
 }
 
 impl ChartSet {
-    /// Draws and writes the charts and their data (charts.json) to `out`/charts/.
-    pub fn write(&self, out: &Path, maps: &MapSet) -> Result<Vec<PathBuf>> {
+    /// Draws and writes the charts in `formats` (each from the same drawing) and their
+    /// data (charts.json) to `out`/charts/.
+    pub fn write(
+        &self,
+        out: &Path,
+        maps: &MapSet,
+        formats: &[ImageFormat],
+        svg_text: TextMode,
+    ) -> Result<Vec<PathBuf>> {
         let dir = out.join("charts");
-        let mut paths: Vec<PathBuf> = self
+        let png = formats.contains(&ImageFormat::Png);
+        let dpi = print_dpi(1.0);
+        let bars: Vec<Vec<PathBuf>> = self
             .bars
             .par_iter()
             .map(|(name, chart)| {
-                let (pixmap, _) = render_bars(chart, &self.style);
                 let path = dir.join(name);
-                write_png(&pixmap, &path, None).map(|_| path)
+                let mut written = Vec::new();
+                if png {
+                    let (pixmap, _) = render_bars(chart, &self.style);
+                    write_png(&pixmap, &path, None)?;
+                    written.push(path.clone());
+                }
+                if formats.iter().any(|f| *f != ImageFormat::Png) {
+                    let svg = bars_svg(chart, &self.style, svg_text);
+                    written.extend(write_vector(&svg, &path, formats, dpi)?);
+                }
+                Ok(written)
             })
             .collect::<Result<_>>()?;
+        let mut paths: Vec<PathBuf> = bars.into_iter().flatten().collect();
         if let Some((name, title)) = &self.sheet {
             let sheet = Sheet {
                 title: title.clone(),
@@ -280,8 +303,14 @@ impl ChartSet {
                 synthetic: self.synthetic,
             };
             let path = dir.join(name);
-            write_png(&render_sheet(&sheet, &self.style), &path, None)?;
-            paths.push(path);
+            if png {
+                write_png(&render_sheet(&sheet, &self.style)?, &path, None)?;
+                paths.push(path.clone());
+            }
+            if formats.iter().any(|f| *f != ImageFormat::Png) {
+                let svg = sheet_svg(&sheet, &self.style, svg_text)?;
+                paths.extend(write_vector(&svg, &path, formats, dpi)?);
+            }
         }
         let mut json = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Usage(format!("charts.json: {e}")))?;

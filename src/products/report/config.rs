@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::ReportOptions;
 use crate::analysis::density::Kernel;
 use crate::error::{Error, Result};
+use crate::model::ImageFormat;
 use crate::model::study::Product;
 use crate::products::density::Weight;
 use crate::run::Setup;
@@ -22,6 +23,9 @@ pub struct ReportConfig {
     pub style: String,
     pub extent: String,
     pub products: Vec<Product>,
+    /// Image formats of the maps and charts (listed only when not just PNG).
+    #[serde(skip_serializing_if = "png_only")]
+    pub formats: Vec<ImageFormat>,
     /// Zooms of the web tiles (when they are made).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tile_zooms: Option<[u8; 2]>,
@@ -109,6 +113,16 @@ impl ReportConfig {
                 .clone()
                 .or(spec.extent.clone())
                 .unwrap_or_else(|| "country".into()),
+            formats: {
+                let mut f = if !args.formats.is_empty() {
+                    args.formats.clone()
+                } else {
+                    spec.formats.clone().unwrap_or(vec![ImageFormat::Png])
+                };
+                f.sort();
+                f.dedup();
+                f
+            },
             tile_zooms: products
                 .contains(&Product::Tiles)
                 .then_some([args.tile_zooms.0, args.tile_zooms.1]),
@@ -139,4 +153,8 @@ impl ReportConfig {
     pub fn wants(&self, p: Product) -> bool {
         self.products.contains(&p)
     }
+}
+
+fn png_only(f: &[ImageFormat]) -> bool {
+    f == [ImageFormat::Png]
 }

@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 
 use crate::analysis::density::Kernel;
 use crate::error::{Error, Result};
+use crate::model::ImageFormat;
 use crate::model::study::Product;
 use crate::products::animation::{self, AnimationOptions};
 use crate::products::density::{DensityOptions, ViewOptions, Weight};
@@ -24,6 +25,7 @@ use crate::products::layers::{self, LayersOptions};
 use crate::products::maps::{self, MapOptions, MapSet, MapsOptions};
 use crate::products::tables::{self, TablesOptions};
 use crate::products::tiles::{self, TilesOptions};
+use crate::render::svg::TextMode;
 use crate::run::{Filter, Run, hash_inputs};
 
 pub use config::ReportConfig;
@@ -43,6 +45,11 @@ pub struct ReportOptions {
     pub extent: Option<String>,
     /// Products to make (empty: the study's `[report] products`, else all but tiles).
     pub products: Vec<Product>,
+    /// Image formats of the maps and charts (empty: the study's `[report] formats`, else
+    /// PNG).
+    pub formats: Vec<ImageFormat>,
+    /// How SVG text is written.
+    pub svg_text: TextMode,
     /// Also make the web tiles.
     pub tiles: bool,
     /// Zoom levels of the tiles.
@@ -70,6 +77,8 @@ impl Default for ReportOptions {
             style: None,
             extent: None,
             products: Vec::new(),
+            formats: Vec::new(),
+            svg_text: TextMode::default(),
             tiles: false,
             tile_zooms: TilesOptions::default().zooms,
             as_of: None,
@@ -194,6 +203,8 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
         let opts = MapsOptions {
             map: map.clone(),
             points: false,
+            formats: cfg.formats.clone(),
+            svg_text: args.svg_text,
             out: out.clone(),
         };
         written.maps = maps::write(run, &opts)?;
@@ -241,7 +252,7 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
         Some(m) => {
             stage("charts");
             let c = charts::make(run, &tables, m, &cfg, &map.view)?;
-            written.charts = c.write(&args.out, m)?;
+            written.charts = c.write(&args.out, m, &cfg.formats, args.svg_text)?;
             Some(c)
         }
         None => None,
