@@ -11,6 +11,7 @@ pub mod geotiff;
 pub mod gis_layers;
 pub mod gpkg;
 pub mod layer;
+pub mod lock;
 pub mod palette;
 pub mod qml;
 pub mod sld;

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::{Colour, Style};
 use crate::output::animation::{Timing, write_apng, write_gif};
 use crate::output::palette::{Histogram, Palette, over};
-use crate::output::write_bytes_atomic;
+use crate::output::{lock, write_bytes_atomic};
 use crate::products::density::{self, DensityOptions, ViewOptions};
 use crate::render::compose::basemap;
 use crate::render::encode::demultiplied_rgba;
@@ -130,6 +130,7 @@ fn progress(n: usize, what: &'static str) -> ProgressBar {
 /// Renders the frames of the animation of the run's events and writes the GIF, the APNG,
 /// the frame table and the frames into `args.out`/animation/.
 pub fn write(run: &Run, args: &AnimationOptions) -> Result<Animation> {
+    let _hold = lock::hold(&args.out)?;
     let (setup, loaded, out) = (&run.setup, &run.loaded, args.out.as_path());
     let (step, window) = (args.step, args.window);
     if args.trail > 0 && window == Window::Cumulative {

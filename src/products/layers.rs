@@ -13,6 +13,7 @@ use crate::output::geotiff::write_geotiff;
 use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_layer};
 use crate::output::gpkg::{Style, write_geopackage};
 use crate::output::layer::{SYNTHETIC_MARK, Value, VectorLayer};
+use crate::output::lock;
 use crate::output::qml::{
     choropleth_qml, choropleth_sld, density_qml, events_qml, events_sld, with_note, write_qml,
     zones_qml, zones_sld,
@@ -50,6 +51,7 @@ impl Default for LayersOptions {
 /// GeoJSON, FlatGeobuf, GeoPackage and GeoTIFF files written (each GeoJSON and GeoTIFF
 /// has a .qml beside it).
 pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
+    let _hold = lock::hold(&args.out)?;
     let maps = run.maps(&args.map)?;
     let zoned = run.zoned()?;
     let (setup, loaded, out) = (&run.setup, &run.loaded, args.out.as_path());

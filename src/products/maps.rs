@@ -7,6 +7,7 @@ use rayon::prelude::*;
 
 use crate::error::Result;
 use crate::model::Style;
+use crate::output::lock;
 use crate::products::density::{self, Densities, DensityOptions, ViewOptions, YearGrid};
 use crate::render::compose::{MapView, basemap};
 use crate::render::ramp::ColourScale;
@@ -155,6 +156,7 @@ impl MapSet {
 /// and writes them to `args.out`/maps/; returns the files written. Laps "draw" and
 /// "encode".
 pub fn write(run: &Run, args: &MapsOptions) -> Result<Vec<PathBuf>> {
+    let _hold = lock::hold(&args.out)?;
     let maps = run.maps(&args.map)?;
     let (setup, loaded) = (&run.setup, &run.loaded);
     let d = &maps.densities;

@@ -13,7 +13,7 @@ use crate::analysis::zones::{Zone, ZoneKind};
 use crate::error::{Error, Result};
 use crate::model::Categories;
 use crate::output::tables::{self, TableContext};
-use crate::output::write_bytes_atomic;
+use crate::output::{lock, write_bytes_atomic};
 use crate::run::{Filter, Run, Setup, passes};
 
 /// The zone tables: which events count, which categories, the periods, where to write.
@@ -77,6 +77,7 @@ pub fn tabulate(run: &Run, args: &TablesOptions) -> Result<ZoneTables> {
 impl ZoneTables {
     /// Writes zones.csv, zones.json and zones.md to `out`.
     pub fn write(&mut self, out: &Path) -> Result<()> {
+        let _hold = lock::hold(out)?;
         let csv = tables::to_csv(&self.table, self.context.synthetic)
             .map_err(|e| Error::Usage(format!("zones.csv: {e}")))?;
         let json = tables::to_json(&self.table, &self.context)

@@ -30,7 +30,7 @@ use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_m
 use crate::error::{Error, Result};
 use crate::model::{Category, Style};
 use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
-use crate::output::write_bytes_atomic;
+use crate::output::{lock, write_bytes_atomic};
 use crate::products::density::{self, DensityOptions, Selection, ViewOptions, Weight};
 use crate::products::viewer;
 use crate::render::ramp::{ColourScale, ScaleKind};
@@ -169,6 +169,7 @@ struct YearTiles {
 /// Computes the densities of every year on each zoom's lattice and writes the tiles,
 /// tiles.json and the viewer into `args.out`/tiles/. Laps "tile densities" and "tiles".
 pub fn write(run: &Run, args: &TilesOptions) -> Result<Tiles> {
+    let _hold = lock::hold(&args.out)?;
     let d = compute(&run.setup, &run.loaded, args)?;
     run.lap("tile densities");
     let written = write_tiles(run, args, &d)?;

@@ -19,6 +19,7 @@ use crate::analysis::density::Kernel;
 use crate::error::{Error, Result};
 use crate::model::ImageFormat;
 use crate::model::study::Product;
+use crate::output::lock;
 use crate::products::animation::{self, AnimationOptions};
 use crate::products::density::{DensityOptions, ViewOptions, Weight};
 use crate::products::layers::{self, LayersOptions};
@@ -137,6 +138,8 @@ pub struct Report {
 /// on one colour scale) the maps, layers, animation, tiles and charts asked for, the page,
 /// and the manifest. `stage` is told the name of each stage as it starts (for progress).
 pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Result<Report> {
+    // One writer per folder; stale temporaries of killed runs are removed.
+    let _hold = lock::hold(&args.out)?;
     let setup = &run.setup;
     let loaded = &run.loaded;
     let cfg = ReportConfig::resolve(setup, args)?;
