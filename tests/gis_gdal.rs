@@ -241,23 +241,28 @@ fn gdalinfo_reads_multiband_epsg_geotiff_with_descriptions() {
         assert_eq!(band["noDataValue"], "NaN");
         assert_close(band["maximum"].as_f64().unwrap(), f64::from(g.max()), name);
     }
-    let [x, y] = b.spec.cell_centre(3, 5);
+    assert_band_value(&path, 2, &b, 3, 5);
+}
+
+/// `gdallocationinfo` reads cell (`col`, `row`) of band `band` as `grid` has it.
+fn assert_band_value(path: &Path, band: u32, grid: &DensityGrid, col: usize, row: usize) {
+    let [x, y] = grid.spec.cell_centre(col, row);
     let got = gdal(
         "gdallocationinfo",
         &[
             "-valonly",
             "-b",
-            "2",
+            &band.to_string(),
             "-geoloc",
-            path_str(&path),
+            path_str(path),
             &x.to_string(),
             &y.to_string(),
         ],
     );
     assert_close(
         got.trim().parse().unwrap(),
-        f64::from(b.at(3, 5)),
-        "band 2 value",
+        f64::from(grid.at(col, row)),
+        &format!("band {band} at ({col}, {row})"),
     );
 }
 
@@ -300,4 +305,59 @@ fn gdalinfo_reads_albers_and_mercator_geotiffs() {
         wkt.contains("Transverse_Mercator") && wkt.contains("PARAMETER[\"central_meridian\",-9]"),
         "{wkt}"
     );
+}
+
+#[test]
+fn density_geotiffs_are_valid_cloud_optimised_geotiffs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("density_cog.tif");
+    // Larger than a tile in both directions: tiles, and overviews down to one tile.
+    let spec = GridSpec {
+        x0: -900_000.0,
+        y0: 700_000.0,
+        cell_m: 1_000.0,
+        width: 1300,
+        height: 1100,
+    };
+    let grid = |k: f32| DensityGrid {
+        spec,
+        values: (0..spec.height)
+            .flat_map(|r| (0..spec.width).map(move |c| ((c * 13 + r * 7) % 1000) as f32 * 0.01 + k))
+            .collect(),
+    };
+    let (a, b) = (grid(0.0), grid(5.0));
+    write_geotiff(
+        &path,
+        &[("2023", &a), ("2024", &b)],
+        "EPSG:32630",
+        -9999.0,
+        &[],
+    )
+    .unwrap();
+    // GDAL's own validator (python3-gdal's samples), run with the system Python that has
+    // GDAL's bindings.
+    let validator =
+        "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_cloud_optimized_geotiff.py";
+    let out = gdal("/usr/bin/python3", &[validator, path_str(&path)]);
+    assert!(out.contains("is a valid cloud optimized GeoTIFF"), "{out}");
+    let info = gdalinfo_json(&path);
+    let band = &info["bands"][0];
+    assert_eq!(band["block"], serde_json::json!([512, 512]));
+    let overviews: Vec<[u64; 2]> = band["overviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            [
+                o["size"][0].as_u64().unwrap(),
+                o["size"][1].as_u64().unwrap(),
+            ]
+        })
+        .collect();
+    assert_eq!(overviews, [[650, 550], [325, 275]]);
+    let md = &info["metadata"]["IMAGE_STRUCTURE"];
+    assert_eq!(md["COMPRESSION"], "DEFLATE");
+    assert_eq!(md["PREDICTOR"], "3");
+    // Cells in the last, partial tile read back exactly.
+    assert_band_value(&path, 2, &b, 1299, 1099);
 }

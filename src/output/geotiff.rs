@@ -1,20 +1,16 @@
-//! Density grids as GeoTIFF: float32, one band per grid, deflate-compressed, georeferenced
+//! Density grids as cloud-optimised GeoTIFF ([`super::cog`]: 512 px tiles, DEFLATE with
+//! the floating-point predictor, internal overviews): float32, one band per grid, georeferenced
 //! with ModelPixelScale + ModelTiepoint (PixelIsArea, tiepoint at the north-west corner of
 //! the north-west cell) and GeoKeys for the map CRS ([`super::geokeys`]), with GDAL's
 //! nodata tag and band descriptions, so QGIS and GDAL place and label it without help.
 //!
-//! The directory is written by hand with the `tiff` crate's low-level encoder: its image
-//! encoder only knows fixed colour types, not N float bands.
 
-use std::io::{Cursor, Write};
 use std::path::Path;
-
-use tiff::encoder::{DirectoryEncoder, TiffEncoder, TiffKindStandard};
-use tiff::tags::Tag;
 
 use crate::analysis::density::DensityGrid;
 use crate::error::{Error, Result};
 use crate::output::atomic::write_bytes_atomic;
+use crate::output::cog::{self, Value};
 use crate::output::geokeys::{
     GEO_ASCII_PARAMS_TAG, GEO_DOUBLE_PARAMS_TAG, GEO_KEY_DIRECTORY_TAG, geo_tags,
 };
@@ -22,10 +18,6 @@ use crate::output::geokeys::{
 /// GDAL's private tags: band metadata (XML) and the nodata value (text).
 pub const GDAL_METADATA_TAG: u16 = 42112;
 pub const GDAL_NODATA_TAG: u16 = 42113;
-
-/// Uncompressed bytes per strip: small enough to keep memory flat, large enough for
-/// deflate to work well.
-const STRIP_BYTES: usize = 256 * 1024;
 
 /// Writes `bands` (description, grid) as one GeoTIFF at `path`, atomically. All grids must
 /// share one [`crate::analysis::density::GridSpec`]; `crs` is the map CRS the grids are
@@ -66,102 +58,29 @@ pub fn encode_geotiff(
         )));
     }
     let geo = geo_tags(crs)?;
-    let mut out = Cursor::new(Vec::new());
-    let tiff_err = |e: tiff::TiffError| Error::Usage(format!("GeoTIFF encoding failed: {e}"));
-    {
-        let mut tiff = TiffEncoder::new(&mut out).map_err(tiff_err)?;
-        let mut dir = tiff.image_directory().map_err(tiff_err)?;
-        let (offsets, counts, rows_per_strip) = write_strips(&mut dir, bands).map_err(tiff_err)?;
-        let n = bands.len();
-        let (w, h) = (spec.width as u32, spec.height as u32);
-        let t = &mut dir;
-        t.write_tag(Tag::ImageWidth, w).map_err(tiff_err)?;
-        t.write_tag(Tag::ImageLength, h).map_err(tiff_err)?;
-        t.write_tag(Tag::BitsPerSample, &vec![32u16; n][..])
-            .map_err(tiff_err)?;
-        // 8 = deflate (zlib stream), as GDAL writes COMPRESS=DEFLATE.
-        t.write_tag(Tag::Compression, 8u16).map_err(tiff_err)?;
-        // 1 = BlackIsZero: plain data bands, not colour.
-        t.write_tag(Tag::PhotometricInterpretation, 1u16)
-            .map_err(tiff_err)?;
-        t.write_tag(Tag::StripOffsets, &offsets[..])
-            .map_err(tiff_err)?;
-        t.write_tag(Tag::SamplesPerPixel, n as u16)
-            .map_err(tiff_err)?;
-        t.write_tag(Tag::RowsPerStrip, rows_per_strip)
-            .map_err(tiff_err)?;
-        t.write_tag(Tag::StripByteCounts, &counts[..])
-            .map_err(tiff_err)?;
-        // 2 = planar: each band's strips are contiguous (one band = one plane).
-        t.write_tag(Tag::PlanarConfiguration, 2u16)
-            .map_err(tiff_err)?;
-        if n > 1 {
-            // Bands beyond the first are unspecified extra samples, not alpha.
-            t.write_tag(Tag::ExtraSamples, &vec![0u16; n - 1][..])
-                .map_err(tiff_err)?;
-        }
-        // 3 = IEEE floating point.
-        t.write_tag(Tag::SampleFormat, &vec![3u16; n][..])
-            .map_err(tiff_err)?;
-        t.write_tag(
-            Tag::ModelPixelScaleTag,
-            &[spec.cell_m, spec.cell_m, 0.0][..],
-        )
-        .map_err(tiff_err)?;
+    let mut main = vec![
+        (33550, Value::Doubles(vec![spec.cell_m, spec.cell_m, 0.0])),
         // Raster (0, 0) is the corner of the north-west cell under PixelIsArea.
-        t.write_tag(
-            Tag::ModelTiepointTag,
-            &[0.0, 0.0, 0.0, spec.x0, spec.y0, 0.0][..],
-        )
-        .map_err(tiff_err)?;
-        t.write_tag(Tag::Unknown(GEO_KEY_DIRECTORY_TAG), &geo.directory[..])
-            .map_err(tiff_err)?;
-        if !geo.doubles.is_empty() {
-            t.write_tag(Tag::Unknown(GEO_DOUBLE_PARAMS_TAG), &geo.doubles[..])
-                .map_err(tiff_err)?;
-        }
-        if !geo.ascii.is_empty() {
-            t.write_tag(Tag::Unknown(GEO_ASCII_PARAMS_TAG), geo.ascii.as_str())
-                .map_err(tiff_err)?;
-        }
-        t.write_tag(
-            Tag::Unknown(GDAL_METADATA_TAG),
-            gdal_metadata(bands, metadata).as_str(),
-        )
-        .map_err(tiff_err)?;
-        t.write_tag(Tag::Unknown(GDAL_NODATA_TAG), nodata_text(nodata).as_str())
-            .map_err(tiff_err)?;
-        dir.finish().map_err(tiff_err)?;
+        (
+            33922,
+            Value::Doubles(vec![0.0, 0.0, 0.0, spec.x0, spec.y0, 0.0]),
+        ),
+        (GEO_KEY_DIRECTORY_TAG, Value::Shorts(geo.directory.clone())),
+        (
+            GDAL_METADATA_TAG,
+            Value::Ascii(gdal_metadata(bands, metadata)),
+        ),
+    ];
+    if !geo.doubles.is_empty() {
+        main.push((GEO_DOUBLE_PARAMS_TAG, Value::Doubles(geo.doubles.clone())));
     }
-    Ok(out.into_inner())
-}
-
-/// Compresses and writes every band's strips, band after band; returns the strip offsets,
-/// their byte counts and the rows per strip.
-fn write_strips<W: Write + std::io::Seek>(
-    dir: &mut DirectoryEncoder<'_, W, TiffKindStandard>,
-    bands: &[(&str, &DensityGrid)],
-) -> tiff::TiffResult<(Vec<u32>, Vec<u32>, u32)> {
-    let width = bands[0].1.spec.width;
-    let rows_per_strip = (STRIP_BYTES / (width * 4)).max(1);
-    let mut offsets = Vec::new();
-    let mut counts = Vec::new();
-    let mut raw = Vec::with_capacity(rows_per_strip * width * 4);
-    for (_, grid) in bands {
-        for strip in grid.values.chunks(rows_per_strip * width) {
-            raw.clear();
-            // TIFF data is in the byte order of the header: the encoder writes native ("II"
-            // on every platform we build for, "MM" on big-endian ones).
-            raw.extend(strip.iter().flat_map(|v| v.to_ne_bytes()));
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-            z.write_all(&raw)?;
-            let compressed = z.finish()?;
-            let offset = dir.write_data(&compressed[..])?;
-            offsets.push(u32::try_from(offset)?);
-            counts.push(u32::try_from(compressed.len())?);
-        }
+    if !geo.ascii.is_empty() {
+        main.push((GEO_ASCII_PARAMS_TAG, Value::Ascii(geo.ascii.clone())));
     }
-    Ok((offsets, counts, rows_per_strip as u32))
+    let values = bands.iter().map(|(_, g)| g.values.clone()).collect();
+    let levels = cog::pyramid(spec.width, spec.height, values);
+    let nodata_tag = || vec![(GDAL_NODATA_TAG, Value::Ascii(nodata_text(nodata)))];
+    cog::encode(&levels, main, nodata_tag, 0.0)
 }
 
 /// GDAL's band metadata: each band's description (GDAL reads `role="description"`).

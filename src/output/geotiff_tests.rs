@@ -1,6 +1,9 @@
 use super::*;
 use crate::analysis::density::GridSpec;
+use std::io::Cursor;
+
 use tiff::decoder::{Decoder, DecodingResult};
+use tiff::tags::Tag;
 
 const LCC: &str =
     "+proj=lcc +lat_1=12 +lat_2=22 +lat_0=17 +lon_0=-4 +datum=WGS84 +units=m +type=crs";
@@ -64,9 +67,9 @@ fn single_band_reads_back_with_georeferencing() {
 }
 
 #[test]
-fn bands_are_separate_planes_in_order() {
-    // Wide enough for several strips per band.
-    let (a, b) = (grid(3000, 50, 0.0), grid(3000, 50, 0.25));
+fn bands_are_separate_planes_of_tiles_with_overviews() {
+    // Wide enough for several tiles per band and one overview.
+    let (a, b) = (grid(1100, 50, 0.0), grid(1100, 50, 0.25));
     let bytes = encode_geotiff(&[("2023", &a), ("2024", &b)], "EPSG:32630", f32::NAN, &[]).unwrap();
     let mut d = decoder(&bytes);
     assert_eq!(d.get_tag_u16_vec(Tag::SamplesPerPixel).unwrap(), vec![2]);
@@ -74,24 +77,38 @@ fn bands_are_separate_planes_in_order() {
         d.get_tag_u16_vec(Tag::PlanarConfiguration).unwrap(),
         vec![2]
     );
-    let strips = d.strip_count().unwrap();
-    assert!(strips >= 4 && strips.is_multiple_of(2), "{strips} strips");
-    let mut all = Vec::new();
-    for i in 0..strips {
-        let DecodingResult::F32(v) = d.read_chunk(i).unwrap() else {
-            panic!("not float32")
-        };
-        all.extend(v);
+    assert_eq!(d.get_tag_u32(Tag::TileWidth).unwrap(), 512);
+    // 3 tiles across, 1 down, per band; the decoder undoes the predictor and DEFLATE.
+    let chunks = d.tile_count().unwrap();
+    assert_eq!(chunks, 6);
+    for (band, grid) in [(0usize, &a), (1, &b)] {
+        for tx in 0..3usize {
+            let DecodingResult::F32(v) = d.read_chunk((band * 3 + tx) as u32).unwrap() else {
+                panic!("not float32")
+            };
+            let (cw, _) = d.chunk_data_dimensions((band * 3 + tx) as u32);
+            for row in 0..50 {
+                for col in 0..(cw as usize).min(1100 - tx * 512) {
+                    assert_eq!(
+                        v[row * cw as usize + col],
+                        grid.values[row * 1100 + tx * 512 + col],
+                        "band {band} tile {tx} ({col}, {row})"
+                    );
+                }
+            }
+        }
     }
-    let (first, second) = all.split_at(a.values.len());
-    assert_eq!(first, &a.values[..]);
-    assert_eq!(second, &b.values[..]);
     assert_eq!(ascii(&mut d, GDAL_NODATA_TAG), "nan");
     let meta = ascii(&mut d, GDAL_METADATA_TAG);
     assert!(
         meta.contains("sample=\"1\" role=\"description\">2024<"),
         "{meta}"
     );
+    // The next directory is the overview, half the size.
+    assert!(d.more_images());
+    d.next_image().unwrap();
+    assert_eq!(d.dimensions().unwrap(), (550, 25));
+    assert_eq!(d.get_tag_u32(Tag::NewSubfileType).unwrap(), 1);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 
 pub mod animation;
 pub mod atomic;
+pub mod cog;
 pub mod flatgeobuf;
 pub mod geojson;
 mod geokeys;
