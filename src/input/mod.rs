@@ -20,6 +20,7 @@ mod csv_read;
 mod csv_rows;
 mod csv_scan;
 pub mod diagnostics;
+pub mod differential;
 mod draft;
 mod geojson_read;
 mod id_table;
