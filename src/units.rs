@@ -243,7 +243,11 @@ mod tests {
         // Mostly distinct positions, with repeats inside and across chunks.
         let n = 300_000;
         let point = |i: usize| {
-            let k = if i % 10 == 0 { n + (i / 10) % 50 } else { i };
+            let k = if i.is_multiple_of(10) {
+                n + (i / 10) % 50
+            } else {
+                i
+            };
             LonLat::new(
                 -12.0 + (k % 1000) as f64 * 0.01,
                 10.0 + (k / 1000) as f64 * 0.01,
