@@ -56,10 +56,16 @@ impl fmt::Display for LonLat {
     }
 }
 
-/// Items (events) by place: the distinct positions in first-seen order, and per item
-/// the index of its position among them. Events repeat positions (ACLED geocodes to
-/// named places), so per-position work (point-in-polygon, geodesic distances) is done
-/// once per place instead of once per event.
+/// Items (events) by place: positions in first-seen order, and per item the index of
+/// its position among them. Events repeat positions (ACLED geocodes to named places),
+/// so per-position work (point-in-polygon, geodesic distances) is done once per place
+/// instead of once per event.
+///
+/// When positions hardly repeat (jittered or geocoded data, UCDP GED), a table of every
+/// distinct position would be as large as the file and save no work; then places are
+/// only told apart within chunks of items, and a position may appear once per chunk
+/// in [`Places::distinct`]. Per-place values depend only on the position, so the
+/// results are the same either way.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
     pub distinct: Vec<LonLat>,
@@ -94,6 +100,14 @@ impl Places {
                 (distinct, slots)
             })
             .collect();
+        // Positions that repeat less than this, on average within a chunk, are numbered
+        // per chunk (see the type's comment): the global table would hold nearly every
+        // item.
+        const MIN_REPEAT: usize = 4;
+        let local_places: usize = chunks.iter().map(|(places, _)| places.len()).sum();
+        if local_places * MIN_REPEAT > n {
+            return Places::by_chunk(n, chunks);
+        }
         // Number the places in order; per chunk, its places' numbers.
         let mut global: FxHashMap<Key, u32> = FxHashMap::default();
         let mut distinct = Vec::new();
@@ -120,6 +134,28 @@ impl Places {
                     *o = number[*l as usize];
                 }
             });
+        Places {
+            distinct,
+            slots: slots.into(),
+        }
+    }
+}
+
+impl Places {
+    /// Places numbered per chunk: each chunk's places follow the previous chunks'.
+    fn by_chunk(n: usize, chunks: Vec<(Vec<LonLat>, Vec<u32>)>) -> Places {
+        let mut offsets = Vec::with_capacity(chunks.len());
+        let mut total = 0usize;
+        for (places, _) in &chunks {
+            offsets.push(total as u32);
+            total += places.len();
+        }
+        let mut distinct = Vec::with_capacity(total);
+        let mut slots = Vec::with_capacity(n);
+        for ((places, local), offset) in chunks.into_iter().zip(offsets) {
+            distinct.extend(places);
+            slots.extend(local.into_iter().map(|l| l + offset));
+        }
         Places {
             distinct,
             slots: slots.into(),
@@ -200,6 +236,42 @@ mod tests {
             assert_eq!(p.slots[i] as usize, want, "item {i}");
         }
         assert_eq!(p.distinct, seen);
+    }
+
+    #[test]
+    fn rarely_repeating_positions_are_numbered_per_chunk() {
+        // Mostly distinct positions, with repeats inside and across chunks.
+        let n = 300_000;
+        let point = |i: usize| {
+            let k = if i.is_multiple_of(10) {
+                n + (i / 10) % 50
+            } else {
+                i
+            };
+            LonLat::new(
+                -12.0 + (k % 1000) as f64 * 0.01,
+                10.0 + (k / 1000) as f64 * 0.01,
+            )
+            .unwrap()
+        };
+        let p = Places::of(n, point);
+        for i in 0..n {
+            assert_eq!(p.distinct[p.slots[i] as usize], point(i), "item {i}");
+        }
+        // Told apart within a chunk, not across chunks: the 50 repeated positions appear
+        // once in each chunk, and every other position once.
+        let chunk = 1 << 16;
+        assert_eq!(p.distinct.len(), n - n / 10 + 50 * n.div_ceil(chunk));
+        for items in p.slots.chunks(chunk) {
+            let mut by_position = std::collections::HashMap::new();
+            for &s in items {
+                let q = p.distinct[s as usize];
+                let first = *by_position
+                    .entry((q.lon.to_bits(), q.lat.to_bits()))
+                    .or_insert(s);
+                assert_eq!(first, s, "one slot per position within a chunk");
+            }
+        }
     }
 
     #[test]
