@@ -130,7 +130,6 @@ fn progress(n: usize, what: &'static str) -> ProgressBar {
 /// Renders the frames of the animation of the run's events and writes the GIF, the APNG,
 /// the frame table and the frames into `args.out`/animation/.
 pub fn write(run: &Run, args: &AnimationOptions) -> Result<Animation> {
-    let _hold = lock::hold(&args.out)?;
     let (setup, loaded, out) = (&run.setup, &run.loaded, args.out.as_path());
     let (step, window) = (args.step, args.window);
     if args.trail > 0 && window == Window::Cumulative {
@@ -289,6 +288,8 @@ pub fn write(run: &Run, args: &AnimationOptions) -> Result<Animation> {
         .fold(Histogram::default(), Histogram::merge);
     let palette = Palette::build(&palette_colours(&style, &scale, args.trail), &seen);
 
+    // Everything is drawn: now the folder is written (one writer at a time).
+    let _hold = lock::hold(&args.out)?;
     let dir = out.join("animation");
     let stem = stem(&cat.id, args, step, window);
     let frames = write_frames(&dir.join("frames"), &stem, &pngs)?;

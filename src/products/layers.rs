@@ -51,9 +51,9 @@ impl Default for LayersOptions {
 /// GeoJSON, FlatGeobuf, GeoPackage and GeoTIFF files written (each GeoJSON and GeoTIFF
 /// has a .qml beside it).
 pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
-    let _hold = lock::hold(&args.out)?;
     let maps = run.maps(&args.map)?;
     let zoned = run.zoned()?;
+    let _hold = lock::hold(&args.out)?;
     let (setup, loaded, out) = (&run.setup, &run.loaded, args.out.as_path());
     let b = &setup.boundaries;
     let (d, style, view) = (&maps.densities, &maps.style, &maps.view);

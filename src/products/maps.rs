@@ -156,8 +156,8 @@ impl MapSet {
 /// and writes them to `args.out`/maps/; returns the files written. Laps "draw" and
 /// "encode".
 pub fn write(run: &Run, args: &MapsOptions) -> Result<Vec<PathBuf>> {
-    let _hold = lock::hold(&args.out)?;
     let maps = run.maps(&args.map)?;
+    let _hold = lock::hold(&args.out)?;
     let (setup, loaded) = (&run.setup, &run.loaded);
     let d = &maps.densities;
     let cat = &d.category;

@@ -169,9 +169,9 @@ struct YearTiles {
 /// Computes the densities of every year on each zoom's lattice and writes the tiles,
 /// tiles.json and the viewer into `args.out`/tiles/. Laps "tile densities" and "tiles".
 pub fn write(run: &Run, args: &TilesOptions) -> Result<Tiles> {
-    let _hold = lock::hold(&args.out)?;
     let d = compute(&run.setup, &run.loaded, args)?;
     run.lap("tile densities");
+    let _hold = lock::hold(&args.out)?;
     let written = write_tiles(run, args, &d)?;
     run.lap("tiles");
     Ok(written)

@@ -138,11 +138,11 @@ pub struct Report {
 /// on one colour scale) the maps, layers, animation, tiles and charts asked for, the page,
 /// and the manifest. `stage` is told the name of each stage as it starts (for progress).
 pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Result<Report> {
-    // One writer per folder; stale temporaries of killed runs are removed.
-    let _hold = lock::hold(&args.out)?;
     let setup = &run.setup;
     let loaded = &run.loaded;
     let cfg = ReportConfig::resolve(setup, args)?;
+    // One writer per folder; stale temporaries of killed runs are removed.
+    let _hold = lock::hold(&args.out)?;
     let input_hashes = match loaded.hashes.is_empty() {
         true => hash_inputs(&loaded.files)?,
         false => loaded.hashes.clone(),
