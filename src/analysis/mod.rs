@@ -8,6 +8,7 @@ pub mod periods;
 pub mod polyline_index;
 pub mod projection;
 pub mod region_union;
+pub mod spread;
 pub mod stats;
 pub mod tile_density;
 pub mod webmercator;
