@@ -11,6 +11,7 @@ pub mod error;
 pub mod input;
 pub mod model;
 pub mod output;
+pub mod products;
 pub mod render;
 pub mod sample;
 pub mod units;

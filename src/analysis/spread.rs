@@ -232,9 +232,8 @@ pub fn profile(id: &str, to: &str, obs: &[Observation], spec: &ProfileSpec) -> P
                     .iter()
                     .map(|w| Share {
                         within_km: w.get(),
-                        share: (n > 0).then(|| {
-                            d.partition_point(|x| *x <= w.get()) as f64 / n as f64
-                        }),
+                        share: (n > 0)
+                            .then(|| d.partition_point(|x| *x <= w.get()) as f64 / n as f64),
                     })
                     .collect(),
             });
@@ -363,7 +362,11 @@ mod tests {
             distance: km(d),
             fatalities: 2,
         };
-        let obs = [o(2019, 0b01, 10.0), o(2021, 0b11, 200.0), o(2022, 0b11, 1.0)];
+        let obs = [
+            o(2019, 0b01, 10.0),
+            o(2021, 0b11, 200.0),
+            o(2022, 0b11, 1.0),
+        ];
         let p = profile("x", "X", &obs, &spec);
         assert_eq!(p.bands.len(), 2 * 2 * 3);
         let total: u64 = p.bands.iter().map(|b| b.events).sum();

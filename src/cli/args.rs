@@ -32,6 +32,9 @@ pub enum Command {
     Sample(SampleArgs),
     /// Yearly events and deaths per zone and category, as CSV, JSON and Markdown.
     Zones(ZonesArgs),
+    /// Spread: events per year in distance bands from each ring's centre and from the
+    /// border bands' borders, median and 10th-percentile distances, and a chart.
+    Spread(SpreadArgs),
     /// Yearly heatmap maps (PNG) plus an all-years map, with one colour scale for all.
     Maps(MapsArgs),
     /// GIS layers for QGIS: GeoJSON and a GeoPackage (events, zones, regions, cercles)
@@ -237,6 +240,46 @@ pub struct ZonesArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SpreadArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Categories to count (ids; repeatable or comma-separated). Default: all.
+    #[arg(long = "category", value_name = "ID", value_delimiter = ',')]
+    pub category_ids: Vec<String>,
+    /// The category of the key sentences and the chart. Default: the first counted
+    /// (the study's first category when all are counted).
+    #[arg(long, value_name = "ID")]
+    pub headline: Option<String>,
+    /// Rings to measure from, by zone id or centre name (e.g. bamako; repeatable or
+    /// comma-separated). Default: every ring of the study.
+    #[arg(long = "centre", value_name = "NAME", value_delimiter = ',')]
+    pub centres: Vec<String>,
+    /// Edges of the distance bands around a centre, km, from 0 (the last band is open).
+    #[arg(long, value_name = "KM,KM,...", default_value = "0,50,100,150,200,300,500", value_parser = parse_bands)]
+    pub bands: crate::analysis::spread::Bands,
+    /// Edges of the distance bands from the borders (inside the country), km, from 0.
+    #[arg(long, value_name = "KM,KM,...", default_value = "0,25,50,100,200", value_parser = parse_bands)]
+    pub border_bands: crate::analysis::spread::Bands,
+    /// Distances for the yearly "share within" columns, km.
+    #[arg(long, value_name = "KM,...", value_delimiter = ',', default_value = "150,300", value_parser = parse_positive)]
+    pub within: Vec<f64>,
+    /// Chart style: "report", "dark", or a style file (TOML).
+    #[arg(long, value_name = "NAME|FILE", default_value = "report")]
+    pub style: String,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+pub fn parse_bands(s: &str) -> Result<crate::analysis::spread::Bands, String> {
+    crate::analysis::spread::Bands::parse(s).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

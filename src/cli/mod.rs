@@ -4,15 +4,16 @@ mod animate;
 pub mod args;
 mod bench;
 mod density;
-mod filter;
+pub mod filter;
 mod inspect;
 mod layers;
-mod load;
+pub mod load;
 mod maps;
 mod progress;
 mod report;
 mod sample;
 mod serve;
+mod spread;
 pub mod stopwatch;
 pub mod tiles;
 mod viewer;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(a) => inspect::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Zones(a) => zones::run(&a),
+        Command::Spread(a) => spread::run(&a),
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
         Command::Report(a) => report::run(&a),

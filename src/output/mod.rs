@@ -12,6 +12,7 @@ pub mod layer;
 pub mod palette;
 pub mod qml;
 pub mod sld;
+pub mod spread;
 pub mod tables;
 pub mod tilesets;
 pub mod viewer;

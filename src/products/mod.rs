@@ -1,0 +1,3 @@
+//! Products: library functions of one loaded run and plain options, written to files.
+
+pub mod spread;
