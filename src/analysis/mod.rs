@@ -1,6 +1,7 @@
 //! Analysis on the resolved model: geodesy, map projection, zones, statistics, density.
 
 pub mod classes;
+pub mod contours;
 pub mod density;
 pub mod geodesy;
 pub mod overview;
