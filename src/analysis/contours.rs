@@ -34,12 +34,7 @@ pub fn at_least(grid: &DensityGrid, threshold: f64) -> Result<MultiPolygon<f64>>
     Ok(contours
         .into_iter()
         .flat_map(|c| c.into_inner().0.0)
-        .map(|p| {
-            Polygon::new(
-                ring(p.exterior()),
-                p.interiors().iter().map(ring).collect(),
-            )
-        })
+        .map(|p| Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect()))
         .collect())
 }
 
@@ -118,9 +113,15 @@ mod tests {
             let (outer, inner) = (&w[0], &w[1]);
             assert!(!inner.0.is_empty());
             for p in &inner.0 {
-                assert!(outer.contains(p), "a higher level's area outside the lower's");
+                assert!(
+                    outer.contains(p),
+                    "a higher level's area outside the lower's"
+                );
                 for q in &outer.0 {
-                    assert!(!p.exterior().intersects(q.exterior()), "isolines cross or touch");
+                    assert!(
+                        !p.exterior().intersects(q.exterior()),
+                        "isolines cross or touch"
+                    );
                 }
             }
         }

@@ -270,9 +270,23 @@ pub struct SpreadArgs {
     /// Distances for the yearly "share within" columns, km.
     #[arg(long, value_name = "KM,...", value_delimiter = ',', default_value = "150,300", value_parser = parse_positive)]
     pub within: Vec<f64>,
-    /// Chart style: "report", "dark", or a style file (TOML).
+    /// Style of the chart and the expansion map: "report", "dark", or a style file (TOML).
     #[arg(long, value_name = "NAME|FILE", default_value = "report")]
     pub style: String,
+    /// Extent of the expansion map: "country", a named extent of the style, or
+    /// WEST,SOUTH,EAST,NORTH in degrees.
+    #[arg(long, value_name = "EXTENT", default_value = "country")]
+    pub extent: String,
+    /// Density threshold of the expansion map's outlines (events per 1,000 km²).
+    /// Default: a fiftieth of the highest yearly density, rounded down to 1, 2 or 5 × 10^k.
+    #[arg(long, value_name = "DENSITY", value_parser = parse_positive)]
+    pub threshold: Option<f64>,
+    /// Kernel radius of the densities behind the expansion map, km (quartic kernel).
+    #[arg(long, value_name = "KM", default_value_t = 25.0, value_parser = parse_positive)]
+    pub bandwidth_km: f64,
+    /// Pixel scale of the expansion map (2 for print, recorded as 300 dpi).
+    #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub scale: u32,
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,

@@ -3,12 +3,12 @@
 mod animate;
 pub mod args;
 mod bench;
-mod density;
+pub mod density;
 pub mod filter;
 mod inspect;
 mod layers;
 pub mod load;
-mod maps;
+pub mod maps;
 mod progress;
 mod report;
 mod sample;

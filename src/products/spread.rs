@@ -11,17 +11,26 @@ use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use geo::{Area, LineString, MultiPolygon};
+
+use crate::analysis::contours;
 use crate::analysis::spread::{Bands, Observation, Profile, ProfileSpec, YearStats, profile};
 use crate::analysis::zones::{self, InsideCountry, ZoneKind};
 use crate::cli::args::FilterArgs;
 use crate::cli::filter::passes;
 use crate::cli::load::{Loaded, Setup, Zoned};
+use crate::cli::maps::MapSet;
 use crate::error::{Error, Result};
 use crate::model::{Category, Style};
+use crate::output::geojson::write_geojson;
+use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, VectorLayer};
+use crate::output::qml::{outlines_qml, write_qml};
 use crate::output::spread::{self as tables, SpreadContext};
 use crate::output::write_bytes_atomic;
 use crate::render::charts::{Bar, BarChart, Panel, render_bars};
-use crate::render::write_png;
+use crate::render::legend::format_value;
+use crate::render::spread::{expansion_scene, year_colours};
+use crate::render::{render, write_png};
 use crate::units::Km;
 
 /// What to measure and where to write it.
@@ -594,5 +603,244 @@ fn chart(s: &SpreadSummary, setup: &Setup, loaded: &Loaded, opts: &SpreadOptions
         projection_label: None,
         credits,
         synthetic: s.synthetic,
+    }
+}
+
+/// What the expansion map and layer show.
+#[derive(Debug, Clone)]
+pub struct ExpansionOptions {
+    /// Output folder.
+    pub out: PathBuf,
+    /// The density threshold (events per 1,000 km²). Default: [`default_threshold`] of
+    /// the maps' shared colour scale.
+    pub threshold: Option<f64>,
+    /// Pixel density recorded in the PNG (300 for print renders).
+    pub dpi: Option<u32>,
+}
+
+impl Default for ExpansionOptions {
+    fn default() -> Self {
+        ExpansionOptions {
+            out: PathBuf::from("output"),
+            threshold: None,
+            dpi: None,
+        }
+    }
+}
+
+/// The expansion map's file name in the output folder.
+pub const EXPANSION_MAP: &str = "spread_expansion.png";
+/// The expansion layer (GeoJSON with its QML style beside it).
+pub const EXPANSION_LAYER: &str = "spread_expansion.geojson";
+
+/// What the expansion product made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expansion {
+    /// Events per 1,000 km².
+    pub threshold: f64,
+    /// "Density ≥ 1 events per 1,000 km²": the legend's title.
+    pub legend_title: String,
+    /// Per year: the area where the density reached the threshold, km² (map area).
+    pub area_km2: Vec<(i32, f64)>,
+    /// The area's growth, one sentence (none without an area in two years).
+    pub sentence: Option<String>,
+    /// The map's and the layer's file names in the output folder.
+    pub map: String,
+    pub layer: String,
+    pub files: Vec<PathBuf>,
+}
+
+/// A fiftieth of the top of the shared yearly colour scale, rounded down to 1, 2 or 5 ×
+/// 10^k: low enough to outline where attacks recur beyond the few hotspots, high enough
+/// to leave out the faint tails of single events.
+pub fn default_threshold(scale_top: f64) -> f64 {
+    let raw = scale_top / 50.0;
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let mag = 10f64.powf(raw.log10().floor());
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|v| *v <= raw)
+        .unwrap_or(mag)
+}
+
+/// The expansion map (`spread_expansion.png`: one outline per year of where the density
+/// of the maps' category reached the threshold, on the maps' basemap, zones and
+/// furniture) and the same areas as a GeoJSON layer with a `year` field and a QML style.
+pub fn write_expansion(
+    loaded: &Loaded,
+    maps: &MapSet,
+    opts: &ExpansionOptions,
+) -> Result<Expansion> {
+    let d = &maps.densities;
+    let threshold = opts
+        .threshold
+        .unwrap_or_else(|| default_threshold(f64::from(d.year_scale.max)));
+    let mut areas = Vec::new();
+    for g in &d.grids {
+        if let Some(year) = g.year {
+            areas.push((year, contours::at_least(&g.grid, threshold)?));
+        }
+    }
+    let legend_title = format!("Density ≥ {} {}", format_value(threshold), d.unit);
+    let mut scene = expansion_scene(&maps.template, &maps.view, &areas, &legend_title);
+    scene.title = format!(
+        "{}: area with density ≥ {} {}, year by year",
+        d.category.label,
+        format_value(threshold),
+        d.unit
+    );
+    scene.subtitle = format!(
+        "{}{}; outline of density ≥ {} {}, one colour per year",
+        maps.described,
+        maps.filters,
+        format_value(threshold),
+        d.unit
+    );
+    let pixmap = render(&scene)?;
+    let map_path = opts.out.join(EXPANSION_MAP);
+    write_png(&pixmap, &map_path, opts.dpi)?;
+    let area_km2: Vec<(i32, f64)> = areas
+        .iter()
+        .map(|(y, a)| (*y, a.unsigned_area() / 1e6))
+        .collect();
+    let layer = expansion_layer(maps, &areas, &area_km2, threshold, loaded.synthetic)?;
+    let layer_path = opts.out.join(EXPANSION_LAYER);
+    write_geojson(&layer, &layer_path)?;
+    let colours: Vec<(String, [u8; 4])> = areas
+        .iter()
+        .zip(year_colours(areas.len()))
+        .map(|((y, _), c)| (y.to_string(), c.to_array()))
+        .collect();
+    let cats: Vec<(&str, &str, [u8; 4])> = colours
+        .iter()
+        .map(|(y, c)| (y.as_str(), y.as_str(), *c))
+        .collect();
+    let qml_path = layer_path.with_extension("qml");
+    write_qml(&outlines_qml("year", &cats), &qml_path)?;
+    let with_area: Vec<&(i32, f64)> = area_km2.iter().filter(|(_, a)| *a > 0.0).collect();
+    let sentence = match (with_area.first(), with_area.last()) {
+        (Some(a), Some(b)) if a.0 != b.0 => Some(format!(
+            "{}: the area with density ≥ {} {} was {} km² in {} and {} km² in {}.",
+            d.category.label,
+            format_value(threshold),
+            d.unit,
+            thousands(a.1),
+            a.0,
+            thousands(b.1),
+            b.0
+        )),
+        _ => None,
+    };
+    Ok(Expansion {
+        threshold,
+        legend_title,
+        area_km2,
+        sentence,
+        map: EXPANSION_MAP.into(),
+        layer: EXPANSION_LAYER.into(),
+        files: vec![map_path, layer_path, qml_path],
+    })
+}
+
+/// "12,300": km² rounded to 100.
+fn thousands(km2: f64) -> String {
+    let v = ((km2 / 100.0).round() * 100.0) as u64;
+    let s = v.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// The yearly areas in lon/lat (each vertex projected back from map metres).
+fn expansion_layer(
+    maps: &MapSet,
+    areas: &[(i32, MultiPolygon<f64>)],
+    area_km2: &[(i32, f64)],
+    threshold: f64,
+    synthetic: bool,
+) -> Result<VectorLayer> {
+    let proj = maps.view.projection();
+    let unproject = |l: &LineString<f64>| -> Result<LineString<f64>> {
+        l.coords()
+            .map(|c| {
+                proj.inverse([c.x, c.y])
+                    .map(|p| p.to_coord())
+                    .ok_or_else(|| Error::Proj(format!("({}, {}) has no lon/lat", c.x, c.y)))
+            })
+            .collect()
+    };
+    let mut features = Vec::new();
+    for ((year, area), (_, km2)) in areas.iter().zip(area_km2) {
+        let polygons = area
+            .iter()
+            .map(|p| {
+                let holes = p.interiors().iter().map(unproject).collect::<Result<_>>()?;
+                Ok(geo::Polygon::new(unproject(p.exterior())?, holes))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        features.push(Feature {
+            geometry: geo::Geometry::MultiPolygon(MultiPolygon(polygons)),
+            values: vec![
+                Value::Int(i64::from(*year)),
+                Value::Text(maps.densities.category.id.clone()),
+                Value::Real(threshold),
+                Value::Real((km2 * 10.0).round() / 10.0),
+            ],
+        });
+    }
+    let mut layer = VectorLayer {
+        name: "spread_expansion".into(),
+        description: format!(
+            "Where the density of {} reached {} {}, per year ({}).",
+            maps.densities.category.label,
+            format_value(threshold),
+            maps.densities.unit,
+            maps.described
+        ),
+        geometry: GeometryKind::MultiPolygon,
+        fields: vec![
+            Field::new("year", FieldType::Integer),
+            Field::new("category_id", FieldType::Text),
+            Field::new("threshold", FieldType::Real),
+            Field::new("area_km2", FieldType::Real),
+        ],
+        features,
+    };
+    layer.mark_provenance(synthetic);
+    Ok(layer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_thresholds_round_down_to_1_2_5() {
+        assert_eq!(default_threshold(55.0), 1.0);
+        assert_eq!(default_threshold(120.0), 2.0);
+        assert_eq!(default_threshold(260.0), 5.0);
+        assert_eq!(default_threshold(20.0), 0.2);
+        assert_eq!(default_threshold(0.0), 1.0);
+    }
+
+    #[test]
+    fn areas_print_to_the_hundred_km2() {
+        assert_eq!(thousands(23_449.0), "23,400");
+        assert_eq!(thousands(1_234_567.0), "1,234,600");
+        assert_eq!(thousands(40.0), "0");
+    }
+
+    #[test]
+    fn names_join_with_and() {
+        assert_eq!(join_and(&["A"]), "A");
+        assert_eq!(join_and(&["A", "B", "C"]), "A, B and C");
     }
 }

@@ -15,6 +15,7 @@ pub mod paint;
 pub mod ramp;
 pub mod raster;
 pub mod scene;
+pub mod spread;
 pub mod text;
 pub mod tiles;
 
