@@ -685,7 +685,12 @@ pub fn write_expansion(
         }
     }
     let legend_title = format!("Density ≥ {} {}", format_value(threshold), d.unit);
-    let mut scene = expansion_scene(&maps.template, &maps.view, &areas, &legend_title);
+    let mut scene = expansion_scene(
+        &maps.template,
+        |xy| maps.view.px_xy(xy),
+        &areas,
+        &legend_title,
+    );
     scene.title = format!(
         "{}: area with density ≥ {} {}, year by year",
         d.category.label,
@@ -745,18 +750,9 @@ pub fn write_expansion(
     })
 }
 
-/// "12,300": km² rounded to 100.
+/// "12,300": km² rounded to 100, digits grouped as on the maps.
 fn thousands(km2: f64) -> String {
-    let v = ((km2 / 100.0).round() * 100.0) as u64;
-    let s = v.to_string();
-    let mut out = String::new();
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
+    format_value((km2 / 100.0).round() * 100.0)
 }
 
 /// The yearly areas in lon/lat (each vertex projected back from map metres).

@@ -5,8 +5,9 @@
 use geo::MultiPolygon;
 
 use crate::model::Colour;
+#[cfg(doc)]
 use crate::render::compose::MapView;
-use crate::render::geom::Polygon;
+use crate::render::geom::{Polygon, PxPoint};
 use crate::render::ramp::RampName;
 use crate::render::scene::{LayerContent, LegendItem, LineStyle, MapScene, SceneLayer, Symbol, z};
 
@@ -34,12 +35,12 @@ pub fn year_colours(n: usize) -> Vec<Colour> {
 const OUTLINE_PX: f32 = 2.5;
 
 /// The expansion map: `template` (basemap, zones, furniture) with, per year, the outline
-/// of `areas` (map metres of `view`'s projection) in its year colour, drawn from the
-/// first year up so the latest is on top, and a legend line per year under
-/// `legend_title`.
+/// of `areas` (map metres, placed by `to_px`, e.g. [`MapView::px_xy`]) in its year
+/// colour, drawn from the first year up so the latest is on top, and a legend line per
+/// year under `legend_title` before the template's items.
 pub fn expansion_scene(
     template: &MapScene,
-    view: &MapView,
+    to_px: impl Fn([f64; 2]) -> PxPoint,
     areas: &[(i32, MultiPolygon<f64>)],
     legend_title: &str,
 ) -> MapScene {
@@ -47,12 +48,12 @@ pub fn expansion_scene(
     let colours = year_colours(areas.len());
     let mut items = Vec::with_capacity(areas.len());
     for ((year, area), colour) in areas.iter().zip(colours) {
-        let to_px = |l: &geo::LineString<f64>| l.coords().map(|c| view.px_xy([c.x, c.y])).collect();
+        let ring = |l: &geo::LineString<f64>| l.coords().map(|c| to_px([c.x, c.y])).collect();
         let polygons: Vec<Polygon> = area
             .iter()
             .map(|p| {
-                let mut rings = vec![to_px(p.exterior())];
-                rings.extend(p.interiors().iter().map(to_px));
+                let mut rings = vec![ring(p.exterior())];
+                rings.extend(p.interiors().iter().map(ring));
                 Polygon::with_holes(rings)
             })
             .collect();

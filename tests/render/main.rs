@@ -232,3 +232,62 @@ fn bad_scenes_are_errors_not_panics() {
     scene.zones[0].polygons.clear();
     assert!(render::render(&scene).is_ok());
 }
+
+/// The expansion map's drawing: the small scene with three years' outlines of where a
+/// density (one event, then three, then six) reached a threshold, coloured by year.
+fn expansion_small() -> conflictmap::render::MapScene {
+    use conflictmap::analysis::contours::at_least;
+    use conflictmap::analysis::density::{GridSpec, Kernel, bin, density};
+    let template = small("report", true);
+    let f = template.frame;
+    // Map metres = frame pixels × 1,000 (y up), a grid over the frame.
+    let spec = GridSpec::covering(
+        [
+            0.0,
+            0.0,
+            f64::from(f.width()) * 1e3,
+            f64::from(f.height()) * 1e3,
+        ],
+        2_000.0,
+    );
+    let h = 40_000.0;
+    let event = |x: f32, y: f32| {
+        [
+            f64::from(x * f.width()) * 1e3,
+            f64::from((1.0 - y) * f.height()) * 1e3,
+        ]
+    };
+    let all = [
+        event(0.75, 0.25),
+        event(0.65, 0.35),
+        event(0.7, 0.45),
+        event(0.55, 0.5),
+        event(0.5, 0.6),
+        event(0.45, 0.55),
+    ];
+    let areas: Vec<_> = [(2021, 1), (2022, 3), (2023, 6)]
+        .into_iter()
+        .map(|(year, n)| {
+            let grid = density(&bin(&spec, h, &all[..n], None), Kernel::Quartic, h);
+            (year, at_least(&grid, 0.05).unwrap())
+        })
+        .collect();
+    let to_px = |xy: [f64; 2]| px(f.x0 + (xy[0] / 1e3) as f32, f.y1 - (xy[1] / 1e3) as f32);
+    conflictmap::render::spread::expansion_scene(
+        &template,
+        to_px,
+        &areas,
+        "Density ≥ 0.05 events per 1,000 km²",
+    )
+}
+
+#[test]
+fn reference_expansion() {
+    let scene = expansion_small();
+    let years: Vec<&str> = scene.legend.items[..3]
+        .iter()
+        .map(|i| i.label.as_str())
+        .collect();
+    assert_eq!(years, ["2021", "2022", "2023"]);
+    reference::check("expansion_small", &scene);
+}
