@@ -1,5 +1,6 @@
 //! Analysis on the resolved model: geodesy, map projection, zones, statistics, density.
 
+pub mod change;
 pub mod classes;
 pub mod contours;
 pub mod density;
