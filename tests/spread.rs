@@ -211,7 +211,7 @@ fn two_runs_write_identical_files() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 7);
+    assert_eq!(names.len(), 12, "{names:?}");
     for n in names {
         assert!(
             std::fs::read(a.join(&n)).unwrap() == std::fs::read(b.join(&n)).unwrap(),
@@ -222,6 +222,25 @@ fn two_runs_write_identical_files() {
     assert!(md.contains("SYNTHETIC DEMO DATA"));
     let json = std::fs::read_to_string(a.join("spread.json")).unwrap();
     assert!(json.contains("\"synthetic\": true"));
+    // The expansion layer: a feature per year with its year, marked synthetic.
+    let layer: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("spread_expansion.geojson")).unwrap())
+            .unwrap();
+    let features = layer["features"].as_array().unwrap();
+    let years: Vec<i64> = features
+        .iter()
+        .map(|f| f["properties"]["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(years, (2012..=2024).collect::<Vec<_>>());
+    assert!(
+        features
+            .iter()
+            .all(|f| f["properties"]["synthetic"] == true)
+    );
+    let qml = std::fs::read_to_string(a.join("spread_expansion.qml")).unwrap();
+    assert!(qml.contains("attr=\"year\"") && qml.contains("value=\"2024\""));
+    let tif = std::fs::read(a.join("spread_change.tif")).unwrap();
+    assert!(tif.starts_with(b"II*\0") || tif.starts_with(b"MM\0*"));
 }
 
 #[test]
@@ -244,4 +263,15 @@ fn bad_arguments_are_refused() {
         "--category nope",
         &out,
     );
+    assert_rejected(
+        &["spread", "--compare", "2023-2020:2024", "--out", o],
+        "first year is after the last",
+        &out,
+    );
+    let o2 = dir.path().join("out2");
+    let o2s = o2.to_str().unwrap();
+    let r = conflictmap(&["spread", "--compare", "2005:2024", "--out", o2s]);
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("no density for 2005"), "{err}");
 }

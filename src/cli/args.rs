@@ -284,12 +284,21 @@ pub struct SpreadArgs {
     /// Kernel radius of the densities behind the expansion map, km (quartic kernel).
     #[arg(long, value_name = "KM", default_value_t = 25.0, value_parser = parse_positive)]
     pub bandwidth_km: f64,
-    /// Pixel scale of the expansion map (2 for print, recorded as 300 dpi).
+    /// Periods of the change map, BEFORE:AFTER: years or year ranges, e.g. 2020:2023 or
+    /// 2018-2020:2021-2023 (mean yearly density of each). Default: the last full year
+    /// against the year before.
+    #[arg(long, value_name = "BEFORE:AFTER", value_parser = parse_compare)]
+    pub compare: Option<crate::analysis::change::Compare>,
+    /// Pixel scale of the maps (2 for print, recorded as 300 dpi).
     #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
     pub scale: u32,
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+}
+
+pub fn parse_compare(s: &str) -> Result<crate::analysis::change::Compare, String> {
+    s.parse().map_err(|e: crate::error::Error| e.to_string())
 }
 
 pub fn parse_bands(s: &str) -> Result<crate::analysis::spread::Bands, String> {

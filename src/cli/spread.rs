@@ -7,7 +7,7 @@ use crate::cli::load::{load_events, setup, zone_events};
 use crate::cli::maps::{self, MapSetArgs};
 use crate::cli::stopwatch::Stopwatch;
 use crate::error::Result;
-use crate::products::spread::{self, ExpansionOptions, SpreadOptions};
+use crate::products::spread::{self, ChangeOptions, ExpansionOptions, SpreadOptions};
 use crate::units::Km;
 
 pub fn run(args: &SpreadArgs) -> Result<()> {
@@ -60,16 +60,31 @@ pub fn run(args: &SpreadArgs) -> Result<()> {
         },
         &mut Stopwatch::new(),
     )?;
+    let dpi = (args.scale >= 2).then_some(300);
     let expansion = spread::write_expansion(
         &loaded,
         &map_set,
         &ExpansionOptions {
             out: args.out.clone(),
             threshold: args.threshold,
-            dpi: (args.scale >= 2).then_some(300),
+            dpi,
+        },
+    )?;
+    let change = spread::write_change(
+        &loaded,
+        &map_set,
+        &ChangeOptions {
+            out: args.out.clone(),
+            compare: args.compare,
+            dpi,
         },
     )?;
     eprint!("{}", loaded.read.summary);
+    if change.is_none() {
+        eprintln!(
+            "No change map: the data have no two full years to compare by default (--compare picks periods)."
+        );
+    }
     for line in s.sentences.iter().chain(&expansion.sentence) {
         println!("{line}");
     }
@@ -77,6 +92,7 @@ pub fn run(args: &SpreadArgs) -> Result<()> {
         .files
         .iter()
         .chain(&expansion.files)
+        .chain(change.iter().flat_map(|c| &c.files))
         .map(|p| p.display().to_string())
         .collect();
     eprintln!("Wrote {}", names.join(", "));

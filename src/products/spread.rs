@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use geo::{Area, LineString, MultiPolygon};
 
+use crate::analysis::change::{self, Compare};
 use crate::analysis::contours;
+use crate::analysis::density::DensityGrid;
 use crate::analysis::spread::{Bands, Observation, Profile, ProfileSpec, YearStats, profile};
 use crate::analysis::zones::{self, InsideCountry, ZoneKind};
 use crate::cli::args::FilterArgs;
@@ -23,13 +25,16 @@ use crate::cli::maps::MapSet;
 use crate::error::{Error, Result};
 use crate::model::{Category, Style};
 use crate::output::geojson::write_geojson;
-use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, VectorLayer};
+use crate::output::geotiff::write_geotiff;
+use crate::output::layer::{
+    Feature, Field, FieldType, GeometryKind, SYNTHETIC_MARK, Value, VectorLayer,
+};
 use crate::output::qml::{outlines_qml, write_qml};
 use crate::output::spread::{self as tables, SpreadContext};
 use crate::output::write_bytes_atomic;
 use crate::render::charts::{Bar, BarChart, Panel, render_bars};
 use crate::render::legend::format_value;
-use crate::render::spread::{expansion_scene, year_colours};
+use crate::render::spread::{change_scene, expansion_scene, year_colours};
 use crate::render::{render, write_png};
 use crate::units::Km;
 
@@ -812,6 +817,124 @@ fn expansion_layer(
     };
     layer.mark_provenance(synthetic);
     Ok(layer)
+}
+
+/// What the change map compares.
+#[derive(Debug, Clone)]
+pub struct ChangeOptions {
+    /// Output folder.
+    pub out: PathBuf,
+    /// The periods; default: the last full year minus the year before
+    /// ([`Compare::last_full_year`]).
+    pub compare: Option<Compare>,
+    /// Pixel density recorded in the PNG (300 for print renders).
+    pub dpi: Option<u32>,
+}
+
+impl Default for ChangeOptions {
+    fn default() -> Self {
+        ChangeOptions {
+            out: PathBuf::from("output"),
+            compare: None,
+            dpi: None,
+        }
+    }
+}
+
+/// The change map's file name in the output folder.
+pub const CHANGE_MAP: &str = "spread_change.png";
+/// The change as a GeoTIFF layer (one band, in the map CRS).
+pub const CHANGE_LAYER: &str = "spread_change.tif";
+/// GeoTIFF nodata value (declared; every cell has a value).
+const NODATA: f32 = -9999.0;
+
+/// What the change product made.
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    pub compare: Compare,
+    /// "events per 1,000 km² per year": the unit of the difference.
+    pub unit: String,
+    /// The largest absolute change: both ends of the colour scale.
+    pub max: f64,
+    pub map: String,
+    pub layer: String,
+    pub files: Vec<PathBuf>,
+}
+
+/// The change map (`spread_change.png`: the mean yearly density of the later period
+/// minus the earlier one's, on a diverging scale symmetric about zero, with the maps'
+/// basemap, zones and furniture) and the same grid as a GeoTIFF. `None` when no
+/// periods were asked for and the data lack the default's two full years; periods
+/// asked for but not in the data are an error.
+pub fn write_change(
+    loaded: &Loaded,
+    maps: &MapSet,
+    opts: &ChangeOptions,
+) -> Result<Option<Change>> {
+    let d = &maps.densities;
+    let yearly: Vec<(i32, &DensityGrid)> = d
+        .grids
+        .iter()
+        .filter_map(|g| g.year.map(|y| (y, &g.grid)))
+        .collect();
+    let compare = match opts.compare {
+        Some(c) => c,
+        None => {
+            let last = part_year(loaded)
+                .map(|d| d.year() - 1)
+                .unwrap_or(*d.years.end());
+            let c = Compare::last_full_year(last);
+            let have = |y: i32| yearly.iter().any(|(yy, _)| *yy == y);
+            if !(have(c.before.first) && have(c.after.first)) {
+                return Ok(None);
+            }
+            c
+        }
+    };
+    let diff = change::difference(&yearly, &compare)?;
+    let unit = format!("{} per year", d.unit);
+    let (mut scene, scale) = change_scene(
+        &maps.template,
+        &diff,
+        maps.view.grid_rect(&diff.spec),
+        &format!("Change, {} minus {}", compare.after, compare.before),
+        &unit,
+    );
+    scene.title = format!(
+        "{}: change in density, {} against {}",
+        d.category.label, compare.after, compare.before
+    );
+    scene.subtitle = format!(
+        "{}{}; mean yearly density of {} minus that of {}; red: more, blue: fewer",
+        maps.described, maps.filters, compare.after, compare.before
+    );
+    let map_path = opts.out.join(CHANGE_MAP);
+    write_png(&render(&scene)?, &map_path, opts.dpi)?;
+    let tif_path = opts.out.join(CHANGE_LAYER);
+    let attribution = loaded.attribution();
+    let what = format!("{}: {compare} ({unit})", d.category.label);
+    let mut metadata = vec![
+        ("DATA_SOURCE", attribution.as_str()),
+        ("DESCRIPTION", what.as_str()),
+    ];
+    if loaded.synthetic {
+        metadata.push(("SYNTHETIC", SYNTHETIC_MARK));
+    }
+    write_geotiff(
+        &tif_path,
+        &[(&compare.to_string(), &diff)],
+        maps.view.projection().crs(),
+        NODATA,
+        &metadata,
+    )?;
+    Ok(Some(Change {
+        compare,
+        unit,
+        max: f64::from(scale.max),
+        map: CHANGE_MAP.into(),
+        layer: CHANGE_LAYER.into(),
+        files: vec![map_path, tif_path],
+    }))
 }
 
 #[cfg(test)]

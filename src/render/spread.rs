@@ -4,12 +4,15 @@
 
 use geo::MultiPolygon;
 
+use crate::analysis::density::DensityGrid;
 use crate::model::Colour;
 #[cfg(doc)]
 use crate::render::compose::MapView;
-use crate::render::geom::{Polygon, PxPoint};
+use crate::render::geom::{Polygon, PxPoint, PxRect};
 use crate::render::ramp::RampName;
-use crate::render::scene::{LayerContent, LegendItem, LineStyle, MapScene, SceneLayer, Symbol, z};
+use crate::render::scene::{
+    DensityImage, LayerContent, LegendItem, LineStyle, MapScene, SceneLayer, Symbol, z,
+};
 
 /// Where the year colours stop on viridis: its last tenth (pale yellow) disappears on a
 /// light page.
@@ -29,6 +32,89 @@ pub fn year_colours(n: usize) -> Vec<Colour> {
             Colour::rgb(r, g, b)
         })
         .collect()
+}
+
+/// A diverging, colour-blind-safe scale symmetric about zero (ColorBrewer RdBu, from
+/// d3-scale-chromatic): increases red, decreases blue, white at zero; `max` is the
+/// absolute value at both ends. Colour position is the square root of |change| / max
+/// (signed), as the heatmaps' square-root scale, so that one extreme cell does not leave
+/// every other change near white. Positions under [`Diverging::CLEAR`] are transparent,
+/// so the basemap shows where nothing changed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Diverging {
+    pub max: f32,
+}
+
+impl Diverging {
+    /// Colour position below which a change is not drawn (0.1: 1 % of `max`).
+    pub const CLEAR: f32 = 0.1;
+
+    /// The scale topped by the largest absolute value of `values` (1 when all are 0).
+    pub fn symmetric(values: &[f32]) -> Diverging {
+        let max = values
+            .iter()
+            .map(|v| v.abs())
+            .filter(|v| v.is_finite())
+            .fold(0.0, f32::max);
+        Diverging {
+            max: if max > 0.0 { max } else { 1.0 },
+        }
+    }
+
+    /// Straight RGBA of a change `v` (values beyond ±max get the end colours).
+    pub fn colour(&self, v: f32) -> [u8; 4] {
+        let t = (v / self.max).clamp(-1.0, 1.0);
+        let t = t.signum() * t.abs().sqrt();
+        if !t.is_finite() || t.abs() < Self::CLEAR {
+            return [0; 4];
+        }
+        // RdBu runs red (0) to blue (1).
+        let c = colorous::RED_BLUE.eval_continuous(f64::from(0.5 - 0.5 * t));
+        [c.r, c.g, c.b, 255]
+    }
+
+    /// Legend stops evenly spaced in colour: −max, −max/4, 0, max/4, max (zero drawn
+    /// white).
+    pub fn legend_stops(&self) -> Vec<(f64, [u8; 4])> {
+        [-1.0, -0.25, 0.0, 0.25, 1.0]
+            .into_iter()
+            .map(|f: f32| {
+                let v = f * self.max;
+                let c = if f == 0.0 {
+                    let w = colorous::RED_BLUE.eval_continuous(0.5);
+                    [w.r, w.g, w.b, 255]
+                } else {
+                    self.colour(v)
+                };
+                (f64::from(v), c)
+            })
+            .collect()
+    }
+}
+
+/// The change map: `template` with the difference `grid` drawn over `rect` on its
+/// [`Diverging::symmetric`] scale, and that scale in the legend under `legend_title`
+/// and `unit`. Returns the scene and the scale.
+pub fn change_scene(
+    template: &MapScene,
+    grid: &DensityGrid,
+    rect: PxRect,
+    legend_title: &str,
+    unit: &str,
+) -> (MapScene, Diverging) {
+    let scale = Diverging::symmetric(&grid.values);
+    let mut scene = template.clone();
+    scene.add_density(DensityImage {
+        width: grid.spec.width as u32,
+        height: grid.spec.height as u32,
+        pixels: grid.values.iter().map(|v| scale.colour(*v)).collect(),
+        rect,
+        opacity: 1.0,
+        clip: Vec::new(),
+        smooth: true,
+    });
+    scene.set_ramp(legend_title, unit, scale.legend_stops());
+    (scene, scale)
 }
 
 /// Outline width of the yearly areas, px of a 1× render.
@@ -84,6 +170,29 @@ pub fn expansion_scene(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diverging_is_symmetric_about_zero() {
+        let d = Diverging::symmetric(&[-3.0, 1.0, 2.0]);
+        assert_eq!(d.max, 3.0);
+        assert_eq!(d.colour(0.0), [0; 4], "no change: transparent");
+        let (up, down) = (d.colour(3.0), d.colour(-3.0));
+        assert!(
+            up[0] > up[2] && down[2] > down[0],
+            "increase red, decrease blue"
+        );
+        // Equal changes either way are equally far from white.
+        let dist = |c: [u8; 4]| c[..3].iter().map(|x| u32::from(255 - *x)).sum::<u32>();
+        assert!((dist(d.colour(1.5)) as i64 - dist(d.colour(-1.5)) as i64).abs() < 60);
+        assert_eq!(d.colour(30.0), d.colour(3.0));
+        assert_eq!(d.colour(0.02), [0; 4], "under 1 % of the top: not drawn");
+        let stops = d.legend_stops();
+        assert_eq!(
+            stops.iter().map(|s| s.0).collect::<Vec<_>>(),
+            [-3.0, -0.75, 0.0, 0.75, 3.0]
+        );
+        assert_eq!(Diverging::symmetric(&[0.0]).max, 1.0);
+    }
 
     #[test]
     fn year_colours_run_dark_to_light_and_differ() {

@@ -291,3 +291,44 @@ fn reference_expansion() {
     assert_eq!(years, ["2021", "2022", "2023"]);
     reference::check("expansion_small", &scene);
 }
+
+/// The change map's drawing: the small scene's density replaced by a difference with a
+/// rise in the east and a fall in the west.
+#[test]
+fn reference_change() {
+    use conflictmap::analysis::density::{DensityGrid, GridSpec};
+    let mut template = small("report", false);
+    template.layers.retain(|l| {
+        !matches!(
+            l.content,
+            conflictmap::render::scene::LayerContent::Raster(_)
+        )
+    });
+    let (w, h) = (80usize, 60usize);
+    let values = (0..w * h)
+        .map(|i| {
+            let (x, y) = ((i % w) as f32, (i / w) as f32);
+            let bump = |cx: f32, cy: f32| (-((x - cx).powi(2) + (y - cy).powi(2)) / 60.0).exp();
+            4.0 * bump(55.0, 25.0) - 2.0 * bump(25.0, 35.0)
+        })
+        .collect();
+    let grid = DensityGrid {
+        spec: GridSpec {
+            x0: 0.0,
+            y0: 0.0,
+            cell_m: 1.0,
+            width: w,
+            height: h,
+        },
+        values,
+    };
+    let (scene, scale) = conflictmap::render::spread::change_scene(
+        &template,
+        &grid,
+        template.frame,
+        "Change, 2023 minus 2022",
+        "events per 1,000 km² per year",
+    );
+    assert!((scale.max - 4.0).abs() < 0.01);
+    reference::check("change_small", &scene);
+}
