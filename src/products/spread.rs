@@ -21,7 +21,7 @@ use crate::analysis::zones::{self, InsideCountry, ZoneKind};
 use crate::cli::args::FilterArgs;
 use crate::cli::filter::passes;
 use crate::cli::load::{Loaded, Setup, Zoned};
-use crate::cli::maps::MapSet;
+use crate::cli::maps::{MapSet, credits};
 use crate::error::{Error, Result};
 use crate::model::{Category, Style};
 use crate::output::geojson::write_geojson;
@@ -110,8 +110,8 @@ pub struct SpreadSummary {
     pub files: Vec<PathBuf>,
 }
 
-/// spread.csv (distance to the centres), spread_years.csv, border_approach.csv,
-/// border_approach_years.csv, spread.json, spread.md and the chart spread_profile.png.
+/// The chart's file name in the output folder (beside spread.csv, spread_years.csv,
+/// border_approach.csv, border_approach_years.csv, spread.json and spread.md).
 pub const CHART_FILE: &str = "spread_profile.png";
 
 /// Measures, tabulates and writes the spread of one loaded run.
@@ -553,10 +553,13 @@ fn chart(s: &SpreadSummary, setup: &Setup, loaded: &Loaded, opts: &SpreadOptions
                 .years
                 .iter()
                 .filter(|y| y.category_id == *head)
-                .map(|y| Bar {
-                    label: y.year.to_string(),
-                    observed: y.median_km.unwrap_or(0.0),
-                    projected: None,
+                .filter_map(|y| {
+                    // Years without events have no median: no bar (not a 0 km one).
+                    y.median_km.map(|m| Bar {
+                        label: y.year.to_string(),
+                        observed: m,
+                        projected: None,
+                    })
                 })
                 .collect(),
         });
@@ -583,8 +586,7 @@ fn chart(s: &SpreadSummary, setup: &Setup, loaded: &Loaded, opts: &SpreadOptions
             });
         }
     }
-    let mut credits = vec![loaded.attribution()];
-    credits.extend(setup.boundaries.credits().iter().cloned());
+    let credits = credits(setup, loaded);
     BarChart {
         title: format!(
             "{}: distance to {}",
