@@ -37,6 +37,9 @@ pub enum Command {
     Sample(SampleArgs),
     /// Yearly events and deaths per zone and category, as CSV, JSON and Markdown.
     Zones(ZonesArgs),
+    /// Spread: events per year in distance bands from each ring's centre and from the
+    /// border bands' borders, median and 10th-percentile distances, and a chart.
+    Spread(SpreadArgs),
     /// Yearly heatmap maps (PNG) plus an all-years map, with one colour scale for all.
     Maps(MapsArgs),
     /// GIS layers for QGIS: GeoJSON and a GeoPackage (events, zones, regions, cercles)
@@ -243,6 +246,71 @@ pub struct ZonesArgs {
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SpreadArgs {
+    #[command(flatten)]
+    pub study: StudyArgs,
+    #[command(flatten)]
+    pub events: EventArgs,
+    #[command(flatten)]
+    pub image: ImageArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Categories to count (ids; repeatable or comma-separated). Default: all.
+    #[arg(long = "category", value_name = "ID", value_delimiter = ',')]
+    pub category_ids: Vec<String>,
+    /// The category of the key sentences and the chart. Default: the first counted
+    /// (the study's first category when all are counted).
+    #[arg(long, value_name = "ID")]
+    pub headline: Option<String>,
+    /// Rings to measure from, by zone id or centre name (e.g. bamako; repeatable or
+    /// comma-separated). Default: every ring of the study.
+    #[arg(long = "centre", value_name = "NAME", value_delimiter = ',')]
+    pub centres: Vec<String>,
+    /// Edges of the distance bands around a centre, km, from 0 (the last band is open).
+    #[arg(long, value_name = "KM,KM,...", default_value = "0,50,100,150,200,300,500", value_parser = parse_bands)]
+    pub bands: crate::analysis::spread::Bands,
+    /// Edges of the distance bands from the borders (inside the country), km, from 0.
+    #[arg(long, value_name = "KM,KM,...", default_value = "0,25,50,100,200", value_parser = parse_bands)]
+    pub border_bands: crate::analysis::spread::Bands,
+    /// Distances for the yearly "share within" columns, km.
+    #[arg(long, value_name = "KM,...", value_delimiter = ',', default_value = "150,300", value_parser = parse_positive)]
+    pub within: Vec<f64>,
+    /// Style of the chart and the expansion map: "report", "dark", or a style file (TOML).
+    #[arg(long, value_name = "NAME|FILE", default_value = "report")]
+    pub style: String,
+    /// Extent of the expansion map: "country", a named extent of the style, or
+    /// WEST,SOUTH,EAST,NORTH in degrees.
+    #[arg(long, value_name = "EXTENT", default_value = "country")]
+    pub extent: String,
+    /// Density threshold of the expansion map's outlines (events per 1,000 km²).
+    /// Default: a fiftieth of the highest yearly density, rounded down to 1, 2 or 5 × 10^k.
+    #[arg(long, value_name = "DENSITY", value_parser = parse_positive)]
+    pub threshold: Option<f64>,
+    /// Kernel radius of the densities behind the expansion map, km (quartic kernel).
+    #[arg(long, value_name = "KM", default_value_t = 25.0, value_parser = parse_positive)]
+    pub bandwidth_km: f64,
+    /// Periods of the change map, BEFORE:AFTER: years or year ranges, e.g. 2020:2023 or
+    /// 2018-2020:2021-2023 (mean yearly density of each). Default: the last full year
+    /// against the year before.
+    #[arg(long, value_name = "BEFORE:AFTER", value_parser = parse_compare)]
+    pub compare: Option<crate::analysis::change::Compare>,
+    /// Pixel scale of the maps (2 for print, recorded as 300 dpi).
+    #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
+    pub scale: u32,
+    /// Output folder.
+    #[arg(long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+}
+
+pub fn parse_compare(s: &str) -> Result<crate::analysis::change::Compare, String> {
+    s.parse().map_err(|e: crate::error::Error| e.to_string())
+}
+
+pub fn parse_bands(s: &str) -> Result<crate::analysis::spread::Bands, String> {
+    crate::analysis::spread::Bands::parse(s).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

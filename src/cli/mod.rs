@@ -14,6 +14,7 @@ mod progress;
 mod report;
 mod sample;
 mod serve;
+mod spread;
 mod tiles;
 mod zones;
 
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Inspect(a) => inspect::run(&a),
         Command::Sample(a) => sample::run(&a),
         Command::Zones(a) => zones::run(&a),
+        Command::Spread(a) => spread::run(&a),
         Command::Maps(a) => maps::run(&a),
         Command::Layers(a) => layers::run(&a),
         Command::Report(a) => report::run(&a),

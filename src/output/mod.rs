@@ -16,6 +16,7 @@ pub mod lock;
 pub mod palette;
 pub mod qml;
 pub mod sld;
+pub mod spread;
 pub mod tables;
 pub mod tilesets;
 pub mod viewer;

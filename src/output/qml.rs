@@ -39,6 +39,28 @@ pub fn write_qml(text: &str, path: &Path) -> Result<()> {
 /// Categorized point markers on a text or boolean `field`: one (value, label, RGBA)
 /// per category. Boolean values are matched as text: "true" / "false".
 pub fn events_qml(field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
+    categorized(field, categories, marker_symbol, 0)
+}
+
+/// Categorized polygon outlines without fill on `field`: one (value, label, RGBA) per
+/// category, e.g. one colour per year of the spread's expansion areas.
+pub fn outlines_qml(field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
+    categorized(
+        field,
+        categories,
+        |name, colour| outline_symbol(name, colour, 0.6, "solid"),
+        2,
+    )
+}
+
+/// A categorized renderer on `field`, a symbol per category made by `symbol(name,
+/// colour)`, for layers of QGIS geometry type `geometry_type` (0 points, 2 polygons).
+fn categorized(
+    field: &str,
+    categories: &[(&str, &str, [u8; 4])],
+    symbol: impl Fn(&str, [u8; 4]) -> String,
+    geometry_type: u8,
+) -> String {
     let mut cats = String::new();
     let mut symbols = String::new();
     for (i, (value, label, colour)) in categories.iter().enumerate() {
@@ -48,10 +70,10 @@ pub fn events_qml(field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
             esc(value),
             esc(label)
         );
-        symbols.push_str(&marker_symbol(&i.to_string(), *colour));
+        symbols.push_str(&symbol(&i.to_string(), *colour));
     }
     let body = format!(
-        "  <renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <categories>\n{cats}    </categories>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>0</layerGeometryType>\n",
+        "  <renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <categories>\n{cats}    </categories>\n    <symbols>\n{symbols}    </symbols>\n  </renderer-v2>\n  <layerGeometryType>{geometry_type}</layerGeometryType>\n",
         esc(field)
     );
     document(&body)

@@ -11,6 +11,7 @@ pub mod density;
 pub mod layers;
 pub mod maps;
 pub mod report;
+pub mod spread;
 pub mod tables;
 pub mod tiles;
 mod viewer;

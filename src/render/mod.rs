@@ -16,6 +16,7 @@ pub mod paint;
 pub mod ramp;
 pub mod raster;
 pub mod scene;
+pub mod spread;
 pub mod surface;
 pub mod svg;
 pub mod text;

@@ -232,3 +232,103 @@ fn bad_scenes_are_errors_not_panics() {
     scene.zones[0].polygons.clear();
     assert!(render::render(&scene).is_ok());
 }
+
+/// The expansion map's drawing: the small scene with three years' outlines of where a
+/// density (one event, then three, then six) reached a threshold, coloured by year.
+fn expansion_small() -> conflictmap::render::MapScene {
+    use conflictmap::analysis::contours::at_least;
+    use conflictmap::analysis::density::{GridSpec, Kernel, bin, density};
+    let template = small("report", true);
+    let f = template.frame;
+    // Map metres = frame pixels × 1,000 (y up), a grid over the frame.
+    let spec = GridSpec::covering(
+        [
+            0.0,
+            0.0,
+            f64::from(f.width()) * 1e3,
+            f64::from(f.height()) * 1e3,
+        ],
+        2_000.0,
+    );
+    let h = 40_000.0;
+    let event = |x: f32, y: f32| {
+        [
+            f64::from(x * f.width()) * 1e3,
+            f64::from((1.0 - y) * f.height()) * 1e3,
+        ]
+    };
+    let all = [
+        event(0.75, 0.25),
+        event(0.65, 0.35),
+        event(0.7, 0.45),
+        event(0.55, 0.5),
+        event(0.5, 0.6),
+        event(0.45, 0.55),
+    ];
+    let areas: Vec<_> = [(2021, 1), (2022, 3), (2023, 6)]
+        .into_iter()
+        .map(|(year, n)| {
+            let grid = density(&bin(&spec, h, &all[..n], None), Kernel::Quartic, h);
+            (year, at_least(&grid, 0.05).unwrap())
+        })
+        .collect();
+    let to_px = |xy: [f64; 2]| px(f.x0 + (xy[0] / 1e3) as f32, f.y1 - (xy[1] / 1e3) as f32);
+    conflictmap::render::spread::expansion_scene(
+        &template,
+        to_px,
+        &areas,
+        "Density ≥ 0.05 events per 1,000 km²",
+    )
+}
+
+#[test]
+fn reference_expansion() {
+    let scene = expansion_small();
+    let years: Vec<&str> = scene.legend.items[..3]
+        .iter()
+        .map(|i| i.label.as_str())
+        .collect();
+    assert_eq!(years, ["2021", "2022", "2023"]);
+    reference::check("expansion_small", &scene);
+}
+
+/// The change map's drawing: the small scene's density replaced by a difference with a
+/// rise in the east and a fall in the west.
+#[test]
+fn reference_change() {
+    use conflictmap::analysis::density::{DensityGrid, GridSpec};
+    let mut template = small("report", false);
+    template.layers.retain(|l| {
+        !matches!(
+            l.content,
+            conflictmap::render::scene::LayerContent::Raster(_)
+        )
+    });
+    let (w, h) = (80usize, 60usize);
+    let values = (0..w * h)
+        .map(|i| {
+            let (x, y) = ((i % w) as f32, (i / w) as f32);
+            let bump = |cx: f32, cy: f32| (-((x - cx).powi(2) + (y - cy).powi(2)) / 60.0).exp();
+            4.0 * bump(55.0, 25.0) - 2.0 * bump(25.0, 35.0)
+        })
+        .collect();
+    let grid = DensityGrid {
+        spec: GridSpec {
+            x0: 0.0,
+            y0: 0.0,
+            cell_m: 1.0,
+            width: w,
+            height: h,
+        },
+        values,
+    };
+    let (scene, scale) = conflictmap::render::spread::change_scene(
+        &template,
+        &grid,
+        template.frame,
+        "Change, 2023 minus 2022",
+        "events per 1,000 km² per year",
+    );
+    assert!((scale.max - 4.0).abs() < 0.01);
+    reference::check("change_small", &scene);
+}
