@@ -275,3 +275,30 @@ fn bad_arguments_are_refused() {
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(err.contains("no density for 2005"), "{err}");
 }
+
+#[test]
+fn the_report_has_a_spread_section_with_its_key_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    run(&[
+        "report",
+        "--products",
+        "spread,page",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Spread"), "{md}");
+    assert!(md.contains("the median distance to Bamako was"), "{md}");
+    assert!(md.contains("(spread/spread_expansion.png)"), "{md}");
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    for f in [
+        "spread/spread.csv",
+        "spread/spread_profile.png",
+        "spread/spread_expansion.geojson",
+        "spread/spread_change.tif",
+    ] {
+        assert!(manifest.contains(&format!("\"{f}\"")), "manifest lacks {f}");
+        assert!(out.join(f).exists(), "{f} missing");
+    }
+}

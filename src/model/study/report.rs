@@ -9,7 +9,7 @@
 //! civilians_category = "state_violence_against_civilians"   # its own chart (optional)
 //! style = "report"              # "report", "dark" or a style file
 //! extent = "country"            # "country", a named extent of the style, or W,S,E,N
-//! products = ["zones", "maps", "layers", "charts", "animation", "page"]
+//! products = ["zones", "maps", "layers", "charts", "animation", "spread", "page"]
 //! # add "tiles" for the web tiles and their offline viewer (as `report --tiles`)
 //! formats = ["png", "svg", "pdf"]  # maps and charts (default: png)
 //! ```
@@ -30,6 +30,9 @@ pub enum Product {
     Charts,
     /// The yearly maps as an animated GIF and APNG with their frames (animation/).
     Animation,
+    /// Distance profiles to the rings' centres and the borders, the expansion and change
+    /// maps (spread/).
+    Spread,
     /// Web map tiles (tiles/): XYZ folders, MBTiles, PMTiles and the offline viewer.
     /// Not made by default (thousands of small files): `report --tiles` or
     /// `products = [..., "tiles"]`.
@@ -40,24 +43,26 @@ pub enum Product {
 
 impl Product {
     /// Every product, in the order they are made.
-    pub const ALL: [Product; 7] = [
+    pub const ALL: [Product; 8] = [
         Product::Zones,
         Product::Maps,
         Product::Layers,
         Product::Charts,
         Product::Animation,
+        Product::Spread,
         Product::Tiles,
         Product::Page,
     ];
 
     /// What a report makes when neither the study nor the command line says: every
     /// product but the tiles.
-    pub const DEFAULT: [Product; 6] = [
+    pub const DEFAULT: [Product; 7] = [
         Product::Zones,
         Product::Maps,
         Product::Layers,
         Product::Charts,
         Product::Animation,
+        Product::Spread,
         Product::Page,
     ];
 
@@ -68,6 +73,7 @@ impl Product {
             Product::Layers => "layers",
             Product::Charts => "charts",
             Product::Animation => "animation",
+            Product::Spread => "spread",
             Product::Tiles => "tiles",
             Product::Page => "page",
         }

@@ -24,6 +24,7 @@ use crate::products::animation::{self, AnimationOptions};
 use crate::products::density::{DensityOptions, ViewOptions, Weight};
 use crate::products::layers::{self, LayersOptions};
 use crate::products::maps::{self, MapOptions, MapSet, MapsOptions};
+use crate::products::spread;
 use crate::products::tables::{self, TablesOptions};
 use crate::products::tiles::{self, TilesOptions};
 use crate::render::svg::TextMode;
@@ -102,6 +103,8 @@ pub struct Written {
     pub layers: Vec<PathBuf>,
     /// The GIF first, then the APNG, the frame table and the frames.
     pub animation: Vec<PathBuf>,
+    /// The spread tables, chart, expansion and change maps and their layers.
+    pub spread: Vec<PathBuf>,
     /// Every file of the web tiles (sorted by path): the XYZ tiles, the MBTiles and
     /// PMTiles files, tiles.json and the viewer (tiles/index.html and its files).
     pub tiles: Vec<PathBuf>,
@@ -110,13 +113,14 @@ pub struct Written {
 
 impl Written {
     /// Every file, grouped and labelled, in summary order.
-    pub fn groups(&self) -> [(&'static str, &[PathBuf]); 7] {
+    pub fn groups(&self) -> [(&'static str, &[PathBuf]); 8] {
         [
             ("tables", &self.tables),
             ("maps", &self.maps),
             ("charts", &self.charts),
             ("layers", &self.layers),
             ("animation", &self.animation),
+            ("spread", &self.spread),
             ("tiles", &self.tiles),
             ("report", &self.page),
         ]
@@ -190,6 +194,7 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
         Product::Layers,
         Product::Charts,
         Product::Animation,
+        Product::Spread,
         Product::Tiles,
     ]
     .iter()
@@ -260,6 +265,15 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
         }
         None => None,
     };
+    let spread = match maps.as_ref().filter(|_| cfg.wants(Product::Spread)) {
+        Some(m) => {
+            stage("spread");
+            let s = spread_section(run, m, &cfg, args)?;
+            written.spread = s.files();
+            Some(s)
+        }
+        None => None,
+    };
     if cfg.wants(Product::Page) {
         stage("report page");
         let facts = page::Facts {
@@ -269,6 +283,7 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
             tables: &tables,
             maps: maps.as_deref(),
             charts: chart_set.as_ref(),
+            spread: spread.as_ref(),
             written: &written,
             out: &args.out,
             input_name: &input_names,
@@ -278,6 +293,76 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
     stage("manifest");
     let manifest = manifest::write(&args.out, &cfg, loaded, &input_hashes, &written)?;
     Ok(Report { written, manifest })
+}
+
+/// What the report's Spread section is made from.
+pub struct SpreadSection {
+    pub summary: spread::SpreadSummary,
+    pub expansion: spread::Expansion,
+    pub change: Option<spread::Change>,
+}
+
+impl SpreadSection {
+    fn files(&self) -> Vec<PathBuf> {
+        let mut f = self.summary.files.clone();
+        f.extend(self.expansion.files.iter().cloned());
+        f.extend(self.change.iter().flat_map(|c| c.files.iter().cloned()));
+        f
+    }
+}
+
+/// The spread of the report's category into `out`/spread/: profiles to the rings'
+/// centres and the borders, the expansion map and the change map, on the maps' grid and
+/// colour scale.
+fn spread_section(
+    run: &Run,
+    maps: &MapSet,
+    cfg: &ReportConfig,
+    args: &ReportOptions,
+) -> Result<SpreadSection> {
+    let out = args.out.join("spread");
+    let filter = cfg.filter(args);
+    let image = spread::ImageOptions {
+        formats: cfg.formats.clone(),
+        svg_text: args.svg_text,
+    };
+    let summary = spread::write(
+        run,
+        &spread::SpreadOptions {
+            out: out.clone(),
+            headline: Some(cfg.category.clone()),
+            categories: vec![cfg.category.clone()],
+            years: filter.years,
+            event_types: filter.event_types.clone(),
+            min_precision: filter.min_precision,
+            style: maps.style.clone(),
+            image: image.clone(),
+            ..spread::SpreadOptions::default()
+        },
+    )?;
+    let expansion = spread::write_expansion(
+        &run.loaded,
+        maps,
+        &spread::ExpansionOptions {
+            out: out.clone(),
+            image: image.clone(),
+            ..spread::ExpansionOptions::default()
+        },
+    )?;
+    let change = spread::write_change(
+        &run.loaded,
+        maps,
+        &spread::ChangeOptions {
+            out,
+            image,
+            ..spread::ChangeOptions::default()
+        },
+    )?;
+    Ok(SpreadSection {
+        summary,
+        expansion,
+        change,
+    })
 }
 
 /// The density options with the top of their yearly colour scale fixed at the maps':

@@ -25,6 +25,7 @@ pub struct Facts<'a> {
     pub tables: &'a ZoneTables,
     pub maps: Option<&'a MapSet>,
     pub charts: Option<&'a ChartSet>,
+    pub spread: Option<&'a super::SpreadSection>,
     pub written: &'a Written,
     pub out: &'a Path,
     /// The input's file name (no folder).
@@ -108,6 +109,10 @@ fn blocks(f: &Facts) -> Vec<Block> {
     if key.is_empty() {
         key.push(format!("No {} in the data.", lower_first(&cat.label)));
     }
+    if let Some(sp) = f.spread {
+        key.extend(sp.summary.sentences.iter().cloned());
+        key.extend(sp.expansion.sentence.iter().cloned());
+    }
     if let Some(p) = table.projection {
         key.push(format!(
             "{} is incomplete: the data run to {} ({} of {} days); projected values scale its counts by {}/{} and are marked as projected.",
@@ -116,6 +121,9 @@ fn blocks(f: &Facts) -> Vec<Block> {
     }
     b.push(Block::List(key));
 
+    if let Some(sp) = f.spread {
+        spread_blocks(&mut b, sp, f.out);
+    }
     if let Some(c) = f.charts {
         b.push(Block::H2("Charts".into()));
         for (name, chart) in &c.bars {
@@ -411,6 +419,52 @@ fn blocks(f: &Facts) -> Vec<Block> {
 }
 
 /// "2023" of "militant_islamist_attack_2023".
+/// The Spread section: is the violence moving toward the capital and the borders?
+fn spread_blocks(b: &mut Vec<Block>, sp: &super::SpreadSection, out: &Path) {
+    let rel = |p: &PathBuf| relative(out, p);
+    let png = |files: &[PathBuf], name: &str| {
+        files
+            .iter()
+            .find(|p| p.file_name().is_some_and(|n| n == name))
+            .map(&rel)
+    };
+    b.push(Block::H2("Spread".into()));
+    b.push(Block::P(format!(
+        "{}. Distances are geodesic (WGS84), from each ring's centre and from the border bands' borders, inside the country; the tables count the events and deaths of every year in distance bands.",
+        sp.summary.title
+    )));
+    let s = &sp.summary;
+    if let Some(p) = png(&s.files, crate::products::spread::CHART_FILE) {
+        b.push(Block::Image(p, "Events per year in distance bands".into()));
+    }
+    if let Some(p) = png(&sp.expansion.files, crate::products::spread::EXPANSION_MAP) {
+        b.push(Block::Image(p, sp.expansion.legend_title.clone()));
+    }
+    if let Some(c) = &sp.change
+        && let Some(p) = png(&c.files, crate::products::spread::CHANGE_MAP)
+    {
+        b.push(Block::Image(
+            p,
+            format!("Change in density, {} ({})", c.compare, c.unit),
+        ));
+    }
+    let links: Vec<(String, String)> = s
+        .files
+        .iter()
+        .chain(&sp.expansion.files)
+        .chain(sp.change.iter().flat_map(|c| &c.files))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e != "png" && e != "svg" && e != "pdf")
+        })
+        .map(|p| {
+            let r = rel(p);
+            (r.clone(), r)
+        })
+        .collect();
+    b.push(Block::Links(links));
+}
+
 fn year_of(stem: &str) -> &str {
     stem.rsplit('_').next().unwrap_or(stem)
 }
