@@ -34,8 +34,8 @@ use crate::render::charts::bars_svg;
 use crate::render::charts::{Bar, BarChart, Panel, render_bars};
 use crate::render::legend::format_value;
 use crate::render::spread::{change_scene, expansion_scene, year_colours};
-use crate::render::svg::{TextMode, print_dpi, scene_svg, write_vector};
-use crate::render::{ImageFormat, render, write_png};
+use crate::render::svg::{TextMode, print_dpi, scene_svg, write_formats};
+use crate::render::{ImageFormat, render};
 use crate::run::{Filter, Loaded, Run, Setup, Zoned, passes};
 use crate::units::Km;
 
@@ -96,15 +96,7 @@ impl ImageOptions {
         png: impl FnOnce() -> Result<tiny_skia::Pixmap>,
         svg: impl FnOnce() -> Result<String>,
     ) -> Result<Vec<PathBuf>> {
-        let mut files = Vec::new();
-        if self.formats.contains(&ImageFormat::Png) {
-            write_png(&png()?, path, dpi)?;
-            files.push(path.to_path_buf());
-        }
-        if self.formats.iter().any(|f| *f != ImageFormat::Png) {
-            files.extend(write_vector(&svg()?, path, &self.formats, print_dpi)?);
-        }
-        Ok(files)
+        write_formats(path, &self.formats, dpi, print_dpi, png, svg)
     }
 }
 

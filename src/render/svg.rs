@@ -486,6 +486,28 @@ pub fn print_dpi(scale: f32) -> f32 {
     150.0 * scale
 }
 
+/// Writes one drawing in `formats` at `path` (its .png name): the PNG that `png` draws
+/// (with `dpi` recorded), and the SVG that `svg` draws as .svg and/or .pdf (the PDF at
+/// `print_dpi`). Each is drawn only when asked for. Returns the files written.
+pub fn write_formats(
+    path: &FilePath,
+    formats: &[ImageFormat],
+    dpi: Option<u32>,
+    print_dpi: f32,
+    png: impl FnOnce() -> Result<tiny_skia::Pixmap>,
+    svg: impl FnOnce() -> Result<String>,
+) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if formats.contains(&ImageFormat::Png) {
+        crate::render::write_png(&png()?, path, dpi)?;
+        files.push(path.to_path_buf());
+    }
+    if formats.iter().any(|f| *f != ImageFormat::Png) {
+        files.extend(write_vector(&svg()?, path, formats, print_dpi)?);
+    }
+    Ok(files)
+}
+
 /// Writes `svg` beside `image` (whatever its extension) as .svg and/or .pdf, as
 /// `formats` asks, the PDF at `dpi`; returns the files written.
 pub fn write_vector(

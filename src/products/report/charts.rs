@@ -24,8 +24,7 @@ use crate::render::charts::{
 use crate::render::compose::basemap;
 use crate::render::legend::format_value;
 use crate::render::scene::MapScene;
-use crate::render::svg::{TextMode, print_dpi, write_vector};
-use crate::render::write_png;
+use crate::render::svg::{TextMode, print_dpi, write_formats};
 use crate::run::Run;
 
 /// Size of one map of the small-multiples sheet.
@@ -270,24 +269,19 @@ impl ChartSet {
         svg_text: TextMode,
     ) -> Result<Vec<PathBuf>> {
         let dir = out.join("charts");
-        let png = formats.contains(&ImageFormat::Png);
         let dpi = print_dpi(1.0);
         let bars: Vec<Vec<PathBuf>> = self
             .bars
             .par_iter()
             .map(|(name, chart)| {
-                let path = dir.join(name);
-                let mut written = Vec::new();
-                if png {
-                    let (pixmap, _) = render_bars(chart, &self.style);
-                    write_png(&pixmap, &path, None)?;
-                    written.push(path.clone());
-                }
-                if formats.iter().any(|f| *f != ImageFormat::Png) {
-                    let svg = bars_svg(chart, &self.style, svg_text);
-                    written.extend(write_vector(&svg, &path, formats, dpi)?);
-                }
-                Ok(written)
+                write_formats(
+                    &dir.join(name),
+                    formats,
+                    None,
+                    dpi,
+                    || Ok(render_bars(chart, &self.style).0),
+                    || Ok(bars_svg(chart, &self.style, svg_text)),
+                )
             })
             .collect::<Result<_>>()?;
         let mut paths: Vec<PathBuf> = bars.into_iter().flatten().collect();
@@ -302,15 +296,14 @@ impl ChartSet {
                 credits: self.credits.clone(),
                 synthetic: self.synthetic,
             };
-            let path = dir.join(name);
-            if png {
-                write_png(&render_sheet(&sheet, &self.style)?, &path, None)?;
-                paths.push(path.clone());
-            }
-            if formats.iter().any(|f| *f != ImageFormat::Png) {
-                let svg = sheet_svg(&sheet, &self.style, svg_text)?;
-                paths.extend(write_vector(&svg, &path, formats, dpi)?);
-            }
+            paths.extend(write_formats(
+                &dir.join(name),
+                formats,
+                None,
+                dpi,
+                || render_sheet(&sheet, &self.style),
+                || sheet_svg(&sheet, &self.style, svg_text),
+            )?);
         }
         let mut json = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Usage(format!("charts.json: {e}")))?;

@@ -189,16 +189,11 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
         filter,
         scale: 1,
     };
-    let needs_density = [
-        Product::Maps,
-        Product::Layers,
-        Product::Charts,
-        Product::Animation,
-        Product::Spread,
-        Product::Tiles,
-    ]
-    .iter()
-    .any(|p| cfg.wants(*p));
+    // Every product but the tables and the page draws from the densities.
+    let needs_density = Product::ALL
+        .iter()
+        .filter(|p| !matches!(p, Product::Zones | Product::Page))
+        .any(|p| cfg.wants(*p));
     let maps = if needs_density {
         stage("densities (one colour scale)");
         Some(run.maps(&map)?)
