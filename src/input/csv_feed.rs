@@ -44,10 +44,11 @@ impl std::ops::Deref for Buf<'_> {
 /// every byte.)
 /// Block buffers come back through `back` once tokenised: fresh ones would cost the
 /// kernel a page fault and a page clearing per 4 KB of input.
-pub(crate) fn read_blocks<R: Read>(
+/// `send` hands a message over and says whether the receiver still listens.
+pub(crate) fn read_blocks<'m, R: Read>(
     mut reader: R,
     block: usize,
-    tx: &mpsc::SyncSender<Msg<'_>>,
+    send: impl Fn(Msg<'m>) -> bool,
     back: &mpsc::Receiver<Vec<u8>>,
 ) {
     let mut carry: Vec<u8> = Vec::new();
@@ -61,7 +62,7 @@ pub(crate) fn read_blocks<R: Read>(
         let n = match reader.by_ref().take(block as u64).read_to_end(&mut data) {
             Ok(n) => n,
             Err(e) => {
-                let _ = tx.send(Msg::Failed(e));
+                send(Msg::Failed(e));
                 return;
             }
         };
@@ -80,11 +81,11 @@ pub(crate) fn read_blocks<R: Read>(
             data.truncate(cut);
         }
         let data = Buf::Owned(data);
-        if !data.is_empty() && tx.send(Msg::Block { data, cut }).is_err() {
+        if !data.is_empty() && !send(Msg::Block { data, cut }) {
             return;
         }
         if eof {
-            let _ = tx.send(Msg::End(tail));
+            send(Msg::End(tail));
             return;
         }
     }

@@ -66,6 +66,11 @@ pub(crate) struct Cut {
     pub block: usize,
     /// Records per batch when reading sequentially.
     pub batch: usize,
+    /// Streams only: read the whole stream into blocks first, then tokenise them, all on
+    /// the calling thread. The fuzz harness reads files in blocks of 1 to 7 bytes, where
+    /// handing each block to another thread costs more than everything else; the blocks
+    /// and their tokenising are the same as with the reading thread.
+    pub prefetch: bool,
 }
 
 impl Default for Cut {
@@ -75,6 +80,7 @@ impl Default for Cut {
             delim: b',',
             block: BLOCK,
             batch: BATCH,
+            prefetch: false,
         }
     }
 }
@@ -86,16 +92,23 @@ pub(crate) fn read_csv<R: Read>(
     cut: Cut,
     size: Option<u64>,
 ) -> Result<ReadOutput> {
+    let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+    if cut.prefetch {
+        let (tx, rx) = mpsc::channel::<Msg<'_>>();
+        let tokens = Tokens::new(Source::Stream { rx, back: back_tx }, cut);
+        read_blocks(reader, tokens.block, |m| tx.send(m).is_ok(), &back_rx);
+        drop(tx);
+        return process(tokens, path, opts, size);
+    }
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Msg<'_>>(1);
-        let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
         let source = Source::Stream { rx, back: back_tx };
         let tokens = Tokens::new(source, cut);
         let block_size = tokens.block;
         // `tokens` (and with it the receiver) is dropped when processing returns, which
         // stops the reading below if processing stopped early (strict mode).
         let worker = scope.spawn(move || process(tokens, path, opts, size));
-        read_blocks(reader, block_size, &tx, &back_rx);
+        read_blocks(reader, block_size, |m| tx.send(m).is_ok(), &back_rx);
         drop(tx);
         worker.join().expect("the processing thread panicked")
     })
@@ -131,6 +144,15 @@ fn process(
         }
     };
     let rows = group.rows();
+    if rows[0].len() > MAX_COLUMNS {
+        return Err(Error::format(
+            path,
+            format!(
+                "the header row has {} fields; an event export has a few dozen columns (at most {MAX_COLUMNS} are read): is this the right file, or is its separator something other than ',', ';' or tab?",
+                rows[0].len()
+            ),
+        ));
+    }
     let names: Vec<String> = (0..rows[0].len())
         .map(|i| String::from_utf8_lossy(&rows[0].field(i)).into_owned())
         .collect();
@@ -525,6 +547,8 @@ impl<'m> Tokens<'m> {
         let chain = Chain {
             data,
             at: 0,
+            fed: 0,
+            record_start: 0,
             rx,
             tail: None,
             mid_file: self.abs != 0,
@@ -537,6 +561,8 @@ impl<'m> Tokens<'m> {
         let mut records = Vec::new();
         let mut record = self.spares.pop().unwrap_or_default();
         while records.len() < self.batch {
+            let at = rdr.position().clone();
+            rdr.get_mut().record_start = at.byte();
             match rdr.read_byte_record(&mut record) {
                 Ok(true) if is_blank(record.len(), record.get(0).unwrap_or_default()) => {}
                 Ok(true) => {
@@ -546,6 +572,19 @@ impl<'m> Tokens<'m> {
                 Ok(false) => break,
                 Err(e) => {
                     return Err(match e.into_kind() {
+                        csv::ErrorKind::Io(e)
+                            if e.get_ref().is_some_and(|e| e.is::<RecordOverrun>()) =>
+                        {
+                            std::io::Error::new(
+                                std::io::ErrorKind::InvalidData,
+                                format!(
+                                    "line {}: the record starting there runs on past {} MiB \
+                                     (an unterminated quote?); reading stopped",
+                                    at.line() + self.lines,
+                                    MAX_RECORD >> 20
+                                ),
+                            )
+                        }
                         csv::ErrorKind::Io(e) => e,
                         other => std::io::Error::other(format!("{other:?}")),
                     });
@@ -585,11 +624,37 @@ impl<'m> Tokens<'m> {
     }
 }
 
+/// The most header columns read: ACLED exports have 31, GED 49; a header wider than
+/// this is not an event table (each column costs a name and a lookup per row).
+pub(crate) const MAX_COLUMNS: usize = 4096;
+
+/// The longest record the sequential reader holds in memory (bytes): a record this
+/// long without an end is an unterminated quote, not data (see
+/// [`super::csv_rows::MAX_FIELD`] for the longest field a row may have).
+pub(crate) const MAX_RECORD: usize = 4 * super::csv_rows::MAX_FIELD;
+
+/// What a [`Chain`] reports when a record runs past [`MAX_RECORD`].
+#[derive(Debug)]
+struct RecordOverrun;
+
+impl std::fmt::Display for RecordOverrun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a record runs on past {} MiB", MAX_RECORD >> 20)
+    }
+}
+
+impl std::error::Error for RecordOverrun {}
+
 /// The bytes of the stream from a point on, for the sequential reader: the rest of the
 /// current block, then the blocks still to come.
 struct Chain<'m> {
     data: Buf<'m>,
     at: usize,
+    /// Bytes handed to the csv crate so far, and where (in the same count) the record it
+    /// is reading starts: a record that runs on past [`MAX_RECORD`] stops the reading,
+    /// instead of growing in memory to the size of the file.
+    fed: u64,
+    record_start: u64,
     rx: Option<mpsc::Receiver<Msg<'m>>>,
     tail: Option<Tail>,
     /// The csv crate drops a byte order mark at the start of what it reads first; when it
@@ -618,12 +683,19 @@ impl Read for Chain<'_> {
                 Err(_) => self.rx = None,
             }
         }
+        if self.fed > self.record_start + MAX_RECORD as u64 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RecordOverrun,
+            ));
+        }
         let mut n = buf.len().min(self.data.len() - self.at);
         if std::mem::take(&mut self.mid_file) {
             n = n.min(1);
         }
         buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
         self.at += n;
+        self.fed += n as u64;
         Ok(n)
     }
 }

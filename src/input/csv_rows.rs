@@ -38,6 +38,11 @@ pub(crate) struct RowParser<'c> {
     pub country: Option<&'c CountryCodes>,
 }
 
+/// The longest field value a row may have (bytes). No ACLED or GED field comes near it
+/// (notes run to a few KB); longer ones are almost always an unterminated quote that
+/// swallowed the rows after it, and would be kept in memory as interned text.
+pub(crate) const MAX_FIELD: usize = 16 << 20;
+
 /// A record to parse: scanned in place, or read by the csv crate.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum RowRef<'a> {
@@ -58,6 +63,18 @@ impl<'a> RowRef<'a> {
         match self {
             RowRef::Scanned(r) => r.field(i).unwrap_or_default(),
             RowRef::Record(r) => Cow::Borrowed(r.get(i).unwrap_or_default()),
+        }
+    }
+
+    /// The first field whose value is longer than `limit` bytes, with its length.
+    pub fn field_over(self, limit: usize) -> Option<(usize, usize)> {
+        match self {
+            RowRef::Scanned(r) => r.field_over(limit),
+            RowRef::Record(r) if r.as_slice().len() <= limit => None,
+            RowRef::Record(r) => r
+                .iter()
+                .enumerate()
+                .find_map(|(i, f)| (f.len() > limit).then_some((i, f.len()))),
         }
     }
 
@@ -172,6 +189,16 @@ impl RowParser<'_> {
     ) -> Result<(Fields<'a>, SmallVec<[Issue; 2]>), Issue> {
         let l = self.layout;
         self.check_field_count(dec.record.len(), ending)?;
+        if let Some((i, n)) = dec.record.field_over(MAX_FIELD) {
+            return Err(Issue::new(
+                Problem::FieldTooLong,
+                l.name(i),
+                format!(
+                    "the field holds {n} bytes, over the limit of {} MiB (an unterminated quote?)",
+                    MAX_FIELD >> 20
+                ),
+            ));
+        }
         let text = |dec: &mut Decoder<'a>, i: Option<usize>| match i {
             Some(i) => known.text(dec.get(i)),
             None => Text::Known(known.empty()),

@@ -398,6 +398,20 @@ impl<'a> ScannedRow<'a> {
         self.utf8
     }
 
+    /// The first field whose value is longer than `limit` bytes, with its length. The
+    /// raw span (quotes included) bounds the value, so one subtraction per record
+    /// settles almost every row.
+    pub fn field_over(&self, limit: usize) -> Option<(usize, usize)> {
+        let (first, last) = (self.spans.first()?, self.spans.last()?);
+        if ((last.end - first.start) as usize) <= limit {
+            return None;
+        }
+        (0..self.len()).find_map(|i| {
+            let n = self.field(i).map_or(0, |v| v.len());
+            (n > limit).then_some((i, n))
+        })
+    }
+
     /// The record as a csv `ByteRecord` (a copy), with its position.
     pub fn to_record(self) -> ByteRecord {
         let mut r = ByteRecord::with_capacity(64, self.len());

@@ -41,6 +41,8 @@ pub enum Problem {
     DuplicateIdentical,
     /// A row with a different number of fields than the header (not the last line).
     WrongFieldCount,
+    /// A field longer than [`crate::input::csv_rows::MAX_FIELD`] bytes.
+    FieldTooLong,
     /// The last line of the file is cut short (fewer fields than the header, or an
     /// unterminated quote).
     TruncatedLastLine,
@@ -85,6 +87,7 @@ impl Problem {
             Problem::DuplicateConflict => "duplicate_conflict",
             Problem::DuplicateIdentical => "duplicate_identical",
             Problem::WrongFieldCount => "wrong_field_count",
+            Problem::FieldTooLong => "field_too_long",
             Problem::TruncatedLastLine => "truncated_last_line",
             Problem::BadFeature => "bad_feature",
             Problem::InvalidUtf8 => "invalid_utf8",
@@ -109,6 +112,7 @@ impl Problem {
             Problem::DuplicateConflict => "duplicate id, rows disagree",
             Problem::DuplicateIdentical => "duplicate row (identical)",
             Problem::WrongFieldCount => "wrong number of fields",
+            Problem::FieldTooLong => "field longer than 16 MiB",
             Problem::TruncatedLastLine => "truncated last line",
             Problem::BadFeature => "unusable GeoJSON feature",
             Problem::InvalidUtf8 => "invalid UTF-8 (decoded lossily)",

@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use crate::input::csv_read::{Cut, SEQUENTIAL};
-use crate::input::{ReadOptions, ReadOutput, open, read_with_sizes, separator};
+use crate::input::{ReadOptions, ReadOutput, open, separator};
 
 /// ACLED's current export header.
 const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
@@ -98,7 +98,10 @@ fn field(rng: &mut Rng, column: usize, out: &mut Vec<u8>) {
             if quoted {
                 out.push(b'"');
             }
-            for _ in 0..rng.below(3000) {
+            // Lengths spread over orders of magnitude (up to 4 KB): most long fields span a
+            // few blocks, some span thousands.
+            let most = 1 << (4 + rng.below(9));
+            for _ in 0..rng.below(most) {
                 let c = match rng.below(40) {
                     0 if quoted => b',',
                     1 if quoted => b'\n',
@@ -118,6 +121,10 @@ pub struct Case {
     pub bytes: Vec<u8>,
     pub block: usize,
     pub batch: usize,
+    /// Streamed through the reading thread as real streams are (else all blocks are read
+    /// first on one thread, the same blocks at a fraction of the cost: see
+    /// [`Cut::prefetch`]).
+    pub threaded: bool,
 }
 
 /// The next generated case.
@@ -155,10 +162,14 @@ pub fn generate(rng: &mut Rng) -> Case {
     }
     let block = [1, 2, 3, 7, 16, 63, 64, 65, 128, 500, 4096][rng.below(11)];
     let batch = [1, 2, 7, usize::MAX][rng.below(4)];
+    // A thread and a hand-over per block cost more than the rest of a small case: one
+    // case in 32 of up to 500 blocks goes through the reading thread.
+    let threaded = rng.below(32) == 0 && bytes.len() / block.max(1) < 500;
     Case {
         bytes,
         block,
         batch,
+        threaded,
     }
 }
 
@@ -197,20 +208,17 @@ pub enum Paths {
 pub fn check(case: &Case, paths: Paths) -> Result<(), String> {
     let path = Path::new("fuzz.csv");
     let opts = ReadOptions::default();
-    let reference = summary(&read_with_sizes(
-        &case.bytes[..],
-        path,
-        &opts,
-        usize::MAX,
-        SEQUENTIAL,
-    ));
-    let streamed = summary(&read_with_sizes(
-        &case.bytes[..],
-        path,
-        &opts,
-        case.batch,
-        case.block,
-    ));
+    let stream = |block, batch, prefetch| {
+        let cut = Cut {
+            block,
+            batch,
+            prefetch,
+            ..Cut::default()
+        };
+        summary(&open::read_reader(&case.bytes[..], path, &opts, cut))
+    };
+    let reference = stream(SEQUENTIAL, usize::MAX, true);
+    let streamed = stream(case.block, case.batch, !case.threaded);
     if streamed != reference {
         return Err(format!(
             "streamed blocks of {} (batch {}) differ from the csv crate:\n--- csv crate\n{reference}\n--- scanner\n{streamed}",
@@ -222,6 +230,7 @@ pub fn check(case: &Case, paths: Paths) -> Result<(), String> {
             delim: separator::detect(&case.bytes),
             block: case.block,
             batch: case.batch,
+            prefetch: false,
         };
         // Through the entry mapped files take (encoding detection, then the scan in
         // place), as the reference goes through the stream entry.
@@ -267,12 +276,15 @@ mod regressions {
     fn a_bom_starting_a_row_mid_file_is_data() {
         let bytes = include_bytes!("../../tests/data/fuzz/bom_mid_file.csv").to_vec();
         for block in [3, 7, 64] {
-            let case = Case {
-                bytes: bytes.clone(),
-                block,
-                batch: 1,
-            };
-            check(&case, Paths::All).unwrap();
+            for threaded in [false, true] {
+                let case = Case {
+                    bytes: bytes.clone(),
+                    block,
+                    batch: 1,
+                    threaded,
+                };
+                check(&case, Paths::All).unwrap();
+            }
         }
     }
 }

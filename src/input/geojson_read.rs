@@ -76,6 +76,19 @@ pub(crate) fn read_geojson<R: Read>(
     };
     let text = text.trim_start_matches('\u{feff}');
     let collection: Collection = serde_json::from_str(text).map_err(|e| {
+        // serde_json stops at 128 levels of nesting (its recursion limit, which bounds
+        // the stack and memory a hostile file can take); it reports that as a syntax
+        // error, told apart only by its message.
+        if e.to_string().starts_with("recursion limit exceeded") {
+            return Error::format(
+                path,
+                format!(
+                    "line {} column {}: the JSON is nested more than 128 levels deep (GeoJSON events nest 4); not read",
+                    e.line(),
+                    e.column()
+                ),
+            );
+        }
         Error::format(
             path,
             format!(

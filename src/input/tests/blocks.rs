@@ -46,6 +46,7 @@ fn same_for_every_block_size(bytes: &[u8], opts: &ReadOptions, what: &str) -> Re
                     delim,
                     block,
                     batch,
+                    prefetch: false,
                 };
                 let scanned = read_csv_bytes(bytes, path, opts, cut).unwrap();
                 assert_eq!(

@@ -5,6 +5,7 @@ mod bad_structure;
 mod blocks;
 mod fixtures;
 mod ged;
+mod limits;
 mod options;
 
 use std::path::{Path, PathBuf};
