@@ -28,7 +28,7 @@ use crate::products::spread;
 use crate::products::tables::{self, TablesOptions};
 use crate::products::tiles::{self, TilesOptions};
 use crate::render::svg::TextMode;
-use crate::run::{Filter, Run, hash_inputs};
+use crate::run::{Filter, Run, Setup, hash_inputs};
 
 pub use config::ReportConfig;
 
@@ -136,6 +136,12 @@ impl Written {
 pub struct Report {
     pub written: Written,
     pub manifest: PathBuf,
+}
+
+/// Whether the report of `args` on the study of `setup` writes the GIS layers, whose
+/// events layer needs the events' details ([`crate::run::EventOptions::details`]).
+pub fn needs_details(setup: &Setup, args: &ReportOptions) -> Result<bool> {
+    Ok(ReportConfig::resolve(setup, args)?.wants(Product::Layers))
 }
 
 /// Makes the report of `run` into `args.out`: the zone tables, then (on one map set, so
