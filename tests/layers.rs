@@ -462,13 +462,13 @@ fn gpkg_details(path: &Path) -> Rows {
     let rows = stmt
         .query_map([], |r| {
             let mut values = Vec::new();
-            for k in 0..DETAILS.len() {
+            for (k, name) in DETAILS.iter().enumerate() {
                 let v: rusqlite::types::Value = r.get(k + 1)?;
                 values.push(match v {
                     rusqlite::types::Value::Null => serde_json::Value::Null,
                     rusqlite::types::Value::Text(s) => s.into(),
                     rusqlite::types::Value::Real(x) => x.into(),
-                    other => panic!("{}: unexpected {other:?}", DETAILS[k]),
+                    other => panic!("{name}: unexpected {other:?}"),
                 });
             }
             Ok((r.get::<_, String>(0)?, values))

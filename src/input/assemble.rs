@@ -2,8 +2,8 @@
 //! merges repeated ids, reports every problem (summary, kept diagnostics, callback) and
 //! stops at the first one in strict mode. When asked, it keeps each event's details
 //! beside it (the first row's; a monadic event's later rows add its actor2, see
-//! [`EventDetails::merge_monadic`]); a row's details never change what is reported. Whatever the batch size, the result is the
-//! same as reading the rows one by one.
+//! [`EventDetails::merge_monadic`]); a row's details never change what is reported.
+//! Whatever the batch size, the result is the same as reading the rows one by one.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};

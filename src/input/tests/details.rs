@@ -101,8 +101,8 @@ fn ged_sides_are_actor1_and_actor2() {
     assert_eq!(d[0], ("actor1", Some("JNIM".into())));
     assert_eq!(d[1], ("actor2", Some("Civilians".into())));
     // GED has no associated actors, inter codes, civilian_targeting or ACLED source.
-    for k in 2..8 {
-        assert_eq!(d[k].1, None, "{}", d[k].0);
+    for (name, value) in &d[2..8] {
+        assert_eq!(*value, None, "{name}");
     }
     assert_eq!(d[9], ("source_original", Some("AFP".into())));
     let article = d[8].1.clone().unwrap();

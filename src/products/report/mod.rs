@@ -423,3 +423,26 @@ impl ReportConfig {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{StudyOptions, setup};
+
+    /// The report reads the events' details only when its products include the layers.
+    #[test]
+    fn details_are_read_only_for_the_layers() {
+        let s = setup(&StudyOptions::default()).unwrap();
+        assert!(needs_details(&s, &ReportOptions::default()).unwrap());
+        let without = ReportOptions {
+            products: vec![Product::Zones, Product::Maps, Product::Page],
+            ..ReportOptions::default()
+        };
+        assert!(!needs_details(&s, &without).unwrap());
+        let with = ReportOptions {
+            products: vec![Product::Zones, Product::Layers],
+            ..ReportOptions::default()
+        };
+        assert!(needs_details(&s, &with).unwrap());
+    }
+}
