@@ -408,3 +408,178 @@ fn geopackage_styles_carry_sld_with_the_qml_classes() {
         assert!(rules >= 1, "{layer}");
     }
 }
+
+/// `conflictmap layers` on `events` (comma list) into a new folder; returns the folder.
+fn layers_of(events: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_conflictmap"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["layers", "--events", events, "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    dir
+}
+
+/// The source's details as the events layer carries them, and the coordinates.
+const DETAILS: [&str; 12] = [
+    "actor1",
+    "actor2",
+    "assoc_actor_1",
+    "assoc_actor_2",
+    "inter1",
+    "inter2",
+    "civilian_targeting",
+    "source",
+    "source_article",
+    "source_original",
+    "latitude",
+    "longitude",
+];
+
+type Rows = std::collections::BTreeMap<String, Vec<serde_json::Value>>;
+
+/// Per event id, the [`DETAILS`] of a GeoJSON FeatureCollection.
+fn geojson_details(v: &serde_json::Value) -> Rows {
+    v["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            let values = DETAILS.iter().map(|k| p[*k].clone()).collect();
+            (p["event_id"].as_str().unwrap().to_string(), values)
+        })
+        .collect()
+}
+
+/// Per event id, the [`DETAILS`] of the GeoPackage's events table, read with SQLite.
+fn gpkg_details(path: &Path) -> Rows {
+    let db = rusqlite::Connection::open(path).unwrap();
+    let sql = format!("SELECT event_id, {} FROM events", DETAILS.join(", "));
+    let mut stmt = db.prepare(&sql).unwrap();
+    let rows = stmt
+        .query_map([], |r| {
+            let mut values = Vec::new();
+            for (k, name) in DETAILS.iter().enumerate() {
+                let v: rusqlite::types::Value = r.get(k + 1)?;
+                values.push(match v {
+                    rusqlite::types::Value::Null => serde_json::Value::Null,
+                    rusqlite::types::Value::Text(s) => s.into(),
+                    rusqlite::types::Value::Real(x) => x.into(),
+                    other => panic!("{name}: unexpected {other:?}"),
+                });
+            }
+            Ok((r.get::<_, String>(0)?, values))
+        })
+        .unwrap();
+    rows.collect::<Result<_, _>>().unwrap()
+}
+
+/// Per event id, the [`DETAILS`] of the FlatGeobuf, as GDAL reads it.
+fn fgb_details(path: &Path) -> Rows {
+    let text = tool(
+        "ogr2ogr",
+        &["-f", "GeoJSON", "/vsistdout/", path.to_str().unwrap()],
+    );
+    geojson_details(&serde_json::from_str(&text).unwrap())
+}
+
+/// ACLED's roles survive as fields, the same in GeoJSON, GeoPackage and FlatGeobuf:
+/// actor1/actor2 and their associated actors, inter codes (text in one row, the older
+/// integer codes in another, both as given), civilian targeting, source and the
+/// coordinates; a later revision of an event (second file, newer timestamp) brings its
+/// own values; columns ACLED lacks (GED's sources) are null.
+#[test]
+fn the_events_keep_acled_roles_in_every_format() {
+    let dir = layers_of(
+        "tests/data/fixtures/acled_roles.csv,tests/data/fixtures/acled_roles_revised.csv",
+    );
+    let l = dir.path().join("layers");
+    let geojson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(l.join("events.geojson")).unwrap()).unwrap();
+    let rows = geojson_details(&geojson);
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert_eq!(gpkg_details(&l.join("conflictmap.gpkg")), rows);
+    assert_eq!(fgb_details(&l.join("events.fgb")), rows);
+    let fields = ogr_fields(&l.join("events.geojson"), "events");
+    for name in DETAILS {
+        assert!(fields.iter().any(|f| f == name), "{name} not in {fields:?}");
+    }
+    assert_eq!(ogr_fields(&l.join("conflictmap.gpkg"), "events"), fields);
+    assert_eq!(ogr_fields(&l.join("events.fgb"), "events"), fields);
+
+    let null = serde_json::Value::Null;
+    // The later revision of MLI7001 wins.
+    assert_eq!(
+        rows["MLI7001"],
+        [
+            serde_json::json!("Synthetic Group Alpha"),
+            serde_json::json!("Synthetic Militia Gamma"),
+            serde_json::json!("Alpha Scouts"),
+            serde_json::json!(""),
+            serde_json::json!("Rebel group"),
+            serde_json::json!("Political militia"),
+            serde_json::json!(""),
+            serde_json::json!("Test Wire B"),
+            null.clone(),
+            null.clone(),
+            serde_json::json!(14.484312),
+            serde_json::json!(-4.182961),
+        ]
+    );
+    assert_eq!(
+        rows["MLI7002"][..8],
+        [
+            serde_json::json!("Synthetic Group Alpha"),
+            serde_json::json!("Civilians (Mali)"),
+            serde_json::json!(""),
+            serde_json::json!(""),
+            serde_json::json!("2"),
+            serde_json::json!("7"),
+            serde_json::json!("Civilian targeting"),
+            serde_json::json!("Test Wire A; Test Radio"),
+        ]
+    );
+    assert_eq!(rows["MLI7004"][0], "Synthetic Group Delta");
+    assert_eq!(
+        rows["MLI7003"][10..],
+        [serde_json::json!(12.639211), serde_json::json!(-8.002889)]
+    );
+    // The merged lists are still there, beside the roles.
+    let f = geojson["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["event_id"] == "MLI7001")
+        .unwrap();
+    assert_eq!(
+        f["properties"]["primary_actors"],
+        "Synthetic Group Alpha; Synthetic Militia Gamma"
+    );
+    assert_eq!(f["properties"]["fatalities"], 5);
+}
+
+/// UCDP GED's side_a and side_b are the events' actor1 and actor2; what GED has no
+/// column for (associated actors, inter codes, civilian targeting, ACLED's source) is
+/// null; its source_article and source_original are kept.
+#[test]
+fn ged_sides_are_actor1_and_actor2_in_the_layers() {
+    let dir = layers_of("tests/data/fixtures/ged_events.csv");
+    let l = dir.path().join("layers");
+    let geojson: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(l.join("events.geojson")).unwrap()).unwrap();
+    let rows = geojson_details(&geojson);
+    assert_eq!(gpkg_details(&l.join("conflictmap.gpkg")), rows);
+    assert_eq!(fgb_details(&l.join("events.fgb")), rows);
+    let r = &rows["900001"];
+    assert_eq!((&r[0], &r[1]), (&"JNIM".into(), &"Civilians".into()));
+    assert!(r[2..8].iter().all(|v| v.is_null()), "{r:?}");
+    assert!(
+        r[8].as_str().unwrap().contains("Gunmen kill villagers"),
+        "{r:?}"
+    );
+    assert_eq!(r[9], "AFP");
+    assert_eq!((r[10].as_f64(), r[11].as_f64()), (Some(14.35), Some(-3.61)));
+}

@@ -46,6 +46,7 @@ impl EventArgs {
             diagnostics: self.diagnostics.clone(),
             show_problems: self.show_problems,
             hash_inputs: false,
+            details: false,
         }
     }
 }

@@ -11,13 +11,17 @@ use crate::run::{EventOptions, Run};
 pub fn run(args: &ReportArgs) -> Result<()> {
     let mut stages = Stages::new();
     stages.start("setup and events");
-    let events = EventOptions {
-        // The manifest names the exact input: hashed while it is read.
-        hash_inputs: true,
-        ..args.events.options()
-    };
-    let run = Run::load(&args.study.options(), &events)?;
-    let r = report::write(&run, &args.options(), &mut |name| stages.start(name))?;
+    let opts = args.options();
+    let run = Run::load_with(&args.study.options(), |setup| {
+        Ok(EventOptions {
+            // The manifest names the exact input: hashed while it is read.
+            hash_inputs: true,
+            // The details only if the layers are among the products.
+            details: report::needs_details(setup, &opts)?,
+            ..args.events.options()
+        })
+    })?;
+    let r = report::write(&run, &opts, &mut |name| stages.start(name))?;
     stages.finish();
     drop(stages);
     eprint!("{}", run.loaded.read.summary);

@@ -1,7 +1,9 @@
 //! The sequential step: rows in file order become events. Interns new text, drops or
 //! merges repeated ids, reports every problem (summary, kept diagnostics, callback) and
-//! stops at the first one in strict mode. Whatever the batch size, the result is the
-//! same as reading the rows one by one.
+//! stops at the first one in strict mode. When asked, it keeps each event's details
+//! beside it (the first row's; a monadic event's later rows add its actor2, see
+//! [`EventDetails::merge_monadic`]); a row's details never change what is reported.
+//! Whatever the batch size, the result is the same as reading the rows one by one.
 
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -17,7 +19,9 @@ use super::layout::FieldNames;
 use super::prefault::{Prefault, spare_room};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
-use crate::model::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
+use crate::model::{
+    Dataset, Detail, Event, EventDetails, EventId, EventIds, EventSet, Strings, Sym,
+};
 
 /// What the duplicate check knows of an id's first row: no row text, just where it
 /// went, its line and (for a dropped row) a hash of the fields that decide "same row".
@@ -56,6 +60,9 @@ pub(crate) struct Assembler<'o> {
     events: Vec<Event>,
     /// With `opts.revisions`: per event, its timestamp (0: none).
     timestamps: Vec<u64>,
+    /// With `opts.details`: per event, its details (see [`EventDetails`]): the first
+    /// row's, completed by the later rows of a monadic export.
+    details: Vec<EventDetails>,
     /// Per id (by index): the index of its first row's event in `events`, `DROPPED` or
     /// `UNSEEN`. 4 bytes per id: a kept first row's line is its event's; a dropped one's
     /// line and fingerprint are in `dropped` (rows outside the territory: few).
@@ -91,6 +98,7 @@ impl<'o> Assembler<'o> {
             id_table: IdTable::default(),
             events: Vec::new(),
             timestamps: Vec::new(),
+            details: Vec::new(),
             seen: Vec::new(),
             dropped: FxHashMap::default(),
             summary,
@@ -110,6 +118,9 @@ impl<'o> Assembler<'o> {
         self.ids.reserve(rows);
         self.seen.reserve(rows);
         self.events.reserve(rows);
+        if self.opts.details {
+            self.details.reserve(rows);
+        }
         let ranges = vec![spare_room(&mut self.events), spare_room(&mut self.seen)];
         self.prefault = Some(Prefault::start(ranges));
     }
@@ -126,7 +137,7 @@ impl<'o> Assembler<'o> {
         let event = self.event(fields, origin);
         let slot = event.id.index();
         if let Some(seen) = self.seen_at(slot) {
-            return self.repeat(origin, event, seen, &draft.warnings);
+            return self.repeat(origin, event, fields, seen, &draft.warnings);
         }
         for w in &draft.warnings {
             self.report(origin, w.clone(), Outcome::Kept)?;
@@ -152,6 +163,10 @@ impl<'o> Assembler<'o> {
             self.events.push(event);
             if self.opts.revisions {
                 self.timestamps.push(fields.timestamp.unwrap_or(0));
+            }
+            if self.opts.details {
+                let details = self.details_of(fields);
+                self.details.push(details);
             }
         }
         Ok(())
@@ -247,11 +262,24 @@ impl<'o> Assembler<'o> {
         }
     }
 
+    /// The row's details, interned (all `None` for a row read without them).
+    fn details_of(&mut self, f: &Fields<'_>) -> EventDetails {
+        let mut out = EventDetails::default();
+        if let Some(texts) = &f.details {
+            for (d, t) in Detail::ALL.iter().zip(texts.iter()) {
+                let sym = t.as_ref().map(|t| self.known.resolve(&self.strings, t));
+                out.set(*d, sym);
+            }
+        }
+        out
+    }
+
     /// A row whose id was read before: a monadic actor row to merge, or a duplicate.
     fn repeat(
         &mut self,
         origin: Origin,
         event: Event,
+        fields: &Fields<'_>,
         seen: Seen,
         warnings: &[Issue],
     ) -> Result<()> {
@@ -272,6 +300,11 @@ impl<'o> Assembler<'o> {
                 }
                 for &a in &event.associated_actors {
                     push_unique(&mut first.associated_actors, a);
+                }
+                if self.opts.details {
+                    let row = self.details_of(fields);
+                    let empty = self.known.empty();
+                    self.details[seen.index as usize].merge_monadic(&row, empty);
                 }
             }
             self.summary.rows_merged += 1;
@@ -344,6 +377,7 @@ impl<'o> Assembler<'o> {
                 events: self.events,
                 strings: self.strings,
                 ids: self.ids,
+                details: self.details,
             },
             summary: self.summary,
             diagnostics: self.diagnostics,

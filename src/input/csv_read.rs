@@ -165,6 +165,9 @@ fn process(
     if !opts.revisions {
         layout.timestamp = None;
     }
+    if !opts.details {
+        layout.details.clear();
+    }
     let strings = Strings::new();
     strings.empty();
     let mut assembler = Assembler::new(

@@ -144,6 +144,19 @@ impl<'a> Decoder<'a> {
             Cow::Owned(String::from_utf8_lossy(&bytes).into_owned())
         })
     }
+
+    /// Field `i` decoded like [`Decoder::get`], but bytes that are not UTF-8 are not
+    /// reported: the details are read only for some products, and what a read reports
+    /// must not depend on the product.
+    fn get_quiet(&mut self, i: usize) -> Cow<'a, str> {
+        let before = self.invalid.len();
+        let was_known = self.invalid.contains(&i);
+        let text = self.get(i);
+        if !was_known {
+            self.invalid.truncate(before);
+        }
+        text
+    }
 }
 
 impl RowParser<'_> {
@@ -302,6 +315,11 @@ impl RowParser<'_> {
             admin3: text(dec, l.admin3),
             location: text(dec, l.location),
             timestamp: l.timestamp.and_then(|i| dec.get(i).trim().parse().ok()),
+            details: (!l.details.is_empty()).then(|| {
+                Box::new(std::array::from_fn(|k| {
+                    l.details[k].map(|i| known.text(dec.get_quiet(i)))
+                }))
+            }),
         };
         Ok((fields, precision_issue.into_iter().chain(note).collect()))
     }

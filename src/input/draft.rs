@@ -150,7 +150,15 @@ pub(crate) struct Fields<'a> {
     /// ACLED's `timestamp` (seconds since 1970 of the row's last revision), read only
     /// when several files are merged.
     pub timestamp: Option<u64>,
+    /// The row's details (per [`crate::model::Detail`], `None` for a column the layout
+    /// lacks), read only when asked ([`crate::input::ReadOptions::details`]); boxed so
+    /// that rows read without them stay small.
+    pub details: Option<Box<DetailTexts<'a>>>,
 }
+
+/// The text of each [`crate::model::Detail`] of a row, in [`crate::model::Detail::ALL`]'s
+/// order.
+pub(crate) type DetailTexts<'a> = [Option<Text<'a>>; crate::model::Detail::COUNT];
 
 /// One row: its fields, or the (first) problem that skips it; plus warnings that apply
 /// only if the row is kept.

@@ -24,7 +24,7 @@ use super::layout::{FieldNames, expected_layouts};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::country::{NumericCode, SourceCountry};
-use crate::model::{Dataset, Strings};
+use crate::model::{Dataset, Detail, Strings};
 
 /// The collection's shell; features are decoded one by one.
 #[derive(serde::Deserialize)]
@@ -302,6 +302,12 @@ impl FeatureParser<'_> {
             location: text("location"),
             // Revisions are told apart in CSV and XLSX exports only.
             timestamp: None,
+            // By ACLED's names; a property that is absent (or null) is no column.
+            details: self.opts.details.then(|| {
+                Box::new(
+                    Detail::ALL.map(|d| prop(props, d.name()).map(|v| self.known.text(as_text(v)))),
+                )
+            }),
         })
     }
 }

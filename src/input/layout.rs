@@ -2,8 +2,8 @@
 //! finding the columns a reader needs. Columns are matched by name, case-insensitively
 //! and trimmed, never by position; unknown extra columns are ignored.
 
-use crate::model::Dataset;
 use crate::model::country::NumericCode;
+use crate::model::{Dataset, Detail};
 
 /// The fields of an [`crate::model::Event`] a CSV row is read from, and the index of the
 /// column that holds each (`None`: the column is absent, the field gets its default).
@@ -36,6 +36,9 @@ pub(crate) struct Layout {
     pub timestamp: Option<usize>,
     /// The columns that code the event's country, if the file has them.
     pub country: CountryColumns,
+    /// Per [`Detail`] (in [`Detail::ALL`]'s order), its column if the file has it; empty
+    /// when the details are not read ([`crate::input::ReadOptions::details`]).
+    pub details: Vec<Option<usize>>,
 }
 
 /// ACLED `iso` / `iso3` / `country`; UCDP GED `country_id` / `country`.
@@ -218,6 +221,7 @@ impl Layout {
                     name: at("country"),
                 },
                 timestamp: None,
+                details: Detail::ALL.iter().map(|d| at(d.ged_column())).collect(),
             }
         } else {
             Layout {
@@ -248,6 +252,7 @@ impl Layout {
                     name: at("country"),
                 },
                 timestamp: at("timestamp"),
+                details: Detail::ALL.iter().map(|d| at(d.name())).collect(),
             }
         };
         let mut layout = layout;

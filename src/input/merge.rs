@@ -53,6 +53,8 @@ impl fmt::Display for Merged {
 
 /// The events of `reads` (files read in this order, with
 /// [`super::ReadOptions::revisions`]) as one read. One read is returned as it is.
+/// Details ([`super::ReadOptions::details`]) follow their events: a newer revision
+/// brings its own (its actors, inter codes and source replace the older row's).
 pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
     if reads.len() <= 1 {
         return reads.pop().expect("at least one read");
@@ -63,7 +65,12 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
         files: vec![out.summary.clone()],
         ..Merged::default()
     };
+    // Every read was made with the same options: details in all or in none.
+    let details = reads_have_details(&out, &rest);
     let set = &mut out.events;
+    if !details {
+        set.details.clear();
+    }
     let mut stamps = std::mem::take(&mut out.timestamps);
     stamps.resize(set.events.len(), 0);
     let mut index: FxHashMap<String, usize> = set
@@ -77,9 +84,12 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
         add_counts(&mut out.summary, &read.summary);
         out.diagnostics.extend(read.diagnostics);
         let mut symbols = Symbols::new(&read.events.strings, &set.strings);
+        let mut more = read.events.details.into_iter();
         for (k, mut event) in read.events.events.into_iter().enumerate() {
             let stamp = read.timestamps.get(k).copied().unwrap_or(0);
             symbols.move_event(&mut event);
+            let mut row = more.next().unwrap_or_default();
+            row.values_mut().for_each(|sym| *sym = symbols.get(*sym));
             let id = read.events.ids.get(event.id);
             match index.get(id) {
                 Some(&i) => {
@@ -88,6 +98,9 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
                     if stamp > stamps[i] && stamps[i] != 0 {
                         event.id = set.events[i].id;
                         set.events[i] = event;
+                        if details {
+                            set.details[i] = row;
+                        }
                         stamps[i] = stamp;
                         merged.replaced += 1;
                     }
@@ -96,6 +109,9 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
                     event.id = set.ids.push(id);
                     index.insert(id.to_string(), set.events.len());
                     set.events.push(event);
+                    if details {
+                        set.details.push(row);
+                    }
                     stamps.push(stamp);
                 }
             }
@@ -112,6 +128,16 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
     out.summary.merged = Some(merged);
     out.timestamps = stamps;
     out
+}
+
+/// True if every read carries its events' details.
+fn reads_have_details(first: &ReadOutput, rest: &[ReadOutput]) -> bool {
+    std::iter::once(first)
+        .chain(rest)
+        .all(|r| r.events.has_details())
+        && std::iter::once(first)
+            .chain(rest)
+            .any(|r| !r.events.details.is_empty())
 }
 
 /// Adds the row counts of `more` to `sum`.

@@ -80,6 +80,11 @@ pub struct ReadOptions<'a> {
     /// Keep each event's ACLED `timestamp` (in [`ReadOutput::timestamps`]), to tell
     /// the newer revision of an event read from several files.
     pub revisions: bool,
+    /// Keep each event's source details (actor roles, inter codes, civilian targeting,
+    /// sources) in [`crate::model::EventSet::details`], for the GIS layers. Off by
+    /// default: the other products never look at them, and reading them costs time and
+    /// memory per event.
+    pub details: bool,
 }
 
 impl Default for ReadOptions<'_> {
@@ -94,6 +99,7 @@ impl Default for ReadOptions<'_> {
             on_diagnostic: None,
             sheet: None,
             revisions: false,
+            details: false,
         }
     }
 }

@@ -16,6 +16,7 @@ use rustc_hash::FxBuildHasher;
 use smallvec::SmallVec;
 
 use super::country::CountryMatch;
+use super::details::EventDetails;
 use crate::units::LonLat;
 
 /// Key of an interned string; resolve it with [`Strings::get`].
@@ -274,6 +275,11 @@ pub struct EventSet {
     pub events: Vec<Event>,
     pub strings: Strings,
     pub ids: EventIds,
+    /// The events' source details (actor roles, inter codes, sources), one per event in
+    /// the same order, when the read asked for them
+    /// ([`crate::input::ReadOptions::details`]); otherwise empty. Whatever reorders or
+    /// drops events must do the same here.
+    pub details: Vec<EventDetails>,
 }
 
 impl EventSet {
@@ -282,7 +288,13 @@ impl EventSet {
             events: Vec::new(),
             strings,
             ids: EventIds::default(),
+            details: Vec::new(),
         }
+    }
+
+    /// Whether the set carries the events' details (one per event).
+    pub fn has_details(&self) -> bool {
+        self.details.len() == self.events.len()
     }
 
     pub fn len(&self) -> usize {

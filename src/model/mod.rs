@@ -4,6 +4,7 @@ pub mod boundaries;
 pub mod categories;
 pub mod colour;
 pub mod country;
+pub mod details;
 pub mod event;
 pub mod study;
 pub mod style;
@@ -15,6 +16,7 @@ pub use boundaries::{
 pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, Classifier};
 pub use colour::Colour;
 pub use country::{CountryBy, CountryCodes, CountryMatch};
+pub use details::{Detail, EventDetails};
 pub use event::{Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
 pub use study::{ImageFormat, Study, StudyOverrides};
 pub use style::Style;

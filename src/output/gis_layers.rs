@@ -7,7 +7,8 @@ use geo::{Geometry, MultiPolygon};
 
 use crate::analysis::zones::{Membership, Zone, ZoneDistances, ZoneKind};
 use crate::model::{
-    AdminUnit, Boundaries, Categories, CategorySet, CercleId, Event, EventSet, RegionId,
+    AdminUnit, Boundaries, Categories, CategorySet, CercleId, Detail, Event, EventDetails,
+    EventSet, RegionId,
 };
 use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, VectorLayer};
 
@@ -27,11 +28,18 @@ pub fn zone_field(id: &str) -> String {
     format!("in_{}", id.replace(':', "_").to_lowercase())
 }
 
-/// The events as points with every normalised attribute, category and zone flags,
-/// distances (km) to each ring centre and each band border, region and cercle.
+/// The events as points with every normalised attribute, the source's details (actor
+/// roles, inter codes, sources, coordinates), category and zone flags, distances (km) to
+/// each ring centre and each band border, region and cercle. The events must carry their
+/// details ([`EventSet::has_details`]); every feature has every field, so the schema
+/// does not depend on the input.
 pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> VectorLayer {
     use FieldType::*;
-    let mut fields = event_fields();
+    assert!(
+        f.events.has_details(),
+        "the events layer needs the events' details (ReadOptions::details)"
+    );
+    let mut fields = event_fields(true);
     fields.extend([Field::new("region", Text), Field::new("cercle", Text)]);
     fields.extend(
         cats.list()
@@ -62,7 +70,7 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
         .enumerate()
         .map(|(i, e)| {
             let (region, cercle) = f.admin[i];
-            let mut values = event_values(s, e);
+            let mut values = event_values(s, e, Some(&s.details[i]));
             values.extend([
                 region.map_or(Value::Null, |r| Value::Text(b.region(r).name.clone())),
                 cercle.map_or(Value::Null, |c| Value::Text(b.cercle(c).name.clone())),
@@ -92,10 +100,11 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
 }
 
 /// The attributes every event layer starts with, as in the source (`event_id` …
-/// `source_line`).
-fn event_fields() -> Vec<Field> {
+/// `source_line`); `details`: with the source's details after the merged actor lists
+/// ([`Detail::ALL`], named as ACLED's columns) and its coordinates after `location`.
+fn event_fields(details: bool) -> Vec<Field> {
     use FieldType::*;
-    vec![
+    let mut fields = vec![
         Field::new("event_id", Text),
         Field::new("event_date", Date),
         Field::new("year", Integer),
@@ -103,19 +112,32 @@ fn event_fields() -> Vec<Field> {
         Field::new("sub_event_type", Text),
         Field::new("primary_actors", Text),
         Field::new("associated_actors", Text),
+    ];
+    if details {
+        fields.extend(Detail::ALL.iter().map(|d| Field::new(d.name(), Text)));
+    }
+    fields.extend([
         Field::new("fatalities", Integer),
         Field::new("geo_precision", Integer),
         Field::new("admin1", Text),
         Field::new("admin2", Text),
         Field::new("admin3", Text),
         Field::new("location", Text),
+    ]);
+    if details {
+        fields.extend([Field::new("latitude", Real), Field::new("longitude", Real)]);
+    }
+    fields.extend([
         Field::new("dataset", Text),
         Field::new("source_line", Integer),
-    ]
+    ]);
+    fields
 }
 
-/// The values of [`event_fields`] for one event.
-fn event_values(s: &EventSet, e: &Event) -> Vec<Value> {
+/// The values of [`event_fields`] for one event (with its details if given). A detail
+/// the source has no column for is null; text the source gives is written as given, ""
+/// for an empty cell, as the other source fields (admin1, location, …) are.
+fn event_values(s: &EventSet, e: &Event, details: Option<&EventDetails>) -> Vec<Value> {
     let text = |sym| Value::Text(s.str(sym).to_string());
     let joined = |syms: &[crate::model::Sym]| {
         Value::Text(
@@ -125,7 +147,7 @@ fn event_values(s: &EventSet, e: &Event) -> Vec<Value> {
                 .join("; "),
         )
     };
-    vec![
+    let mut values = vec![
         Value::Text(s.id(e.id).to_string()),
         Value::Date(e.date),
         Value::Int(i64::from(e.year())),
@@ -133,6 +155,15 @@ fn event_values(s: &EventSet, e: &Event) -> Vec<Value> {
         text(e.sub_event_type),
         joined(&e.primary_actors),
         joined(&e.associated_actors),
+    ];
+    if let Some(d) = details {
+        values.extend(
+            Detail::ALL
+                .iter()
+                .map(|&k| d.get(k).map_or(Value::Null, text)),
+        );
+    }
+    values.extend([
         Value::Int(i64::from(e.fatalities)),
         e.geo_precision
             .map_or(Value::Null, |p| Value::Int(i64::from(p))),
@@ -140,9 +171,17 @@ fn event_values(s: &EventSet, e: &Event) -> Vec<Value> {
         text(e.admin2),
         text(e.admin3),
         text(e.location),
+    ]);
+    if details.is_some() {
+        // The source's coordinates as read (the geometry is the same point, rounded to
+        // 6 decimals in GeoJSON).
+        values.extend([Value::Real(e.lat()), Value::Real(e.lon())]);
+    }
+    values.extend([
         Value::Text(format!("{:?}", e.dataset).to_lowercase()),
         Value::Int(e.source_line as i64),
-    ]
+    ]);
+    values
 }
 
 /// Some events (by index) with their source attributes only: the points of the web
@@ -152,14 +191,14 @@ pub fn event_points_layer(events: &EventSet, indices: &[usize]) -> VectorLayer {
         name: "events".into(),
         description: "Events with their source attributes".into(),
         geometry: GeometryKind::Point,
-        fields: event_fields(),
+        fields: event_fields(false),
         features: indices
             .iter()
             .map(|&i| {
                 let e = &events.events[i];
                 Feature {
                     geometry: Geometry::Point(e.position.to_point()),
-                    values: event_values(events, e),
+                    values: event_values(events, e, None),
                 }
             })
             .collect(),

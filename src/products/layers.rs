@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::analysis::classes;
 use crate::analysis::zones;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::output::flatgeobuf::write_flatgeobuf;
 use crate::output::geojson::write_geojson;
 use crate::output::geotiff::write_geotiff;
@@ -49,8 +49,16 @@ impl Default for LayersOptions {
 /// Writes the layers of the run's events to `args.out`/layers/, the densities being those
 /// of the run's map set (the same grids and colour scale as its PNG maps). Returns the
 /// GeoJSON, FlatGeobuf, GeoPackage and GeoTIFF files written (each GeoJSON and GeoTIFF
-/// has a .qml beside it).
+/// has a .qml beside it). The run must have read the events' details
+/// ([`crate::run::EventOptions::details`]).
 pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
+    if !run.loaded.read.events.has_details() {
+        return Err(Error::Usage(
+            "the GIS layers print the events' details (actor roles, inter codes, sources), \
+             which this run did not read: load it with EventOptions { details: true, .. }"
+                .into(),
+        ));
+    }
     let maps = run.maps(&args.map)?;
     let zoned = run.zoned()?;
     let _hold = lock::hold(&args.out)?;
@@ -240,4 +248,37 @@ fn write_densities(
     write_qml(&style(&d.year_scale), &path.with_extension("qml"))?;
     out.push(path);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::EventOptions;
+
+    /// A run loaded with the default options (what `zones`, `maps` and `inspect` load)
+    /// keeps no details, and the layers then say what is missing instead of writing
+    /// empty fields.
+    #[test]
+    fn runs_keep_details_only_when_asked() {
+        let study = Default::default();
+        let plain = Run::load(&study, &EventOptions::default()).unwrap();
+        let events = &plain.loaded.read.events;
+        assert!(!events.is_empty() && events.details.is_empty());
+        let out = tempfile::tempdir().unwrap();
+        let opts = LayersOptions {
+            out: out.path().to_path_buf(),
+            ..LayersOptions::default()
+        };
+        let err = write(&plain, &opts).unwrap_err().to_string();
+        assert!(err.contains("EventOptions { details: true"), "{err}");
+        assert!(!out.path().join("layers").exists());
+
+        let asked = EventOptions {
+            details: true,
+            ..EventOptions::default()
+        };
+        let run = Run::load(&study, &asked).unwrap();
+        let events = &run.loaded.read.events;
+        assert_eq!(events.details.len(), events.len());
+    }
 }

@@ -209,6 +209,7 @@ fn read_and_place(
         sheet: args.sheet.as_deref(),
         // Several files: each event's revision time tells which row is the newest.
         revisions: args.files.len() > 1,
+        details: args.details,
     };
     let (input, synthetic, read) = if args.files.is_empty() {
         (

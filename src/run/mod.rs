@@ -46,10 +46,21 @@ impl Run {
     /// Resolves the study and reads, classifies and places the events. Laps "setup",
     /// "read" and "classify" on the run's stopwatch.
     pub fn load(study: &StudyOptions, events: &EventOptions) -> Result<Run> {
+        Run::load_with(study, |_| Ok(events.clone()))
+    }
+
+    /// [`Run::load`] with the event options chosen once the study is resolved (the
+    /// report reads the events' details only if the study's products include the
+    /// layers).
+    pub fn load_with(
+        study: &StudyOptions,
+        events: impl FnOnce(&Setup) -> Result<EventOptions>,
+    ) -> Result<Run> {
         let mut sw = Stopwatch::new();
         let setup = setup(study)?;
         sw.lap("setup");
-        let loaded = load::load_events_timed(&setup, events, &mut sw)?;
+        let events = events(&setup)?;
+        let loaded = load::load_events_timed(&setup, &events, &mut sw)?;
         Ok(Run::with_stopwatch(setup, loaded, sw))
     }
 

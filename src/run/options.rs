@@ -62,6 +62,11 @@ pub struct EventOptions {
     pub show_problems: usize,
     /// Hash the input files (SHA-256) while reading them, for a manifest.
     pub hash_inputs: bool,
+    /// Keep the events' source details (actor roles, inter codes, civilian targeting,
+    /// sources; see [`crate::model::EventDetails`]): the GIS layers need them, no other
+    /// product does. Off by default, so the commands that do not write layers do not pay
+    /// for them.
+    pub details: bool,
 }
 
 impl Default for EventOptions {
@@ -76,6 +81,7 @@ impl Default for EventOptions {
             diagnostics: None,
             show_problems: 5,
             hash_inputs: false,
+            details: false,
         }
     }
 }

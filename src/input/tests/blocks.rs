@@ -8,7 +8,15 @@ use crate::input::csv_read::{Cut, SEQUENTIAL, read_csv_bytes};
 
 /// Everything a read produces, for comparing two reads (symbols included: interning
 /// order is fixed too).
-fn everything(out: &ReadOutput) -> (Vec<Event>, Vec<View>, ReadSummary, Vec<Diagnostic>) {
+fn everything(
+    out: &ReadOutput,
+) -> (
+    Vec<Event>,
+    Vec<View>,
+    ReadSummary,
+    Vec<Diagnostic>,
+    Vec<crate::model::EventDetails>,
+) {
     // How the text was stored is said by the readers of whole files only.
     let summary = ReadSummary {
         stored: None,
@@ -19,6 +27,7 @@ fn everything(out: &ReadOutput) -> (Vec<Event>, Vec<View>, ReadSummary, Vec<Diag
         views(out),
         summary,
         out.diagnostics.clone(),
+        out.events.details.clone(),
     )
 }
 
@@ -82,6 +91,27 @@ fn fixtures_read_alike_in_any_block_size() {
         let out = same_for_every_block_size(&bytes, &mali_opts(&m), name);
         assert!(!out.events.is_empty(), "{name}");
     }
+}
+
+#[test]
+fn details_read_alike_in_any_block_size() {
+    let m = mali();
+    let opts = ReadOptions {
+        details: true,
+        ..mali_opts(&m)
+    };
+    for name in [
+        "fixtures/acled_monadic.csv",
+        "fixtures/acled_roles.csv",
+        "fixtures/ged_events.csv",
+    ] {
+        let bytes = std::fs::read(fixture(name)).unwrap();
+        let out = same_for_every_block_size(&bytes, &opts, name);
+        assert!(out.events.has_details() && !out.events.is_empty(), "{name}");
+    }
+    let text = messy_file(60);
+    let out = same_for_every_block_size(text.as_bytes(), &opts, "messy");
+    assert_eq!(out.events.details.len(), out.events.len());
 }
 
 /// Notes with commas, doubled quotes and newlines (some CRLF), blank lines, bad rows,

@@ -3,6 +3,7 @@
 mod bad_input;
 mod bad_structure;
 mod blocks;
+mod details;
 mod fixtures;
 mod ged;
 mod limits;

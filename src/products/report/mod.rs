@@ -28,7 +28,7 @@ use crate::products::spread;
 use crate::products::tables::{self, TablesOptions};
 use crate::products::tiles::{self, TilesOptions};
 use crate::render::svg::TextMode;
-use crate::run::{Filter, Run, hash_inputs};
+use crate::run::{Filter, Run, Setup, hash_inputs};
 
 pub use config::ReportConfig;
 
@@ -136,6 +136,12 @@ impl Written {
 pub struct Report {
     pub written: Written,
     pub manifest: PathBuf,
+}
+
+/// Whether the report of `args` on the study of `setup` writes the GIS layers, whose
+/// events layer needs the events' details ([`crate::run::EventOptions::details`]).
+pub fn needs_details(setup: &Setup, args: &ReportOptions) -> Result<bool> {
+    Ok(ReportConfig::resolve(setup, args)?.wants(Product::Layers))
 }
 
 /// Makes the report of `run` into `args.out`: the zone tables, then (on one map set, so
@@ -415,5 +421,28 @@ impl ReportConfig {
             years: args.filter.years.or(self.years.map(|[a, b]| (a, b))),
             ..args.filter.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::{StudyOptions, setup};
+
+    /// The report reads the events' details only when its products include the layers.
+    #[test]
+    fn details_are_read_only_for_the_layers() {
+        let s = setup(&StudyOptions::default()).unwrap();
+        assert!(needs_details(&s, &ReportOptions::default()).unwrap());
+        let without = ReportOptions {
+            products: vec![Product::Zones, Product::Maps, Product::Page],
+            ..ReportOptions::default()
+        };
+        assert!(!needs_details(&s, &without).unwrap());
+        let with = ReportOptions {
+            products: vec![Product::Zones, Product::Layers],
+            ..ReportOptions::default()
+        };
+        assert!(needs_details(&s, &with).unwrap());
     }
 }
