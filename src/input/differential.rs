@@ -125,6 +125,8 @@ pub struct Case {
     /// first on one thread, the same blocks at a fraction of the cost: see
     /// [`Cut::prefetch`]).
     pub threaded: bool,
+    /// Read with the source details kept ([`ReadOptions::details`]).
+    pub details: bool,
 }
 
 /// The next generated case.
@@ -170,6 +172,7 @@ pub fn generate(rng: &mut Rng) -> Case {
         block,
         batch,
         threaded,
+        details: rng.below(2) == 0,
     }
 }
 
@@ -183,8 +186,9 @@ fn summary(r: &crate::error::Result<ReadOutput>) -> String {
                 ..out.summary.clone()
             };
             format!(
-                "{:?}\n{:?}\n{:?}\n{}",
+                "{:?}\n{:?}\n{:?}\n{:?}\n{}",
                 out.events.events,
+                out.events.details,
                 s,
                 out.diagnostics,
                 out.events.strings.len()
@@ -207,7 +211,11 @@ pub enum Paths {
 /// disagreement, described.
 pub fn check(case: &Case, paths: Paths) -> Result<(), String> {
     let path = Path::new("fuzz.csv");
-    let opts = ReadOptions::default();
+    // Half the cases keep the source details too (the layers' extra columns).
+    let opts = ReadOptions {
+        details: case.details,
+        ..ReadOptions::default()
+    };
     let stream = |block, batch, prefetch| {
         let cut = Cut {
             block,
@@ -282,6 +290,7 @@ mod regressions {
                     block,
                     batch: 1,
                     threaded,
+                    details: threaded,
                 };
                 check(&case, Paths::All).unwrap();
             }
