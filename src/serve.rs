@@ -2,10 +2,11 @@
 //! written by `conflictmap tiles`) over HTTP on 127.0.0.1 only, for browsers or web-map
 //! tools that will not read local files. Read-only, no directory listings, nothing
 //! outside DIR: request paths are decoded, `..` is refused and symbolic links leading out
-//! of DIR are not followed.
+//! of DIR are not followed. Byte ranges (`Range: bytes=a-b`, RFC 9110 §14) are answered
+//! with 206 and the part asked for, so that PMTiles clients read archives in place.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
@@ -81,8 +82,9 @@ fn answer(root: &Path, stream: TcpStream) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
-    // Skip the headers: nothing in them changes the answer.
+    // Of the headers, only Range and If-Range change the answer.
     let mut head = line.len();
+    let (mut range, mut if_range) = (None, false);
     loop {
         let mut h = String::new();
         let n = reader.read_line(&mut h)?;
@@ -92,6 +94,13 @@ fn answer(root: &Path, stream: TcpStream) -> std::io::Result<()> {
         }
         if head > MAX_HEAD {
             return reply(stream, 431, "Request header too large");
+        }
+        if let Some((name, value)) = h.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("range") {
+                range = Some(value.trim().to_string());
+            } else if name.trim().eq_ignore_ascii_case("if-range") {
+                if_range = true;
+            }
         }
     }
     let mut parts = line.split_whitespace();
@@ -117,11 +126,107 @@ fn answer(root: &Path, stream: TcpStream) -> std::io::Result<()> {
         return out.flush();
     }
     let len = file.metadata()?.len();
-    write_head(&mut out, 200, content_type(&path), len)?;
+    // If-Range asks for the range only if the file is unchanged since a validator this
+    // server never gave (no ETag, no Last-Modified): the whole file, as RFC 9110 says.
+    let asked = if if_range { None } else { range.as_deref() };
+    let (start, end) = match asked.map_or(Ranged::Whole, |r| byte_range(r, len)) {
+        Ranged::Whole => {
+            write_head(&mut out, 200, content_type(&path), len)?;
+            if method == "GET" {
+                std::io::copy(&mut file, &mut out)?;
+            }
+            return out.flush();
+        }
+        Ranged::Unsatisfiable => {
+            let body = format!("Range not satisfiable: the file has {len} bytes");
+            write!(
+                out,
+                "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Type: text/plain; charset=utf-8\r\n\
+                 Content-Length: {}\r\nContent-Range: bytes */{len}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )?;
+            return out.flush();
+        }
+        Ranged::Part { start, end } => (start, end),
+    };
+    write!(
+        out,
+        "HTTP/1.1 206 Partial Content\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+         Content-Range: bytes {start}-{end}/{len}\r\nAccept-Ranges: bytes\r\n\
+         Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        content_type(&path),
+        end - start + 1
+    )?;
     if method == "GET" {
-        std::io::copy(&mut file, &mut out)?;
+        file.seek(SeekFrom::Start(start))?;
+        std::io::copy(&mut file.take(end - start + 1), &mut out)?;
     }
     out.flush()
+}
+
+/// What a `Range` header asks of a file of `len` bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ranged {
+    /// The whole file (no usable range: not `bytes`, malformed, or several ranges, which
+    /// a server may answer with the whole file; PMTiles clients ask for one).
+    Whole,
+    /// Bytes `start..=end`.
+    Part { start: u64, end: u64 },
+    /// A range that starts past the end of the file (or an empty file): 416.
+    Unsatisfiable,
+}
+
+/// Parses a `Range` header value (RFC 9110 §14.1.2): `bytes=a-b`, `bytes=a-` (from a to
+/// the end) or `bytes=-n` (the last n bytes); `b` past the end is cut to the end.
+pub fn byte_range(value: &str, len: u64) -> Ranged {
+    let Some(spec) = value
+        .split_once('=')
+        .filter(|(unit, _)| unit.trim().eq_ignore_ascii_case("bytes"))
+        .map(|(_, spec)| spec.trim())
+    else {
+        return Ranged::Whole;
+    };
+    if spec.contains(',') {
+        return Ranged::Whole;
+    }
+    let Some((first, last)) = spec.split_once('-') else {
+        return Ranged::Whole;
+    };
+    let number = |s: &str| -> Option<u64> {
+        let s = s.trim();
+        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    match (number(first), number(last), last.trim().is_empty()) {
+        // The last n bytes.
+        (None, Some(n), _) if first.trim().is_empty() => {
+            if n == 0 || len == 0 {
+                Ranged::Unsatisfiable
+            } else {
+                Ranged::Part {
+                    start: len - n.min(len),
+                    end: len - 1,
+                }
+            }
+        }
+        (Some(start), _, true) if start < len => Ranged::Part {
+            start,
+            end: len - 1,
+        },
+        (Some(start), Some(end), _) if start <= end => {
+            if start < len {
+                Ranged::Part {
+                    start,
+                    end: end.min(len - 1),
+                }
+            } else {
+                Ranged::Unsatisfiable
+            }
+        }
+        (Some(_), _, true) => Ranged::Unsatisfiable,
+        _ => Ranged::Whole,
+    }
 }
 
 /// A `tiles.json` (TileJSON) served with its tile endpoints made absolute, as TileJSON
@@ -165,10 +270,15 @@ fn write_head(out: &mut impl Write, code: u16, ty: &str, len: u64) -> std::io::R
     } else {
         ""
     };
+    let ranges = if code == 200 {
+        "Accept-Ranges: bytes\r\n"
+    } else {
+        ""
+    };
     write!(
         out,
         "HTTP/1.1 {code} {reason}\r\nContent-Type: {ty}\r\nContent-Length: {len}\r\n\
-         Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n{allow}Connection: close\r\n\r\n"
+         Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n{allow}{ranges}Connection: close\r\n\r\n"
     )
 }
 
@@ -286,6 +396,33 @@ mod tests {
         let (top, root) = tree();
         std::os::unix::fs::symlink(top.path().join("secret.txt"), root.join("link.txt")).unwrap();
         assert_eq!(resolve(&root, "/link.txt"), None);
+    }
+
+    #[test]
+    fn byte_ranges_as_rfc_9110_reads_them() {
+        let part = |start, end| Ranged::Part { start, end };
+        assert_eq!(byte_range("bytes=0-99", 1000), part(0, 99));
+        assert_eq!(byte_range("bytes=500-", 1000), part(500, 999));
+        assert_eq!(byte_range("bytes=-100", 1000), part(900, 999));
+        assert_eq!(byte_range("bytes=-5000", 1000), part(0, 999));
+        assert_eq!(byte_range("bytes=990-2000", 1000), part(990, 999));
+        assert_eq!(byte_range("bytes=999-999", 1000), part(999, 999));
+        assert_eq!(byte_range(" Bytes = 10 - 19 ", 1000), part(10, 19));
+        assert_eq!(byte_range("bytes=1000-", 1000), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=1000-1001", 1000), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=-0", 1000), Ranged::Unsatisfiable);
+        assert_eq!(byte_range("bytes=0-", 0), Ranged::Unsatisfiable);
+        // Malformed, other units, reversed or several ranges: the whole file.
+        for v in [
+            "bytes=5-1",
+            "items=0-1",
+            "bytes=a-b",
+            "bytes=0-1,5-6",
+            "bytes",
+            "bytes=-",
+        ] {
+            assert_eq!(byte_range(v, 1000), Ranged::Whole, "{v}");
+        }
     }
 
     #[test]

@@ -60,6 +60,58 @@ fn serves_files_with_their_types_and_nothing_outside_the_folder() {
     }
 }
 
+/// PMTiles clients read archives in parts: `Range: bytes=a-b` gets 206 and exactly
+/// those bytes; a range past the end gets 416.
+#[test]
+fn serve_answers_byte_ranges() {
+    let root = tempfile::tempdir().unwrap();
+    let bytes: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(root.path().join("events.pmtiles"), &bytes).unwrap();
+    let server = Server::start(root.path());
+
+    let (code, head, body) = server.request("GET", "/events.pmtiles");
+    assert_eq!(code, 200);
+    assert!(head.contains("accept-ranges: bytes"), "{head}");
+    assert_eq!(body, bytes);
+    for (range, start, end) in [
+        ("bytes=0-126", 0, 126),
+        ("bytes=900-", 900, 999),
+        ("bytes=-10", 990, 999),
+        ("bytes=990-5000", 990, 999),
+    ] {
+        let (code, head, body) =
+            server.request_with("GET", "/events.pmtiles", &format!("Range: {range}\r\n"));
+        assert_eq!(code, 206, "{range}");
+        assert!(
+            head.contains(&format!("content-range: bytes {start}-{end}/1000")),
+            "{range}: {head}"
+        );
+        assert!(
+            head.contains(&format!("content-length: {}", end - start + 1)),
+            "{head}"
+        );
+        assert_eq!(body, &bytes[start..=end], "{range}");
+    }
+    // HEAD: the part's head, no body.
+    let (code, head, body) =
+        server.request_with("HEAD", "/events.pmtiles", "Range: bytes=10-19\r\n");
+    assert_eq!((code, body.len()), (206, 0));
+    assert!(head.contains("content-length: 10"), "{head}");
+    // Past the end: 416 with the file's length.
+    let (code, head, _) =
+        server.request_with("GET", "/events.pmtiles", "Range: bytes=1000-1010\r\n");
+    assert_eq!(code, 416);
+    assert!(head.contains("content-range: bytes */1000"), "{head}");
+    // Several ranges, or an If-Range this server cannot check: the whole file.
+    for headers in [
+        "Range: bytes=0-1,5-6\r\n",
+        "Range: bytes=0-1\r\nIf-Range: \"x\"\r\n",
+    ] {
+        let (code, _, body) = server.request_with("GET", "/events.pmtiles", headers);
+        assert_eq!((code, body.len()), (200, 1000), "{headers}");
+    }
+}
+
 /// TileJSON wants absolute endpoints, which only the server knows: it rewrites them in
 /// `tiles.json` and leaves every other key as written.
 #[test]

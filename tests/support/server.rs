@@ -33,10 +33,21 @@ impl Server {
     /// Status code, headers (lower-case names) and body of a raw request.
     #[allow(dead_code)] // each test file compiles this module; not all of them ask
     pub fn request(&self, method: &str, target: &str) -> (u16, String, Vec<u8>) {
+        self.request_with(method, target, "")
+    }
+
+    /// [`Server::request`] with more header lines (each ending in "\r\n").
+    #[allow(dead_code)]
+    pub fn request_with(
+        &self,
+        method: &str,
+        target: &str,
+        headers: &str,
+    ) -> (u16, String, Vec<u8>) {
         let mut s = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
         write!(
             s,
-            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n"
         )
         .unwrap();
         let mut raw = Vec::new();
