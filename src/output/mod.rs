@@ -4,6 +4,7 @@
 
 pub mod animation;
 pub mod atomic;
+pub mod basemap_layers;
 pub mod cog;
 pub mod flatgeobuf;
 pub mod geojson;
@@ -14,6 +15,7 @@ pub mod gpkg;
 pub mod layer;
 pub mod lock;
 pub mod palette;
+pub mod qgis_project;
 pub mod qml;
 pub mod sld;
 pub mod spread;

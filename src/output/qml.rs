@@ -197,6 +197,81 @@ pub fn density_qml(scale: &ColourScale, band: u32) -> String {
     document(&body)
 }
 
+/// How a basemap layer is drawn: one symbol for every feature.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Plain {
+    /// Polygons filled with `fill`, outlined in `outline`.
+    Area {
+        fill: [u8; 4],
+        outline: [u8; 4],
+        width_mm: f64,
+    },
+    /// Lines.
+    Line { colour: [u8; 4], width_mm: f64 },
+    /// Points as circles, labelled with the `name` field.
+    Places { fill: [u8; 4], size_mm: f64 },
+}
+
+/// A single-symbol style for a basemap layer (country, neighbours, rivers, lakes,
+/// places), in the colours of the report style; places get their names as labels.
+pub fn plain_qml(plain: Plain) -> String {
+    let (symbol, geometry_type, labels) = match plain {
+        Plain::Area {
+            fill,
+            outline,
+            width_mm,
+        } => (area_symbol("0", fill, outline, width_mm), 2, None),
+        Plain::Line { colour, width_mm } => (line_symbol("0", colour, width_mm), 1, None),
+        Plain::Places { fill, size_mm } => {
+            (circle_symbol("0", fill, size_mm), 0, Some(place_labels()))
+        }
+    };
+    let body = format!(
+        "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\" referencescale=\"-1\">\n    <symbols>\n{symbol}    </symbols>\n  </renderer-v2>\n{}  <layerGeometryType>{geometry_type}</layerGeometryType>\n",
+        labels.as_deref().unwrap_or("")
+    );
+    match labels {
+        // Labels are a style category of their own: declared, and switched on.
+        Some(_) => document(&body).replacen(
+            "styleCategories=\"Symbology\"",
+            "styleCategories=\"Symbology|Labeling\" labelsEnabled=\"1\"",
+            1,
+        ),
+        None => document(&body),
+    }
+}
+
+/// The SLD of [`plain_qml`] (for `layer`, the rule titled `title`).
+pub fn plain_sld(layer: &str, title: &str, plain: Plain) -> String {
+    let symbolizer = match plain {
+        Plain::Area {
+            fill,
+            outline,
+            width_mm,
+        } => Symbolizer::Area {
+            fill,
+            stroke: outline,
+            width_mm,
+        },
+        Plain::Line { colour, width_mm } => Symbolizer::Line {
+            stroke: colour,
+            width_mm,
+        },
+        Plain::Places { fill, size_mm } => Symbolizer::Circle { fill, size_mm },
+    };
+    let rule = Rule {
+        title: title.into(),
+        filter: Filter::All,
+        symbolizer,
+    };
+    sld::document(layer, &[rule])
+}
+
+/// Place names beside their markers, dark on a white halo (DejaVu Sans, as the maps).
+fn place_labels() -> String {
+    "  <labeling type=\"simple\">\n    <settings calloutType=\"simple\">\n      <text-style fieldName=\"name\" isExpression=\"0\" fontFamily=\"DejaVu Sans\" fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"50,50,50,255\" textOpacity=\"1\" fontWeight=\"50\" fontItalic=\"0\" namedStyle=\"Book\" multilineHeight=\"1\" blendMode=\"0\" allowHtml=\"0\" previewBkgrdColor=\"255,255,255,255\">\n        <text-buffer bufferDraw=\"1\" bufferSize=\"0.7\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"0.85\" bufferJoinStyle=\"128\" bufferNoFill=\"1\" bufferBlendMode=\"0\"/>\n      </text-style>\n      <text-format wrapChar=\"\" autoWrapLength=\"0\" multilineAlign=\"3\" addDirectionSymbol=\"0\" formatNumbers=\"0\" decimals=\"3\" plussign=\"0\"/>\n      <placement placement=\"6\" dist=\"1\" distUnits=\"MM\" predefinedPositionOrder=\"TR,TL,BR,BL,R,L,TSR,BSR\" priority=\"5\" offsetType=\"1\" quadOffset=\"4\" xOffset=\"0\" yOffset=\"0\" offsetUnits=\"MM\" rotationAngle=\"0\" placementFlags=\"10\" centroidWhole=\"0\" centroidInside=\"0\" fitInPolygonOnly=\"0\" overrunDistance=\"0\" overrunDistanceUnit=\"MM\" repeatDistance=\"0\" repeatDistanceUnits=\"MM\" maxCurvedCharAngleIn=\"25\" maxCurvedCharAngleOut=\"-25\" preserveRotation=\"1\" geometryGenerator=\"\" geometryGeneratorEnabled=\"0\" geometryGeneratorType=\"PointGeometry\" layerType=\"PointGeometry\" lineAnchorPercent=\"0.5\" lineAnchorType=\"0\" lineAnchorClipping=\"0\" labelOffsetMapUnitScale=\"3x:0,0,0,0,0,0\" distMapUnitScale=\"3x:0,0,0,0,0,0\" repeatDistanceMapUnitScale=\"3x:0,0,0,0,0,0\" overrunDistanceMapUnitScale=\"3x:0,0,0,0,0,0\" polygonPlacementFlags=\"2\" rotationUnit=\"AngleDegrees\"/>\n      <rendering obstacle=\"1\" obstacleFactor=\"1\" obstacleType=\"1\" displayAll=\"0\" upsidedownLabels=\"0\" labelPerPart=\"0\" mergeLines=\"0\" limitNumLabels=\"0\" maxNumLabels=\"2000\" minFeatureSize=\"0\" scaleVisibility=\"0\" scaleMin=\"0\" scaleMax=\"0\" fontLimitPixelSize=\"0\" fontMinPixelSize=\"3\" fontMaxPixelSize=\"10000\" drawLabels=\"1\" zIndex=\"0\" unplacedVisibility=\"0\"/>\n    </settings>\n  </labeling>\n".into()
+}
+
 /// `qml` with `note` as an XML comment after its doctype (e.g. that the layer's data are
 /// synthetic): seen by anyone who opens the style file.
 pub fn with_note(qml: &str, note: &str) -> String {
@@ -333,6 +408,48 @@ fn fill_symbol(name: &str, colour: [u8; 4]) -> String {
             ("outline_width_unit", "MM".into()),
             ("style", "solid".into()),
         ],
+    )
+}
+
+/// A fill symbol with its own outline colour and width.
+fn area_symbol(name: &str, fill: [u8; 4], outline: [u8; 4], width_mm: f64) -> String {
+    symbol(
+        "fill",
+        name,
+        "SimpleFill",
+        &[
+            ("color", rgba(fill)),
+            ("joinstyle", "round".into()),
+            ("outline_color", rgba(outline)),
+            ("outline_style", "solid".into()),
+            ("outline_width", width_mm.to_string()),
+            ("outline_width_unit", "MM".into()),
+            ("style", "solid".into()),
+        ],
+    )
+}
+
+fn line_symbol(name: &str, colour: [u8; 4], width_mm: f64) -> String {
+    symbol(
+        "line",
+        name,
+        "SimpleLine",
+        &[
+            ("capstyle", "round".into()),
+            ("joinstyle", "round".into()),
+            ("line_color", rgba(colour)),
+            ("line_style", "solid".into()),
+            ("line_width", width_mm.to_string()),
+            ("line_width_unit", "MM".into()),
+        ],
+    )
+}
+
+/// A dark-outlined circle of `size_mm`.
+fn circle_symbol(name: &str, colour: [u8; 4], size_mm: f64) -> String {
+    marker_symbol(name, colour).replace(
+        &format!("name=\"size\" value=\"{MARKER_MM}\""),
+        &format!("name=\"size\" value=\"{size_mm}\""),
     )
 }
 

@@ -8,6 +8,8 @@ use std::fmt::Write as _;
 /// Which features a rule draws.
 #[derive(Debug, Clone)]
 pub enum Filter {
+    /// Every feature.
+    All,
     /// `field` = `value`.
     Equals(String, String),
     /// `field` is one of the values.
@@ -34,6 +36,14 @@ pub enum Symbolizer {
     },
     /// A filled polygon with a thin dark outline.
     Fill { fill: [u8; 4] },
+    /// A filled polygon with its own outline.
+    Area {
+        fill: [u8; 4],
+        stroke: [u8; 4],
+        width_mm: f64,
+    },
+    /// A line.
+    Line { stroke: [u8; 4], width_mm: f64 },
 }
 
 #[derive(Debug, Clone)]
@@ -55,10 +65,16 @@ pub fn document(layer: &str, rules: &[Rule]) -> String {
     );
     for r in rules {
         let title = esc(&r.title);
+        let filter = match &r.filter {
+            Filter::All => String::new(),
+            f => format!(
+                "          <ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\n{}          </ogc:Filter>\n",
+                filter(f)
+            ),
+        };
         let _ = write!(
             s,
-            "        <se:Rule>\n          <se:Name>{title}</se:Name>\n          <se:Description>\n            <se:Title>{title}</se:Title>\n          </se:Description>\n          <ogc:Filter xmlns:ogc=\"http://www.opengis.net/ogc\">\n{}          </ogc:Filter>\n{}        </se:Rule>\n",
-            filter(&r.filter),
+            "        <se:Rule>\n          <se:Name>{title}</se:Name>\n          <se:Description>\n            <se:Title>{title}</se:Title>\n          </se:Description>\n{filter}{}        </se:Rule>\n",
             symbolizer(r.symbolizer)
         );
     }
@@ -78,6 +94,7 @@ fn filter(f: &Filter) -> String {
     const IN: &str = "            ";
     const IN2: &str = "              ";
     match f {
+        Filter::All => String::new(),
         Filter::Equals(field, value) => compare("PropertyIsEqualTo", field, value, IN),
         Filter::OneOf(field, values) => {
             let each: String = values
@@ -170,6 +187,22 @@ fn symbolizer(s: Symbolizer) -> String {
             "          <se:PolygonSymbolizer>\n            <se:Fill>{}</se:Fill>\n            <se:Stroke>{}</se:Stroke>\n          </se:PolygonSymbolizer>\n",
             params(&[("fill", hex(fill)), ("fill-opacity", opacity(fill))]),
             stroke(DARK, 0.26)
+        ),
+        Symbolizer::Area {
+            fill,
+            stroke: c,
+            width_mm,
+        } => format!(
+            "          <se:PolygonSymbolizer>\n            <se:Fill>{}</se:Fill>\n            <se:Stroke>{}</se:Stroke>\n          </se:PolygonSymbolizer>\n",
+            params(&[("fill", hex(fill)), ("fill-opacity", opacity(fill))]),
+            stroke(c, width_mm)
+        ),
+        Symbolizer::Line {
+            stroke: c,
+            width_mm,
+        } => format!(
+            "          <se:LineSymbolizer>\n            <se:Stroke>{}</se:Stroke>\n          </se:LineSymbolizer>\n",
+            stroke(c, width_mm)
         ),
     }
 }
