@@ -466,18 +466,34 @@ fn draw_panel(
 }
 
 /// A small-multiples sheet: `tiles` (label, map) in a grid of `columns`, a shared
-/// horizontal colour legend of `scale`, title, subtitle and credits.
+/// legend (`key`: a colour bar or classes), title, subtitle and credits.
 pub struct Sheet<'a> {
     pub title: String,
     pub subtitle: String,
     /// (label, map): every map drawn at its own size.
     pub tiles: Vec<(String, MapScene)>,
     pub columns: usize,
-    pub scale: &'a ColourScale,
+    pub key: SheetKey<'a>,
     /// The legend's title and unit.
     pub legend: String,
     pub credits: Vec<String>,
     pub synthetic: bool,
+}
+
+/// Columns of a small-multiples sheet of `n` maps: 3 to 5, the fewest empty cells, then
+/// the fewest rows (13 years: 5 columns, 3 rows).
+pub fn sheet_columns(n: usize) -> usize {
+    (3..=5)
+        .min_by_key(|c| (n.div_ceil(*c) * c - n, n.div_ceil(*c)))
+        .expect("a non-empty range")
+}
+
+/// The shared legend of a [`Sheet`].
+pub enum SheetKey<'a> {
+    /// A continuous colour scale: a horizontal bar with its stops labelled.
+    Scale(&'a ColourScale),
+    /// Classes: (label, colour) swatches in a row, in class order.
+    Classes(Vec<(String, Colour)>),
 }
 
 /// Renders a [`Sheet`]: the maps rendered (in parallel), then placed as images.
@@ -601,12 +617,18 @@ fn draw_sheet<S: Surface>(
         draw_watermark(&mut pixmap, grid, style, ts, None);
     }
     let ly = header + grid_h + f.legend * 1.2;
-    draw_colour_bar(
-        &mut pixmap,
-        sheet,
-        style,
-        PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
-    );
+    match &sheet.key {
+        SheetKey::Scale(scale) => draw_colour_bar(
+            &mut pixmap,
+            scale,
+            &sheet.legend,
+            style,
+            PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
+        ),
+        SheetKey::Classes(classes) => {
+            draw_classes(&mut pixmap, classes, &sheet.legend, style, px(m, ly))
+        }
+    }
     draw_credits(
         &mut pixmap,
         &credits,
@@ -617,12 +639,57 @@ fn draw_sheet<S: Surface>(
     Ok(pixmap)
 }
 
-/// The shared colour scale as a horizontal bar with its stops labelled below, its title
-/// to the right.
-fn draw_colour_bar(pixmap: &mut dyn Surface, sheet: &Sheet, style: &Style, r: PxRect) {
+/// Class swatches in a row from `at` (top left), each with its label to the right, the
+/// legend's `title` on the line under them.
+fn draw_classes(
+    pixmap: &mut dyn Surface,
+    classes: &[(String, Colour)],
+    title: &str,
+    style: &Style,
+    at: PxPoint,
+) {
     let ts = Transform::identity();
     let c = &style.colours;
-    let scale = sheet.scale;
+    let fs = style.fonts.legend;
+    let side = fs * 1.4;
+    let mut x = at.x;
+    for (label, colour) in classes {
+        let r = PxRect::from_size(x, at.y, side, side);
+        paint::fill_rect(pixmap, r, *colour, ts);
+        paint::stroke_rect(pixmap, r, &LineStyle::solid(c.panel_border, 1.0), ts);
+        let line = text::shape(label, Face::Regular, fs, 0.0);
+        let tx = r.x1 + fs * 0.4;
+        draw_text(
+            pixmap,
+            label,
+            Face::Regular,
+            fs,
+            px(tx, r.centre().y + fs * 0.35),
+            c.text,
+        );
+        x = tx + line.width + fs * 1.2;
+    }
+    draw_text(
+        pixmap,
+        title,
+        Face::Regular,
+        fs,
+        px(at.x, at.y + side + fs * 1.5),
+        c.text,
+    );
+}
+
+/// The shared colour scale as a horizontal bar with its stops labelled below, its
+/// `title` to the right.
+fn draw_colour_bar(
+    pixmap: &mut dyn Surface,
+    scale: &ColourScale,
+    title: &str,
+    style: &Style,
+    r: PxRect,
+) {
+    let ts = Transform::identity();
+    let c = &style.colours;
     let stops = scale.legend_stops(6);
     let (lo, hi) = (stops[0].0, scale.max);
     let steps = r.width().max(1.0) as usize;
@@ -650,7 +717,7 @@ fn draw_colour_bar(pixmap: &mut dyn Surface, sheet: &Sheet, style: &Style, r: Px
     }
     draw_text(
         pixmap,
-        &sheet.legend,
+        title,
         Face::Regular,
         fs,
         px(r.x1 + fs, r.centre().y + fs * 0.35),
