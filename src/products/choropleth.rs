@@ -100,6 +100,9 @@ pub struct Level {
 pub struct Choropleths {
     /// The legend's title: the unit and the class method.
     pub legend: String,
+    /// The class method and the unit-years it ran over ("0, then quantiles … of all
+    /// unit-years, 2012–2024").
+    pub method: String,
     pub levels: Vec<Level>,
     /// The region with the highest rate in the last year, one sentence (none without
     /// events that year).
@@ -153,8 +156,9 @@ pub fn write(run: &Run, maps: &MapSet, opts: &ChoroplethOptions) -> Result<Optio
         1 => first.to_string(),
         _ => format!("{first}–{}", years.end()),
     };
+    let method = format!("{ZERO_METHOD} of all unit-years, {span}");
     let legend = format!(
-        "Events per 1,000 km² per year. Classes: {ZERO_METHOD}, over every unit-year {span}; the same classes in every year."
+        "Events per 1,000 km² per year. Classes: {method}; the same classes in every year."
     );
     let _hold = lock::hold(&opts.out)?;
     let mut files = Vec::new();
@@ -178,6 +182,7 @@ pub fn write(run: &Run, maps: &MapSet, opts: &ChoroplethOptions) -> Result<Optio
         .and_then(|l| top_sentence(l, *years.end(), &d.category.label, b.name(), part));
     Ok(Some(Choropleths {
         legend,
+        method,
         levels,
         sentence,
         files,

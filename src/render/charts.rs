@@ -488,6 +488,9 @@ pub fn sheet_columns(n: usize) -> usize {
         .expect("a non-empty range")
 }
 
+/// The narrowest sheet, px.
+const SHEET_MIN_WIDTH: f32 = 1600.0;
+
 /// The shared legend of a [`Sheet`].
 pub enum SheetKey<'a> {
     /// A continuous colour scale: a horizontal bar with its stops labelled.
@@ -564,10 +567,21 @@ fn draw_sheet<S: Surface>(
     let gap = 12.0;
     let label_h = f.subtitle * 1.6;
     let m = margin(WIDTH, WIDTH);
-    let width = (2.0 * m + cols as f32 * tw as f32 + (cols - 1) as f32 * gap).ceil() as u32;
+    // At least SHEET_MIN_WIDTH: a sheet of one or two maps still has room for its title,
+    // the synthetic notice and its legend.
+    let width = (2.0 * m + cols as f32 * tw as f32 + (cols - 1) as f32 * gap)
+        .max(SHEET_MIN_WIDTH)
+        .ceil() as u32;
     let header = m + f.title * 1.2 + f.subtitle * 1.5;
-    let legend_h = f.legend * 5.0;
     let avail = width as f32 - 2.0 * m;
+    let class_layout = match &sheet.key {
+        SheetKey::Classes(classes) => Some(classes_layout(classes, &sheet.legend, style, avail)),
+        SheetKey::Scale(_) => None,
+    };
+    let legend_h = match &class_layout {
+        Some(l) => l.height + f.legend * 2.0,
+        None => f.legend * 5.0,
+    };
     let credits: Vec<String> = sheet
         .credits
         .iter()
@@ -626,7 +640,8 @@ fn draw_sheet<S: Surface>(
             PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
         ),
         SheetKey::Classes(classes) => {
-            draw_classes(&mut pixmap, classes, &sheet.legend, style, px(m, ly))
+            let layout = class_layout.as_ref().expect("laid out above");
+            draw_classes(&mut pixmap, classes, layout, style, px(m, ly))
         }
     }
     draw_credits(
@@ -639,12 +654,52 @@ fn draw_sheet<S: Surface>(
     Ok(pixmap)
 }
 
-/// Class swatches in a row from `at` (top left), each with its label to the right, the
-/// legend's `title` on the line under them.
+/// Where a classed legend's parts go, relative to its top left: each swatch's left edge
+/// and row, and the title's wrapped lines under the swatches.
+struct ClassesLayout {
+    swatches: Vec<(f32, usize)>,
+    rows: usize,
+    title: Vec<String>,
+    height: f32,
+}
+
+/// Lays class swatches (each with its label to the right) out in rows no wider than
+/// `width`, and the legend's `title` wrapped to `width` under them.
+fn classes_layout(
+    classes: &[(String, Colour)],
+    title: &str,
+    style: &Style,
+    width: f32,
+) -> ClassesLayout {
+    let fs = style.fonts.legend;
+    let side = fs * 1.4;
+    let (mut x, mut row) = (0.0, 0);
+    let mut swatches = Vec::with_capacity(classes.len());
+    for (label, _) in classes {
+        let w = side + fs * 0.4 + text::shape(label, Face::Regular, fs, 0.0).width;
+        if x > 0.0 && x + w > width {
+            (x, row) = (0.0, row + 1);
+        }
+        swatches.push((x, row));
+        x += w + fs * 1.2;
+    }
+    let rows = row + 1;
+    let title = text::wrap(title, Face::Regular, fs, width);
+    let height = rows as f32 * side * 1.4 + title.len() as f32 * fs * 1.4;
+    ClassesLayout {
+        swatches,
+        rows,
+        title,
+        height,
+    }
+}
+
+/// Class swatches as laid out from `at` (top left), each with its label to the right,
+/// the legend's title under them.
 fn draw_classes(
     pixmap: &mut dyn Surface,
     classes: &[(String, Colour)],
-    title: &str,
+    layout: &ClassesLayout,
     style: &Style,
     at: PxPoint,
 ) {
@@ -652,31 +707,24 @@ fn draw_classes(
     let c = &style.colours;
     let fs = style.fonts.legend;
     let side = fs * 1.4;
-    let mut x = at.x;
-    for (label, colour) in classes {
-        let r = PxRect::from_size(x, at.y, side, side);
+    for ((label, colour), (x, row)) in classes.iter().zip(&layout.swatches) {
+        let r = PxRect::from_size(at.x + x, at.y + *row as f32 * side * 1.4, side, side);
         paint::fill_rect(pixmap, r, *colour, ts);
         paint::stroke_rect(pixmap, r, &LineStyle::solid(c.panel_border, 1.0), ts);
-        let line = text::shape(label, Face::Regular, fs, 0.0);
-        let tx = r.x1 + fs * 0.4;
         draw_text(
             pixmap,
             label,
             Face::Regular,
             fs,
-            px(tx, r.centre().y + fs * 0.35),
+            px(r.x1 + fs * 0.4, r.centre().y + fs * 0.35),
             c.text,
         );
-        x = tx + line.width + fs * 1.2;
     }
-    draw_text(
-        pixmap,
-        title,
-        Face::Regular,
-        fs,
-        px(at.x, at.y + side + fs * 1.5),
-        c.text,
-    );
+    let mut y = at.y + layout.rows as f32 * side * 1.4 + fs * 0.9;
+    for line in &layout.title {
+        draw_text(pixmap, line, Face::Regular, fs, px(at.x, y), c.text);
+        y += fs * 1.4;
+    }
 }
 
 /// The shared colour scale as a horizontal bar with its stops labelled below, its

@@ -455,8 +455,8 @@ fn spread_blocks(b: &mut Vec<Block>, sp: &super::SpreadSection, out: &Path) {
     }
     if let Some(c) = &sp.choropleths {
         b.push(Block::P(format!(
-            "Choropleths: events per 1,000 km² in each region and cercle, year by year, on one classed scale for every year ({}); areas are geodesic (WGS84).{}",
-            c.legend,
+            "Choropleths: events per 1,000 km² in each region and cercle, year by year, on one classed scale for every year (classes: {}); areas are geodesic (WGS84).{}",
+            c.method,
             c.sentence.as_ref().map(|s| format!(" {s}")).unwrap_or_default()
         )));
         for l in &c.levels {
