@@ -1,7 +1,9 @@
 //! `conflictmap spread`: its tables agree with the zone tables (per-year totals with the
 //! country, the bands inside a ring's radius or a band's width with that zone), events at
-//! known geodesic distances land in their bands, runs are byte-identical, and bad
-//! arguments are refused with a message.
+//! known geodesic distances land in their bands, runs are byte-identical, the choropleth
+//! table counts the same events on one scale, the expansion GeoPackage opens in GDAL,
+//! band edges come from flags, then the study, then the defaults, and bad arguments are
+//! refused with a message.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,6 +127,22 @@ fn assert_agrees_with_zones(events: &str, extra: &[&str]) {
             "{key:?}"
         );
     }
+    // The choropleths (of the headline category, the study's first) count the country's
+    // events in units: here every one of them, in a region and in a cercle.
+    let choropleth = rows(&dir.path().join("spread_choropleth.csv"));
+    let headline: BTreeMap<Key, u64> = country
+        .iter()
+        .filter(|((c, _), _)| c == "militant_islamist_attack")
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    for level in ["region", "cercle"] {
+        let mut sums: BTreeMap<Key, u64> = BTreeMap::new();
+        for r in choropleth.iter().filter(|r| r["unit_level"] == level) {
+            let key = ("militant_islamist_attack".to_string(), r["year"].clone());
+            *sums.entry(key).or_default() += r["events"].parse::<u64>().unwrap();
+        }
+        assert_eq!(sums, headline, "{events}: {level} sums");
+    }
 }
 
 #[test]
@@ -211,7 +229,7 @@ fn two_runs_write_identical_files() {
         .map(|e| e.unwrap().file_name())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 12, "{names:?}");
+    assert_eq!(names.len(), 16, "{names:?}");
     for n in names {
         assert!(
             std::fs::read(a.join(&n)).unwrap() == std::fs::read(b.join(&n)).unwrap(),
@@ -241,6 +259,222 @@ fn two_runs_write_identical_files() {
     assert!(qml.contains("attr=\"year\"") && qml.contains("value=\"2024\""));
     let tif = std::fs::read(a.join("spread_change.tif")).unwrap();
     assert!(tif.starts_with(b"II*\0") || tif.starts_with(b"MM\0*"));
+    assert_choropleth_table(&a.join("spread_choropleth.csv"));
+}
+
+/// The choropleth table: every unit in every year exactly once, with one class on its
+/// level's one scale (the same rate, the same class, whatever the year; zero events:
+/// class 0), rates that are events per 1,000 km² of the unit's area, marked synthetic.
+fn assert_choropleth_table(path: &Path) {
+    let table = rows(path);
+    for level in ["region", "cercle"] {
+        let rows: Vec<_> = table.iter().filter(|r| r["unit_level"] == level).collect();
+        let units: std::collections::BTreeSet<&str> =
+            rows.iter().map(|r| r["unit_id"].as_str()).collect();
+        let years: std::collections::BTreeSet<&str> =
+            rows.iter().map(|r| r["year"].as_str()).collect();
+        assert_eq!(
+            rows.len(),
+            units.len() * years.len(),
+            "{level}: one row per unit-year"
+        );
+        assert_eq!(years.len(), 13, "{level}");
+        // Class bounds per class, over every year: classes must not overlap.
+        let mut bounds: BTreeMap<u32, (f64, f64, String)> = BTreeMap::new();
+        for r in &rows {
+            let events: u64 = r["events"].parse().unwrap();
+            let area: f64 = r["area_km2"].parse().unwrap();
+            let rate: f64 = r["events_per_1000km2"].parse().unwrap();
+            let class: u32 = r["class"].parse().unwrap();
+            // The table rounds areas to 0.1 km² and rates to 1e-4.
+            let expected = events as f64 * 1000.0 / area;
+            assert!((rate - expected).abs() <= expected * 1e-3 + 1e-4, "{r:?}");
+            assert_eq!(class == 0, events == 0, "{r:?}");
+            assert_eq!(r["synthetic"], "true");
+            let b = bounds
+                .entry(class)
+                .or_insert((f64::INFINITY, 0.0, r["class_label"].clone()));
+            (b.0, b.1) = (b.0.min(rate), b.1.max(rate));
+            assert_eq!(b.2, r["class_label"], "one label per class");
+        }
+        let b: Vec<_> = bounds.values().collect();
+        assert!(b.len() >= 4, "{level}: {b:?}");
+        for w in b.windows(2) {
+            assert!(w[0].1 < w[1].0, "{level}: classes overlap: {b:?}");
+        }
+    }
+}
+
+#[test]
+fn the_expansion_geopackage_opens_in_gdal_with_a_year_per_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    run(&["spread", "--no-choropleth", "--out", out.to_str().unwrap()]);
+    assert!(
+        !out.join("spread_choropleth.csv").exists(),
+        "--no-choropleth"
+    );
+    let gpkg = out.join("spread_expansion.gpkg");
+    let o = std::process::Command::new("ogrinfo")
+        .args(["-ro", "-al", "-geom=NO", gpkg.to_str().unwrap()])
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run ogrinfo ({e}): run scripts/setup.sh"));
+    let text = String::from_utf8_lossy(&o.stdout);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success() && err.trim().is_empty(), "{err}");
+    assert!(text.contains("Layer name: spread_expansion"), "{text}");
+    assert!(text.contains("Geometry: Multi Polygon"), "{text}");
+    assert!(text.contains("Feature Count: 13"), "{text}");
+    let years: Vec<i32> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("year (Integer64) = "))
+        .map(|y| y.parse().unwrap())
+        .collect();
+    assert_eq!(years, (2012..=2024).collect::<Vec<_>>(), "{text}");
+    assert!(
+        text.contains("SYNTHETIC"),
+        "the description says synthetic: {text}"
+    );
+    // Its default style (QGIS applies it when the layer is added).
+    let o = std::process::Command::new("ogrinfo")
+        .args([
+            "-ro",
+            gpkg.to_str().unwrap(),
+            "-sql",
+            "SELECT f_table_name, useAsDefault FROM layer_styles",
+        ])
+        .output()
+        .unwrap();
+    let styles = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        styles.contains("f_table_name (String) = spread_expansion"),
+        "{styles}"
+    );
+}
+
+/// The Mali study without its `[spread]` table (its last) and with `extra` appended,
+/// its files named as built into the binary.
+fn study_with(extra: &str) -> String {
+    let text = std::fs::read_to_string("config/mali.toml").unwrap();
+    let text = text.split("\n[spread]").next().unwrap();
+    let text = text
+        .replace("\"../boundaries/", "\"builtin:boundaries/")
+        .replace("\"categories.toml\"", "\"builtin:config/categories.toml\"");
+    format!("{text}\n{extra}")
+}
+
+fn band_edges(path: &Path, id_col: &str, id: &str) -> Vec<String> {
+    let mut edges: Vec<String> = Vec::new();
+    for r in rows(path).iter().filter(|r| r[id_col] == id) {
+        if !edges.contains(&r["band_from_km"]) {
+            edges.push(r["band_from_km"].clone());
+        }
+    }
+    edges
+}
+
+#[test]
+fn band_edges_come_from_the_flags_then_the_study_then_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = dir.path().join("study.toml");
+    std::fs::write(
+        &study,
+        study_with(
+            "[spread]\ncentre_bands = [0, 100, 250]\nborder_bands = [0, 40]\nwithin = [100]\n",
+        ),
+    )
+    .unwrap();
+    let s = study.to_str().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    let args = |name: &str| -> Vec<String> {
+        [
+            "spread",
+            "--no-choropleth",
+            "--category",
+            "militant_islamist_attack",
+            "--out",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .chain([out(name).to_str().unwrap().to_string()])
+        .collect()
+    };
+    let go = |a: Vec<String>| run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    // The study's bands.
+    let mut a = args("study");
+    a.extend(["--study".into(), s.into()]);
+    go(a);
+    let centre =
+        |name: &str| band_edges(&out(name).join("spread.csv"), "centre_id", "bamako_150km");
+    let border =
+        |name: &str| band_edges(&out(name).join("border_approach.csv"), "border_id", "all");
+    assert_eq!(centre("study"), ["0", "100", "250"]);
+    assert_eq!(border("study"), ["0", "40"]);
+    let header = |name: &str| {
+        std::fs::read_to_string(out(name).join("spread_years.csv"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        header("study").contains("share_within_100km"),
+        "{}",
+        header("study")
+    );
+    assert!(!header("study").contains("share_within_150km"));
+    // Flags over the study.
+    let mut a = args("flags");
+    a.extend(["--study", s, "--bands", "0,75", "--within", "50"].map(String::from));
+    go(a);
+    assert_eq!(centre("flags"), ["0", "75"]);
+    assert_eq!(
+        border("flags"),
+        ["0", "40"],
+        "the study's border bands stay"
+    );
+    assert!(header("flags").contains("share_within_50km"));
+    // A study without a [spread] table: the built-in defaults.
+    let plain = dir.path().join("plain.toml");
+    std::fs::write(&plain, study_with("")).unwrap();
+    let mut a = args("defaults");
+    a.extend(["--study".into(), plain.to_str().unwrap().into()]);
+    go(a);
+    assert_eq!(
+        centre("defaults"),
+        ["0", "50", "100", "150", "200", "300", "500"]
+    );
+    assert_eq!(border("defaults"), ["0", "25", "50", "100", "200"]);
+    assert!(header("defaults").contains("share_within_150km"));
+}
+
+#[test]
+fn bad_band_edges_in_the_study_are_refused_naming_the_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (extra, expect) in [
+        (
+            "[spread]\ncentre_bands = [0, 100, 50]\n",
+            "spread.centre_bands = [0, 100, 50]: edges must increase",
+        ),
+        (
+            "[spread]\nborder_bands = [0, -25, 50]\n",
+            "spread.border_bands = [0, -25, 50]: -25 is not a distance >= 0 km",
+        ),
+        ("[spread]\nwithin = [0]\n", "spread.within = [0]"),
+    ] {
+        let study = dir.path().join("bad.toml");
+        std::fs::write(&study, study_with(extra)).unwrap();
+        let s = study.to_str().unwrap();
+        assert_rejected(
+            &["spread", "--study", s, "--out", out.to_str().unwrap()],
+            expect,
+            &out,
+        );
+        let o = conflictmap(&["spread", "--study", s, "--out", out.to_str().unwrap()]);
+        assert!(String::from_utf8_lossy(&o.stderr).contains("bad.toml"));
+    }
 }
 
 #[test]
@@ -291,12 +525,24 @@ fn the_report_has_a_spread_section_with_its_key_sentences() {
     assert!(md.contains("## Spread"), "{md}");
     assert!(md.contains("the median distance to Bamako was"), "{md}");
     assert!(md.contains("(spread/spread_expansion.png)"), "{md}");
+    assert!(
+        md.contains("(spread/spread_choropleth_regions.png)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("had the highest rate of militant Islamist attacks among Mali's regions"),
+        "{md}"
+    );
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     for f in [
         "spread/spread.csv",
         "spread/spread_profile.png",
         "spread/spread_expansion.geojson",
         "spread/spread_change.tif",
+        "spread/spread_expansion.gpkg",
+        "spread/spread_choropleth.csv",
+        "spread/spread_choropleth_regions.png",
+        "spread/spread_choropleth_cercles.png",
     ] {
         assert!(manifest.contains(&format!("\"{f}\"")), "manifest lacks {f}");
         assert!(out.join(f).exists(), "{f} missing");

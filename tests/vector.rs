@@ -405,7 +405,13 @@ fn spread_maps_and_chart_in_every_format_match_their_png() {
     let out = tmp("vector_spread");
     let o = out.to_str().unwrap();
     run_ok(&["spread", "--format", "png,svg,pdf", "--out", o]);
-    for stem in ["spread_expansion", "spread_change", "spread_profile"] {
+    for stem in [
+        "spread_expansion",
+        "spread_change",
+        "spread_profile",
+        "spread_choropleth_regions",
+        "spread_choropleth_cercles",
+    ] {
         let png = out.join(format!("{stem}.png"));
         assert_looks_like(&png, svg_rgb(&png.with_extension("svg")), "svg");
         assert_looks_like(&png, pdf_rgb(&png.with_extension("pdf"), 150), "pdf");

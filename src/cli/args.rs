@@ -270,13 +270,16 @@ pub struct SpreadArgs {
     #[arg(long = "centre", value_name = "NAME", value_delimiter = ',')]
     pub centres: Vec<String>,
     /// Edges of the distance bands around a centre, km, from 0 (the last band is open).
-    #[arg(long, value_name = "KM,KM,...", default_value = "0,50,100,150,200,300,500", value_parser = parse_bands)]
-    pub bands: crate::analysis::spread::Bands,
+    /// Default: the study's `[spread] centre_bands`, else 0,50,100,150,200,300,500.
+    #[arg(long, value_name = "KM,KM,...", value_parser = parse_bands)]
+    pub bands: Option<crate::analysis::spread::Bands>,
     /// Edges of the distance bands from the borders (inside the country), km, from 0.
-    #[arg(long, value_name = "KM,KM,...", default_value = "0,25,50,100,200", value_parser = parse_bands)]
-    pub border_bands: crate::analysis::spread::Bands,
-    /// Distances for the yearly "share within" columns, km.
-    #[arg(long, value_name = "KM,...", value_delimiter = ',', default_value = "150,300", value_parser = parse_positive)]
+    /// Default: the study's `[spread] border_bands`, else 0,25,50,100,200.
+    #[arg(long, value_name = "KM,KM,...", value_parser = parse_bands)]
+    pub border_bands: Option<crate::analysis::spread::Bands>,
+    /// Distances for the yearly "share within" columns, km. Default: the study's
+    /// `[spread] within`, else 150,300.
+    #[arg(long, value_name = "KM,...", value_delimiter = ',', value_parser = parse_positive)]
     pub within: Vec<f64>,
     /// Style of the chart and the expansion map: "report", "dark", or a style file (TOML).
     #[arg(long, value_name = "NAME|FILE", default_value = "report")]
@@ -300,6 +303,10 @@ pub struct SpreadArgs {
     /// Pixel scale of the maps (2 for print, recorded as 300 dpi).
     #[arg(long, value_name = "1|2", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=4))]
     pub scale: u32,
+    /// Do not make the choropleth sheets and table (regions and cercles by events per
+    /// 1,000 km² per year).
+    #[arg(long)]
+    pub no_choropleth: bool,
     /// Output folder.
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,

@@ -3,6 +3,7 @@
 
 use crate::cli::args::SpreadArgs;
 use crate::error::Result;
+use crate::products::choropleth::{self, ChoroplethOptions};
 use crate::products::density::{self, DensityOptions, ViewOptions};
 use crate::products::maps::MapOptions;
 use crate::products::spread::{self, ChangeOptions, ExpansionOptions, ImageOptions, SpreadOptions};
@@ -21,14 +22,19 @@ pub fn run(args: &SpreadArgs) -> Result<()> {
         extent: args.extent.clone(),
     };
     let style = density::style(&view)?;
+    // Flags override the study's [spread] section, which overrides the built-in defaults.
+    let study = SpreadOptions::for_study(&run.setup.study)?;
     let opts = SpreadOptions {
         out: args.out.clone(),
         categories: args.category_ids.clone(),
         headline: args.headline.clone(),
         centres: args.centres.clone(),
-        centre_bands: args.bands.clone(),
-        border_bands: args.border_bands.clone(),
-        within: args.within.iter().filter_map(|k| Km::new(*k)).collect(),
+        centre_bands: args.bands.clone().unwrap_or(study.centre_bands),
+        border_bands: args.border_bands.clone().unwrap_or(study.border_bands),
+        within: match args.within.is_empty() {
+            true => study.within,
+            false => args.within.iter().filter_map(|k| Km::new(*k)).collect(),
+        },
         years: args.filter.years,
         event_types: args.filter.event_types.clone(),
         min_precision: args.filter.min_precision,
@@ -67,16 +73,39 @@ pub fn run(args: &SpreadArgs) -> Result<()> {
             out: args.out.clone(),
             compare: args.compare,
             dpi,
-            image,
+            image: image.clone(),
         },
     )?;
+    let choropleths = match args.no_choropleth {
+        true => None,
+        false => {
+            let c = choropleth::write(
+                &run,
+                &map_set,
+                &ChoroplethOptions {
+                    out: args.out.clone(),
+                    image,
+                },
+            )?;
+            if c.is_none() {
+                eprintln!("No choropleth: the study has neither regions nor cercles.");
+            }
+            c
+        }
+    };
     eprint!("{}", loaded.read.summary);
     if change.is_none() {
         eprintln!(
             "No change map: the data have no two full years to compare by default (--compare picks periods)."
         );
     }
-    for line in s.sentences.iter().chain(&expansion.sentence) {
+    let choropleth_sentence = choropleths.as_ref().and_then(|c| c.sentence.as_ref());
+    for line in s
+        .sentences
+        .iter()
+        .chain(&expansion.sentence)
+        .chain(choropleth_sentence)
+    {
         println!("{line}");
     }
     let names: Vec<String> = s
@@ -84,6 +113,7 @@ pub fn run(args: &SpreadArgs) -> Result<()> {
         .iter()
         .chain(&expansion.files)
         .chain(change.iter().flat_map(|c| &c.files))
+        .chain(choropleths.iter().flat_map(|c| &c.files))
         .map(|p| p.display().to_string())
         .collect();
     eprintln!("Wrote {}", names.join(", "));

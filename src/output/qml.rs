@@ -299,6 +299,24 @@ pub fn events_sld(layer: &str, field: &str, categories: &[(&str, &str, [u8; 4])]
     sld::document(layer, &rules)
 }
 
+/// The SLD of [`outlines_qml`] (for `layer`): one outline colour per value of `field`
+/// (integers such as years compare as numbers in a GeoPackage).
+pub fn outlines_sld(layer: &str, field: &str, categories: &[(&str, &str, [u8; 4])]) -> String {
+    let rules: Vec<Rule> = categories
+        .iter()
+        .map(|(value, label, colour)| Rule {
+            title: (*label).to_string(),
+            filter: Filter::Equals(field.into(), gpkg_literal(value)),
+            symbolizer: Symbolizer::Outline {
+                stroke: *colour,
+                width_mm: 0.6,
+                dash: None,
+            },
+        })
+        .collect();
+    sld::document(layer, &rules)
+}
+
 /// The SLD of [`zones_qml`] (for `layer`).
 pub fn zones_sld(layer: &str) -> String {
     let kind = || ZONE_KIND_FIELD.to_string();

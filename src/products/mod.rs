@@ -7,6 +7,7 @@
 //! share is computed once by the run (`Run::zoned`, `Run::maps`).
 
 pub mod animation;
+pub mod choropleth;
 pub mod density;
 pub mod layers;
 pub mod maps;

@@ -19,14 +19,16 @@ use crate::analysis::density::DensityGrid;
 use crate::analysis::spread::{Bands, Observation, Profile, ProfileSpec, YearStats, profile};
 use crate::analysis::zones::{self, InsideCountry, ZoneKind};
 use crate::error::{Error, Result};
+use crate::model::study::Study;
 use crate::model::{Category, Style};
 use crate::output::geojson::write_geojson;
 use crate::output::geotiff::write_geotiff;
+use crate::output::gpkg::write_geopackage;
 use crate::output::layer::{
     Feature, Field, FieldType, GeometryKind, SYNTHETIC_MARK, Value, VectorLayer,
 };
 use crate::output::lock;
-use crate::output::qml::{outlines_qml, write_qml};
+use crate::output::qml::{outlines_qml, outlines_sld, with_note, write_qml};
 use crate::output::spread::{self as tables, SpreadContext};
 use crate::output::write_bytes_atomic;
 use crate::products::maps::MapSet;
@@ -88,7 +90,7 @@ impl Default for ImageOptions {
 impl ImageOptions {
     /// Writes what `png` drew (and what `svg` draws, as SVG and PDF when asked) at
     /// `path` (its .png name); returns the files written.
-    fn write(
+    pub(crate) fn write(
         &self,
         path: &Path,
         dpi: Option<u32>,
@@ -118,6 +120,32 @@ impl Default for SpreadOptions {
             style: Style::builtin("report").expect("the built-in style loads"),
             image: ImageOptions::default(),
         }
+    }
+}
+
+impl SpreadOptions {
+    /// The defaults with the bands and "share within" distances of the study's
+    /// `[spread]` section where it gives them (flags then override these).
+    pub fn for_study(study: &Study) -> Result<SpreadOptions> {
+        let spec = &study.spread;
+        let bands = |key: &str, edges: &Option<Vec<f64>>, default: Bands| match edges {
+            Some(e) => Bands::new(e).map_err(|e| Error::Usage(format!("study spread.{key}: {e}"))),
+            None => Ok(default),
+        };
+        let mut o = SpreadOptions::default();
+        o.centre_bands = bands("centre_bands", &spec.centre_bands, o.centre_bands)?;
+        o.border_bands = bands("border_bands", &spec.border_bands, o.border_bands)?;
+        if let Some(w) = &spec.within {
+            o.within = w
+                .iter()
+                .map(|k| {
+                    Km::new(*k).ok_or_else(|| {
+                        Error::Usage(format!("study spread.within: {k} is not a distance"))
+                    })
+                })
+                .collect::<Result<_>>()?;
+        }
+        Ok(o)
     }
 }
 
@@ -568,7 +596,7 @@ fn notes(setup: &Setup, cats: &[(usize, &Category)], opts: &SpreadOptions) -> Ve
 }
 
 /// The last event date when it is not a year's last day: that year is counted in part.
-fn part_year(loaded: &Loaded) -> Option<chrono::NaiveDate> {
+pub(crate) fn part_year(loaded: &Loaded) -> Option<chrono::NaiveDate> {
     let (_, last) = loaded.read.events.date_range()?;
     (last.ordinal() != if last.leap_year() { 366 } else { 365 }).then_some(last)
 }
@@ -677,6 +705,8 @@ impl Default for ExpansionOptions {
 pub const EXPANSION_MAP: &str = "spread_expansion.png";
 /// The expansion layer (GeoJSON with its QML style beside it).
 pub const EXPANSION_LAYER: &str = "spread_expansion.geojson";
+/// The expansion layer in a GeoPackage, its style as the layer's default.
+pub const EXPANSION_GPKG: &str = "spread_expansion.gpkg";
 
 /// What the expansion product made.
 #[derive(Debug, Clone, Serialize)]
@@ -713,7 +743,8 @@ pub fn default_threshold(scale_top: f64) -> f64 {
 
 /// The expansion map (`spread_expansion.png`: one outline per year of where the density
 /// of the maps' category reached the threshold, on the maps' basemap, zones and
-/// furniture) and the same areas as a GeoJSON layer with a `year` field and a QML style.
+/// furniture) and the same areas as a GeoJSON layer with a `year` field and a QML style,
+/// and as a GeoPackage with that style as its default.
 pub fn write_expansion(
     loaded: &Loaded,
     maps: &MapSet,
@@ -775,7 +806,19 @@ pub fn write_expansion(
         .map(|(y, c)| (y.as_str(), y.as_str(), *c))
         .collect();
     let qml_path = layer_path.with_extension("qml");
-    write_qml(&outlines_qml("year", &cats), &qml_path)?;
+    let qml = match loaded.synthetic {
+        true => with_note(&outlines_qml("year", &cats), SYNTHETIC_MARK),
+        false => outlines_qml("year", &cats),
+    };
+    write_qml(&qml, &qml_path)?;
+    // The same layer and style in a GeoPackage (QGIS applies its default style).
+    let gpkg_path = opts.out.join(EXPANSION_GPKG);
+    let sld = outlines_sld(&layer.name, "year", &cats);
+    write_geopackage(
+        &gpkg_path,
+        std::slice::from_ref(&layer),
+        &[(layer.name.as_str(), qml.as_str(), sld.as_str())],
+    )?;
     let with_area: Vec<&(i32, f64)> = area_km2.iter().filter(|(_, a)| *a > 0.0).collect();
     let sentence = match (with_area.first(), with_area.last()) {
         (Some(a), Some(b)) if a.0 != b.0 => Some(format!(
@@ -799,7 +842,7 @@ pub fn write_expansion(
         layer: EXPANSION_LAYER.into(),
         files: map_files
             .into_iter()
-            .chain([layer_path, qml_path])
+            .chain([layer_path, qml_path, gpkg_path])
             .collect(),
     })
 }

@@ -466,18 +466,37 @@ fn draw_panel(
 }
 
 /// A small-multiples sheet: `tiles` (label, map) in a grid of `columns`, a shared
-/// horizontal colour legend of `scale`, title, subtitle and credits.
+/// legend (`key`: a colour bar or classes), title, subtitle and credits.
 pub struct Sheet<'a> {
     pub title: String,
     pub subtitle: String,
     /// (label, map): every map drawn at its own size.
     pub tiles: Vec<(String, MapScene)>,
     pub columns: usize,
-    pub scale: &'a ColourScale,
+    pub key: SheetKey<'a>,
     /// The legend's title and unit.
     pub legend: String,
     pub credits: Vec<String>,
     pub synthetic: bool,
+}
+
+/// Columns of a small-multiples sheet of `n` maps: 3 to 5, the fewest empty cells, then
+/// the fewest rows (13 years: 5 columns, 3 rows).
+pub fn sheet_columns(n: usize) -> usize {
+    (3..=5)
+        .min_by_key(|c| (n.div_ceil(*c) * c - n, n.div_ceil(*c)))
+        .expect("a non-empty range")
+}
+
+/// The narrowest sheet, px.
+const SHEET_MIN_WIDTH: f32 = 1600.0;
+
+/// The shared legend of a [`Sheet`].
+pub enum SheetKey<'a> {
+    /// A continuous colour scale: a horizontal bar with its stops labelled.
+    Scale(&'a ColourScale),
+    /// Classes: (label, colour) swatches in a row, in class order.
+    Classes(Vec<(String, Colour)>),
 }
 
 /// Renders a [`Sheet`]: the maps rendered (in parallel), then placed as images.
@@ -548,10 +567,21 @@ fn draw_sheet<S: Surface>(
     let gap = 12.0;
     let label_h = f.subtitle * 1.6;
     let m = margin(WIDTH, WIDTH);
-    let width = (2.0 * m + cols as f32 * tw as f32 + (cols - 1) as f32 * gap).ceil() as u32;
+    // At least SHEET_MIN_WIDTH: a sheet of one or two maps still has room for its title,
+    // the synthetic notice and its legend.
+    let width = (2.0 * m + cols as f32 * tw as f32 + (cols - 1) as f32 * gap)
+        .max(SHEET_MIN_WIDTH)
+        .ceil() as u32;
     let header = m + f.title * 1.2 + f.subtitle * 1.5;
-    let legend_h = f.legend * 5.0;
     let avail = width as f32 - 2.0 * m;
+    let class_layout = match &sheet.key {
+        SheetKey::Classes(classes) => Some(classes_layout(classes, &sheet.legend, style, avail)),
+        SheetKey::Scale(_) => None,
+    };
+    let legend_h = match &class_layout {
+        Some(l) => l.height + f.legend * 2.0,
+        None => f.legend * 5.0,
+    };
     let credits: Vec<String> = sheet
         .credits
         .iter()
@@ -601,12 +631,19 @@ fn draw_sheet<S: Surface>(
         draw_watermark(&mut pixmap, grid, style, ts, None);
     }
     let ly = header + grid_h + f.legend * 1.2;
-    draw_colour_bar(
-        &mut pixmap,
-        sheet,
-        style,
-        PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
-    );
+    match &sheet.key {
+        SheetKey::Scale(scale) => draw_colour_bar(
+            &mut pixmap,
+            scale,
+            &sheet.legend,
+            style,
+            PxRect::from_size(m, ly, avail.min(600.0), f.legend * 1.4),
+        ),
+        SheetKey::Classes(classes) => {
+            let layout = class_layout.as_ref().expect("laid out above");
+            draw_classes(&mut pixmap, classes, layout, style, px(m, ly))
+        }
+    }
     draw_credits(
         &mut pixmap,
         &credits,
@@ -617,12 +654,90 @@ fn draw_sheet<S: Surface>(
     Ok(pixmap)
 }
 
-/// The shared colour scale as a horizontal bar with its stops labelled below, its title
-/// to the right.
-fn draw_colour_bar(pixmap: &mut dyn Surface, sheet: &Sheet, style: &Style, r: PxRect) {
+/// Where a classed legend's parts go, relative to its top left: each swatch's left edge
+/// and row, and the title's wrapped lines under the swatches.
+struct ClassesLayout {
+    swatches: Vec<(f32, usize)>,
+    rows: usize,
+    title: Vec<String>,
+    height: f32,
+}
+
+/// Lays class swatches (each with its label to the right) out in rows no wider than
+/// `width`, and the legend's `title` wrapped to `width` under them.
+fn classes_layout(
+    classes: &[(String, Colour)],
+    title: &str,
+    style: &Style,
+    width: f32,
+) -> ClassesLayout {
+    let fs = style.fonts.legend;
+    let side = fs * 1.4;
+    let (mut x, mut row) = (0.0, 0);
+    let mut swatches = Vec::with_capacity(classes.len());
+    for (label, _) in classes {
+        let w = side + fs * 0.4 + text::shape(label, Face::Regular, fs, 0.0).width;
+        if x > 0.0 && x + w > width {
+            (x, row) = (0.0, row + 1);
+        }
+        swatches.push((x, row));
+        x += w + fs * 1.2;
+    }
+    let rows = row + 1;
+    let title = text::wrap(title, Face::Regular, fs, width);
+    let height = rows as f32 * side * 1.4 + title.len() as f32 * fs * 1.4;
+    ClassesLayout {
+        swatches,
+        rows,
+        title,
+        height,
+    }
+}
+
+/// Class swatches as laid out from `at` (top left), each with its label to the right,
+/// the legend's title under them.
+fn draw_classes(
+    pixmap: &mut dyn Surface,
+    classes: &[(String, Colour)],
+    layout: &ClassesLayout,
+    style: &Style,
+    at: PxPoint,
+) {
     let ts = Transform::identity();
     let c = &style.colours;
-    let scale = sheet.scale;
+    let fs = style.fonts.legend;
+    let side = fs * 1.4;
+    for ((label, colour), (x, row)) in classes.iter().zip(&layout.swatches) {
+        let r = PxRect::from_size(at.x + x, at.y + *row as f32 * side * 1.4, side, side);
+        paint::fill_rect(pixmap, r, *colour, ts);
+        paint::stroke_rect(pixmap, r, &LineStyle::solid(c.panel_border, 1.0), ts);
+        draw_text(
+            pixmap,
+            label,
+            Face::Regular,
+            fs,
+            px(r.x1 + fs * 0.4, r.centre().y + fs * 0.35),
+            c.text,
+        );
+    }
+    let mut y = at.y + layout.rows as f32 * side * 1.4 + fs * 0.9;
+    for line in &layout.title {
+        draw_text(pixmap, line, Face::Regular, fs, px(at.x, y), c.text);
+        y += fs * 1.4;
+    }
+}
+
+/// The shared colour scale as a horizontal bar with its stops labelled below, its
+/// `title` to the right.
+fn draw_colour_bar(
+    pixmap: &mut dyn Surface,
+    scale: &ColourScale,
+    title: &str,
+    style: &Style,
+    r: PxRect,
+) {
+    let ts = Transform::identity();
+    let c = &style.colours;
     let stops = scale.legend_stops(6);
     let (lo, hi) = (stops[0].0, scale.max);
     let steps = r.width().max(1.0) as usize;
@@ -650,7 +765,7 @@ fn draw_colour_bar(pixmap: &mut dyn Surface, sheet: &Sheet, style: &Style, r: Px
     }
     draw_text(
         pixmap,
-        &sheet.legend,
+        title,
         Face::Regular,
         fs,
         px(r.x1 + fs, r.centre().y + fs * 0.35),

@@ -131,3 +131,26 @@ fn synthetic_charts_say_so() {
     assert_eq!(red(&plain), 0);
     assert!(red(&marked) > 500);
 }
+
+#[test]
+fn class_legends_wrap_into_rows_within_the_width() {
+    let s = style();
+    let classes: Vec<(String, Colour)> = (0..7)
+        .map(|k| (format!("{k}.25–{}.5", k + 1), FILL))
+        .collect();
+    let title = "Events per 1,000 km² per year. Classes: 0, then quantiles of the non-zero rates";
+    let wide = classes_layout(&classes, title, &s, 2000.0);
+    assert_eq!((wide.rows, wide.title.len()), (1, 1));
+    assert!(wide.swatches.iter().all(|(_, row)| *row == 0));
+    let narrow = classes_layout(&classes, title, &s, 300.0);
+    assert!(narrow.rows >= 3, "{} rows", narrow.rows);
+    assert!(narrow.title.len() >= 2);
+    assert!(narrow.height > wide.height);
+    let fs = s.fonts.legend;
+    for ((label, _), (x, _)) in classes.iter().zip(&narrow.swatches) {
+        let right = x + fs * 1.8 + text::shape(label, Face::Regular, fs, 0.0).width;
+        assert!(right <= 300.0, "{label} ends at {right}");
+    }
+    // Rows fill in order: a swatch is never on a row above the one before it.
+    assert!(narrow.swatches.windows(2).all(|w| w[0].1 <= w[1].1));
+}

@@ -79,6 +79,12 @@ impl MapView {
         })
     }
 
+    /// The extent fitted ([west, south, east, north], degrees): fit it into another
+    /// frame for the same map at another size.
+    pub fn extent(&self) -> [f64; 4] {
+        self.extent
+    }
+
     pub fn projection(&self) -> &MapProjection {
         &self.proj
     }

@@ -5,6 +5,7 @@
 
 pub mod build;
 pub mod charts;
+pub mod choropleth;
 pub mod compose;
 pub mod encode;
 pub mod furniture;

@@ -1,4 +1,5 @@
-//! Map renderer: reference images, label placement, scale bar, PNG output, determinism.
+//! Map renderer: reference images (the maps, the expansion, change and choropleth maps),
+//! label placement, scale bar, PNG output, determinism.
 //! Reference PNGs live in `tests/data/reference/`; regenerate them with
 //! `CONFLICTMAP_BLESS=1 cargo test --test render` after an intended change, and look at them.
 
@@ -331,4 +332,53 @@ fn reference_change() {
     );
     assert!((scale.max - 4.0).abs() < 0.01);
     reference::check("change_small", &scene);
+}
+
+/// The choropleth's drawing: the small scene's density replaced by six units, one per
+/// class (zero first, then the YlOrRd classes), filled over the basemap, under water,
+/// boundaries and labels, with the classes in the legend.
+#[test]
+fn reference_choropleth() {
+    use conflictmap::render::choropleth::{choropleth_scene, class_colours};
+    use conflictmap::render::geom::Polygon;
+    let mut template = small("report", true);
+    template.layers.retain(|l| {
+        !matches!(
+            l.content,
+            conflictmap::render::scene::LayerContent::Raster(_)
+        )
+    });
+    let f = template.frame;
+    // Six units in two rows of three across the middle of the frame.
+    let (w, h) = (f.width() / 4.0, f.height() / 4.0);
+    let units: Vec<(Vec<Polygon>, usize)> = (0..6)
+        .map(|k| {
+            let x = f.x0 + w * (0.5 + (k % 3) as f32);
+            let y = f.y0 + h * (1.0 + (k / 3) as f32);
+            let ring = vec![
+                px(x, y),
+                px(x + w, y),
+                px(x + w, y + h),
+                px(x, y + h),
+                px(x, y),
+            ];
+            (vec![Polygon::new(ring)], k)
+        })
+        .collect();
+    let labels: Vec<String> = ["0", "≤ 0.1", "0.1–0.5", "0.5–1", "1–2", "2–9"]
+        .map(String::from)
+        .to_vec();
+    let scene = choropleth_scene(
+        &template,
+        &units,
+        &class_colours(6),
+        &labels,
+        "Events per 1,000 km², 2024",
+    );
+    let items: Vec<&str> = scene.legend.items[..6]
+        .iter()
+        .map(|i| i.label.as_str())
+        .collect();
+    assert_eq!(items, labels.iter().map(String::as_str).collect::<Vec<_>>());
+    reference::check("choropleth_small", &scene);
 }

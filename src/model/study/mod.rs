@@ -26,6 +26,7 @@ mod layers;
 mod overrides;
 mod report;
 mod source;
+mod spread;
 mod zones;
 
 use std::path::Path;
@@ -41,6 +42,7 @@ pub use layers::{
 pub use overrides::StudyOverrides;
 pub use report::{ImageFormat, Product, ReportSpec};
 pub use source::{BUILTIN_PREFIX, Origin, SourceText, builtin_files};
+pub use spread::SpreadSpec;
 pub use zones::{BandSpec, RegionsSpec, RingSpec, ZonesConfig};
 
 /// A study file, parsed.
@@ -65,6 +67,9 @@ pub struct Study {
     /// What `conflictmap report` makes; every key optional.
     #[serde(default)]
     pub report: ReportSpec,
+    /// The spread's distance bands; every key optional (built-in defaults).
+    #[serde(default)]
+    pub spread: SpreadSpec,
     /// Where the study was read from; relative file paths resolve against it.
     #[serde(skip)]
     origin: Origin,
@@ -190,6 +195,7 @@ impl Study {
             return Err(Error::config(path, "country.name is empty"));
         }
         self.report.check().map_err(|e| Error::config(path, e))?;
+        self.spread.check().map_err(|e| Error::config(path, e))?;
         Ok(())
     }
 }
@@ -232,6 +238,17 @@ mod tests {
         );
         assert_eq!(r.products.as_deref(), Some(&Product::DEFAULT[..]));
         assert!(b.credits[0].starts_with("Administrative boundaries: geoBoundaries"));
+        // Its [spread] table spells out the built-in bands.
+        let sp = &s.spread;
+        assert_eq!(
+            sp.centre_bands.as_deref(),
+            Some(&[0.0, 50.0, 100.0, 150.0, 200.0, 300.0, 500.0][..])
+        );
+        assert_eq!(
+            sp.border_bands.as_deref(),
+            Some(&[0.0, 25.0, 50.0, 100.0, 200.0][..])
+        );
+        assert_eq!(sp.within.as_deref(), Some(&[150.0, 300.0][..]));
     }
 
     #[test]
@@ -262,6 +279,12 @@ mod tests {
             ("[report]\nyears = [2024, 2012]\n", "report.years"),
             ("[report]\nproducts = [\"mapz\"]\n", "mapz"),
             ("[report]\nproducts = []\n", "products"),
+            (
+                "[spread]\ncentre_bands = [0, 100, 50]\n",
+                "spread.centre_bands = [0, 100, 50]: edges must increase",
+            ),
+            ("[spread]\nborder_bands = [0, -5]\n", "spread.border_bands"),
+            ("[spread]\nbands = [0, 5]\n", "bands"),
             (
                 "[boundaries]\nadm1 = { file = \"a\", name_field = \"n\", parent_field = \"p\" }\n",
                 "parent",

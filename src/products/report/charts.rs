@@ -19,7 +19,8 @@ use crate::products::density::{self, ViewOptions};
 use crate::products::maps::MapSet;
 use crate::products::tables::ZoneTables;
 use crate::render::charts::{
-    Bar, BarChart, Panel, Sheet, bars_svg, render_bars, render_sheet, sheet_svg,
+    Bar, BarChart, Panel, Sheet, SheetKey, bars_svg, render_bars, render_sheet, sheet_columns,
+    sheet_svg,
 };
 use crate::render::compose::basemap;
 use crate::render::legend::format_value;
@@ -250,14 +251,6 @@ pub fn make(
     })
 }
 
-/// Columns of the small-multiples sheet: 3 to 5, the fewest empty cells, then the fewest
-/// rows (13 years: 5 columns, 3 rows).
-fn sheet_columns(n: usize) -> usize {
-    (3..=5)
-        .min_by_key(|c| (n.div_ceil(*c) * c - n, n.div_ceil(*c)))
-        .expect("a non-empty range")
-}
-
 impl ChartSet {
     /// Draws and writes the charts in `formats` (each from the same drawing) and their
     /// data (charts.json) to `out`/charts/.
@@ -291,7 +284,7 @@ impl ChartSet {
                 subtitle: self.sheet_subtitle.clone(),
                 tiles: self.thumbs.clone(),
                 columns: sheet_columns(self.thumbs.len()),
-                scale: &maps.densities.year_scale,
+                key: SheetKey::Scale(&maps.densities.year_scale),
                 legend: self.legend.clone(),
                 credits: self.credits.clone(),
                 synthetic: self.synthetic,

@@ -21,6 +21,7 @@ use crate::model::ImageFormat;
 use crate::model::study::Product;
 use crate::output::lock;
 use crate::products::animation::{self, AnimationOptions};
+use crate::products::choropleth;
 use crate::products::density::{DensityOptions, ViewOptions, Weight};
 use crate::products::layers::{self, LayersOptions};
 use crate::products::maps::{self, MapOptions, MapSet, MapsOptions};
@@ -301,6 +302,7 @@ pub struct SpreadSection {
     pub summary: spread::SpreadSummary,
     pub expansion: spread::Expansion,
     pub change: Option<spread::Change>,
+    pub choropleths: Option<choropleth::Choropleths>,
 }
 
 impl SpreadSection {
@@ -308,13 +310,18 @@ impl SpreadSection {
         let mut f = self.summary.files.clone();
         f.extend(self.expansion.files.iter().cloned());
         f.extend(self.change.iter().flat_map(|c| c.files.iter().cloned()));
+        f.extend(
+            self.choropleths
+                .iter()
+                .flat_map(|c| c.files.iter().cloned()),
+        );
         f
     }
 }
 
 /// The spread of the report's category into `out`/spread/: profiles to the rings'
 /// centres and the borders, the expansion map and the change map, on the maps' grid and
-/// colour scale.
+/// colour scale, and the choropleths of regions and cercles.
 fn spread_section(
     run: &Run,
     maps: &MapSet,
@@ -338,7 +345,7 @@ fn spread_section(
             min_precision: filter.min_precision,
             style: maps.style.clone(),
             image: image.clone(),
-            ..spread::SpreadOptions::default()
+            ..spread::SpreadOptions::for_study(&run.setup.study)?
         },
     )?;
     let expansion = spread::write_expansion(
@@ -354,15 +361,17 @@ fn spread_section(
         &run.loaded,
         maps,
         &spread::ChangeOptions {
-            out,
-            image,
+            out: out.clone(),
+            image: image.clone(),
             ..spread::ChangeOptions::default()
         },
     )?;
+    let choropleths = choropleth::write(run, maps, &choropleth::ChoroplethOptions { out, image })?;
     Ok(SpreadSection {
         summary,
         expansion,
         change,
+        choropleths,
     })
 }
 

@@ -112,6 +112,11 @@ fn blocks(f: &Facts) -> Vec<Block> {
     if let Some(sp) = f.spread {
         key.extend(sp.summary.sentences.iter().cloned());
         key.extend(sp.expansion.sentence.iter().cloned());
+        key.extend(
+            sp.choropleths
+                .iter()
+                .flat_map(|c| c.sentence.iter().cloned()),
+        );
     }
     if let Some(p) = table.projection {
         key.push(format!(
@@ -448,11 +453,27 @@ fn spread_blocks(b: &mut Vec<Block>, sp: &super::SpreadSection, out: &Path) {
             format!("Change in density, {} ({})", c.compare, c.unit),
         ));
     }
+    if let Some(c) = &sp.choropleths {
+        b.push(Block::P(format!(
+            "Choropleths: events per 1,000 km² in each region and cercle, year by year, on one classed scale for every year (classes: {}); areas are geodesic (WGS84).{}",
+            c.method,
+            c.sentence.as_ref().map(|s| format!(" {s}")).unwrap_or_default()
+        )));
+        for l in &c.levels {
+            if let Some(p) = png(&c.files, &l.sheet) {
+                b.push(Block::Image(
+                    p,
+                    format!("Events per 1,000 km² by {}, year by year", l.level),
+                ));
+            }
+        }
+    }
     let links: Vec<(String, String)> = s
         .files
         .iter()
         .chain(&sp.expansion.files)
         .chain(sp.change.iter().flat_map(|c| &c.files))
+        .chain(sp.choropleths.iter().flat_map(|c| &c.files))
         .filter(|p| {
             p.extension()
                 .is_some_and(|e| e != "png" && e != "svg" && e != "pdf")
