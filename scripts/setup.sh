@@ -10,7 +10,7 @@ build_pkgs=(cmake g++ make pkg-config sqlite3 libsqlite3-dev)
 # Tools the test suite uses to check our outputs independently of our own readers
 # (chromium: opens the report page and the web viewer headless; imagemagick: identify;
 # poppler-utils: pdfinfo, pdffonts and pdftoppm check the PDF maps and charts).
-test_pkgs=(gdal-bin python3-gdal imagemagick chromium poppler-utils)
+test_pkgs=(gdal-bin python3-gdal imagemagick chromium poppler-utils python3-qgis qgis-providers)
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do

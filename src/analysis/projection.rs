@@ -76,6 +76,12 @@ impl MapProjection {
         &self.crs
     }
 
+    /// The map CRS as WKT (PROJ's default, WKT2:2019), for files that describe a CRS in
+    /// WKT (QGIS projects); `None` if PROJ cannot write it.
+    pub fn wkt(&self) -> Option<String> {
+        Proj::new(&self.crs).ok()?.as_wkt(None, None).ok()
+    }
+
     /// Metres (easting, northing) in the map CRS; `None` where PROJ cannot project `p`.
     pub fn forward(&self, p: LonLat) -> Option<[f64; 2]> {
         let t = self.transform_or_panic();

@@ -39,7 +39,9 @@ pub enum Temporal {
 /// One layer of the project.
 #[derive(Debug, Clone)]
 pub struct ProjectLayer {
-    /// Unique within the project.
+    /// Unique within the project (written with a `conflictmap_` prefix: QGIS replaces
+    /// ids of 10 characters or fewer with generated ones, which the layer tree would
+    /// then no longer find).
     pub id: String,
     /// As shown in the Layers panel.
     pub name: String,
@@ -66,6 +68,9 @@ pub struct Project {
     pub summary: String,
     pub credits: Vec<String>,
     pub crs: String,
+    /// `crs` as WKT, when known: QGIS reads a CRS from its WKT first (a PROJ string
+    /// alone is not enough for it to make a custom CRS from a project file).
+    pub crs_wkt: Option<String>,
     /// [min x, min y, max x, max y] in `crs`.
     pub extent: [f64; 4],
     pub years: (i32, i32),
@@ -74,9 +79,9 @@ pub struct Project {
 
 const WGS84_WKT: &str = r#"GEOGCRS["WGS 84",ENSEMBLE["World Geodetic System 1984 ensemble",MEMBER["World Geodetic System 1984 (Transit)"],MEMBER["World Geodetic System 1984 (G730)"],MEMBER["World Geodetic System 1984 (G873)"],MEMBER["World Geodetic System 1984 (G1150)"],MEMBER["World Geodetic System 1984 (G1674)"],MEMBER["World Geodetic System 1984 (G1762)"],MEMBER["World Geodetic System 1984 (G2139)"],ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]],ENSEMBLEACCURACY[2.0]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],CS[ellipsoidal,2],AXIS["geodetic latitude (Lat)",north,ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],AXIS["geodetic longitude (Lon)",east,ORDER[2],ANGLEUNIT["degree",0.0174532925199433]],USAGE[SCOPE["Horizontal component of 3D system."],AREA["World."],BBOX[-90,-180,90,180]],ID["EPSG",4326]]"#;
 
-/// A `<spatialrefsys>` for `crs`: EPSG:4326 in full; another EPSG code by its authority
-/// id; a PROJ string as such (QGIS makes a custom CRS of it).
-fn spatialrefsys(crs: &str, indent: &str) -> String {
+/// A `<spatialrefsys>` for `crs` (and its WKT if known): EPSG:4326 in full; another
+/// EPSG code by its authority id; a PROJ string as such.
+fn spatialrefsys(crs: &str, crs_wkt: Option<&str>, indent: &str) -> String {
     let (wkt, proj, authid, description) = if crs.eq_ignore_ascii_case("EPSG:4326") {
         (
             WGS84_WKT,
@@ -89,6 +94,7 @@ fn spatialrefsys(crs: &str, indent: &str) -> String {
     } else {
         ("", crs, "", "conflictmap map projection")
     };
+    let wkt = crs_wkt.unwrap_or(wkt);
     let geographic = u8::from(authid == "EPSG:4326");
     format!(
         "{indent}<spatialrefsys nativeFormat=\"Wkt\">\n{indent}  <wkt>{}</wkt>\n{indent}  <proj4>{}</proj4>\n{indent}  <authid>{}</authid>\n{indent}  <description>{}</description>\n{indent}  <geographicflag>{}</geographicflag>\n{indent}</spatialrefsys>\n",
@@ -144,19 +150,26 @@ fn temporal_xml(t: &Temporal, vector: bool) -> String {
     }
 }
 
-fn maplayer(l: &ProjectLayer) -> String {
+/// The id written for `l`.
+fn layer_id(l: &ProjectLayer) -> String {
+    format!("conflictmap_{}", l.id)
+}
+
+/// A layer's element; rasters are in the map CRS (`crs`, `crs_wkt`).
+fn maplayer(l: &ProjectLayer, crs: &str, crs_wkt: Option<&str>) -> String {
     let (source, provider, kind) = datasource(&l.source);
     let vector = kind == "vector";
-    let (crs, geometry) = match &l.source {
+    let (crs, wkt, geometry) = match &l.source {
         Source::GeoPackage { geometry, .. } => (
             "EPSG:4326",
+            None,
             match geometry {
                 GeometryKind::Point => " geometry=\"Point\" wkbType=\"Point\"",
                 GeometryKind::MultiLineString => " geometry=\"Line\" wkbType=\"MultiLineString\"",
                 GeometryKind::MultiPolygon => " geometry=\"Polygon\" wkbType=\"MultiPolygon\"",
             },
         ),
-        Source::Raster { .. } => ("", ""),
+        Source::Raster { .. } => (crs, crs_wkt, ""),
     };
     let mut s = format!(
         "  <maplayer type=\"{kind}\"{geometry} hasScaleBasedVisibilityFlag=\"0\" refreshOnNotifyEnabled=\"0\" autoRefreshEnabled=\"0\" autoRefreshTime=\"0\" styleCategories=\"AllStyleCategories\"{}>\n",
@@ -166,14 +179,13 @@ fn maplayer(l: &ProjectLayer) -> String {
             ""
         }
     );
-    let _ = writeln!(s, "    <id>{}</id>", esc(&l.id));
+    let _ = writeln!(s, "    <id>{}</id>", esc(&layer_id(l)));
     let _ = writeln!(s, "    <datasource>{}</datasource>", esc(&source));
     let _ = writeln!(s, "    <layername>{}</layername>", esc(&l.name));
-    if !crs.is_empty() {
-        s.push_str("    <srs>\n");
-        s.push_str(&spatialrefsys(crs, "      "));
-        s.push_str("    </srs>\n");
-    }
+    // Without it QGIS gives the layer an invalid CRS, whatever the file says.
+    s.push_str("    <srs>\n");
+    s.push_str(&spatialrefsys(crs, wkt, "      "));
+    s.push_str("    </srs>\n");
     let _ = writeln!(s, "    <provider encoding=\"UTF-8\">{provider}</provider>");
     s.push_str(&temporal_xml(&l.temporal, vector));
     s.push_str(qml_body(&l.qml));
@@ -193,7 +205,7 @@ pub fn project_xml(p: &Project) -> String {
     let _ = writeln!(s, "  <title>{}</title>", esc(&p.title));
     s.push_str("  <autotransaction active=\"0\"/>\n  <evaluateDefaultValues active=\"0\"/>\n  <trust active=\"0\"/>\n");
     s.push_str("  <projectCrs>\n");
-    s.push_str(&spatialrefsys(&p.crs, "    "));
+    s.push_str(&spatialrefsys(&p.crs, p.crs_wkt.as_deref(), "    "));
     s.push_str("  </projectCrs>\n");
 
     // The Layers panel: groups top to bottom, layers top to bottom.
@@ -209,7 +221,7 @@ pub fn project_xml(p: &Project) -> String {
             let _ = writeln!(
                 s,
                 "      <layer-tree-layer id=\"{}\" name=\"{}\" source=\"{}\" providerKey=\"{provider}\" checked=\"{}\" expanded=\"0\"><customproperties/></layer-tree-layer>",
-                esc(&l.id),
+                esc(&layer_id(l)),
                 esc(&l.name),
                 esc(&source),
                 if l.visible {
@@ -228,18 +240,18 @@ pub fn project_xml(p: &Project) -> String {
     let _ = writeln!(
         s,
         "  <mapcanvas name=\"theMapCanvas\" annotationsVisible=\"1\">\n    <units>meters</units>\n    <extent>{extent}</extent>\n    <rotation>0</rotation>\n    <destinationsrs>\n{}    </destinationsrs>\n    <rendermaptile>0</rendermaptile>\n  </mapcanvas>",
-        spatialrefsys(&p.crs, "      ")
+        spatialrefsys(&p.crs, p.crs_wkt.as_deref(), "      ")
     );
     let _ = writeln!(
         s,
         "  <ProjectViewSettings UseProjectScales=\"0\" rotation=\"0\">\n    <Scales/>\n    <DefaultViewExtent xmin=\"{x0}\" ymin=\"{y0}\" xmax=\"{x1}\" ymax=\"{y1}\">\n{}    </DefaultViewExtent>\n  </ProjectViewSettings>",
-        spatialrefsys(&p.crs, "      ")
+        spatialrefsys(&p.crs, p.crs_wkt.as_deref(), "      ")
     );
 
     s.push_str("  <projectlayers>\n");
     for g in &p.groups {
         for l in &g.layers {
-            s.push_str(&maplayer(l));
+            s.push_str(&maplayer(l, &p.crs, p.crs_wkt.as_deref()));
         }
     }
     s.push_str("  </projectlayers>\n");
@@ -247,7 +259,7 @@ pub fn project_xml(p: &Project) -> String {
     s.push_str("  <layerorder>\n");
     for g in &p.groups {
         for l in &g.layers {
-            let _ = writeln!(s, "    <layer id=\"{}\"/>", esc(&l.id));
+            let _ = writeln!(s, "    <layer id=\"{}\"/>", esc(&layer_id(l)));
         }
     }
     s.push_str("  </layerorder>\n");
@@ -256,17 +268,20 @@ pub fn project_xml(p: &Project) -> String {
     let (first, last) = p.years;
     let _ = writeln!(
         s,
-        "  <ProjectTimeSettings timeStep=\"1\" timeStepUnit=\"y\" frameRate=\"1\" cumulativeTemporalRange=\"0\">\n    <range><start>{first:04}-01-01T00:00:00Z</start><end>{last:04}-12-31T23:59:59Z</end></range>\n  </ProjectTimeSettings>"
+        "  <ProjectTimeSettings timeStep=\"1\" timeStepUnit=\"y\" frameRate=\"1\" cumulativeTemporalRange=\"0\">\n    <TemporalRange><start>{first:04}-01-01T00:00:00Z</start><end>{last:04}-12-31T23:59:59Z</end></TemporalRange>\n  </ProjectTimeSettings>"
     );
-    let rights: String = p.credits.join("\n");
+    // A project's metadata has no rights item (layers' have): the credits end the
+    // abstract, which QGIS shows in Project Properties > Metadata.
+    let credits: String = p.credits.iter().map(|c| format!("\n- {c}")).collect();
     let _ = writeln!(
         s,
-        "  <projectMetadata>\n    <identifier>conflictmap</identifier>\n    <parentidentifier></parentidentifier>\n    <language>en</language>\n    <type>dataset</type>\n    <title>{}</title>\n    <abstract>{}</abstract>\n    <rights>{}</rights>\n    <author>conflictmap</author>\n  </projectMetadata>",
+        "  <projectMetadata>\n    <identifier>conflictmap</identifier>\n    <parentidentifier></parentidentifier>\n    <language>en</language>\n    <type>dataset</type>\n    <title>{}</title>\n    <abstract>{}\n\nCredits:{}</abstract>\n    <author>conflictmap</author>\n  </projectMetadata>",
         esc(&p.title),
         esc(&p.summary),
-        esc(&rights)
+        esc(&credits)
     );
-    s.push_str("  <properties>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n  </properties>\n");
+    // Relative paths; and the project CRS is read only with projections enabled.
+    s.push_str("  <properties>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n    </SpatialRefSys>\n  </properties>\n");
     s.push_str("</qgis>\n");
     s
 }
@@ -292,6 +307,7 @@ mod tests {
             crs:
                 "+proj=lcc +lat_1=12 +lat_2=22 +lat_0=17 +lon_0=-4 +datum=WGS84 +units=m +type=crs"
                     .into(),
+            crs_wkt: None,
             extent: [-1.0, -2.0, 3.0, 4.0],
             years: (2017, 2024),
             groups: vec![
@@ -339,12 +355,14 @@ mod tests {
             "<range><start>2017-01-01T00:00:00Z</start><end>2024-12-31T23:59:59Z</end></range>"
         ));
         assert!(x.contains("<title>Mali &amp; co</title>"));
-        assert!(x.contains("<rights>ACLED\ngeoBoundaries</rights>"));
+        assert!(x.contains("Credits:\n- ACLED\n- geoBoundaries</abstract>"));
         // The style's renderer is inside the layer, the style's own root is not.
         assert_eq!(x.matches("<renderer-v2 type=\"singleSymbol\"/>").count(), 2);
         assert_eq!(x.matches("<qgis ").count(), 1);
         assert!(x.contains("checked=\"Qt::Unchecked\""));
         assert!(x.contains("<proj4>+proj=lcc"));
+        assert!(x.contains("<id>conflictmap_events</id>"));
+        assert!(x.contains("<layer-tree-layer id=\"conflictmap_events\""));
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::analysis::classes;
 use crate::analysis::zones;
 use crate::error::{Error, Result};
+use crate::output::atomic::write_bytes_atomic;
+use crate::output::basemap_layers::basemap_layers;
 use crate::output::flatgeobuf::write_flatgeobuf;
 use crate::output::geojson::write_geojson;
 use crate::output::geotiff::write_geotiff;
@@ -14,6 +16,9 @@ use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_lay
 use crate::output::gpkg::{Style, write_geopackage};
 use crate::output::layer::{SYNTHETIC_MARK, Value, VectorLayer};
 use crate::output::lock;
+use crate::output::qgis_project::{
+    Project, ProjectGroup, ProjectLayer, Source, Temporal, project_xml,
+};
 use crate::output::qml::{
     choropleth_qml, choropleth_sld, density_qml, events_qml, events_sld, with_note, write_qml,
     zones_qml, zones_sld,
@@ -36,6 +41,9 @@ pub struct LayersOptions {
     /// The output folder (the layers go to `out`/layers/).
     pub out: PathBuf,
 }
+
+/// The GeoPackage's file name in the layers folder.
+const GPKG: &str = "conflictmap.gpkg";
 
 impl Default for LayersOptions {
     fn default() -> Self {
@@ -156,12 +164,20 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     let fgb = dir.join("events.fgb");
     write_flatgeobuf(&events, &fgb)?;
     written.push(fgb);
-    let gpkg = dir.join("conflictmap.gpkg");
+    let gpkg = dir.join(GPKG);
     let styles: Vec<Style> = vectors
         .iter()
         .map(|(l, (qml, sld))| (l.name.as_str(), qml.as_str(), sld.as_str()))
         .collect();
-    let layers: Vec<VectorLayer> = vectors.iter().map(|(l, _)| (*l).clone()).collect();
+    let basemap = basemap_layers(b, style);
+    let mut styles = styles;
+    styles.extend(
+        basemap
+            .iter()
+            .map(|m| (m.layer.name.as_str(), m.qml.as_str(), m.sld.as_str())),
+    );
+    let mut layers: Vec<VectorLayer> = vectors.iter().map(|(l, _)| (*l).clone()).collect();
+    layers.extend(basemap.iter().map(|m| m.layer.clone()));
     write_geopackage(&gpkg, &layers, &styles)?;
     written.push(gpkg);
     let attribution = loaded.attribution();
@@ -169,14 +185,100 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     if loaded.synthetic {
         metadata.push(("SYNTHETIC", SYNTHETIC_MARK));
     }
-    written.extend(write_densities(
+    let densities = write_densities(
         &dir,
         d,
         view.projection().crs(),
         &metadata,
         loaded.synthetic,
-    )?);
+    )?;
 
+    // The project opening all of it in QGIS, in groups, styled, with the years to play.
+    let gpkg_layer = |layer: &VectorLayer, qml: &str, temporal, visible| ProjectLayer {
+        id: layer.name.clone(),
+        name: layer.name.clone(),
+        source: Source::GeoPackage {
+            file: GPKG.into(),
+            table: layer.name.clone(),
+            geometry: layer.geometry,
+        },
+        qml: qml.into(),
+        temporal,
+        visible,
+    };
+    let mut rasters = Vec::new();
+    for (g, path) in d.grids.iter().zip(&densities) {
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        rasters.push(ProjectLayer {
+            id: name.trim_end_matches(".tif").to_string(),
+            name: format!("{}: {}", cat.label, g.label),
+            source: Source::Raster { file: name },
+            qml: std::fs::read_to_string(path.with_extension("qml"))
+                .map_err(|e| Error::io(path.with_extension("qml"), e))?,
+            temporal: g.year.map_or(Temporal::None, Temporal::Year),
+            // The yearly rasters play in turn; the all-years one is there to tick.
+            visible: g.year.is_some(),
+        });
+    }
+    let title = match loaded.synthetic {
+        true => format!("{}: {} (SYNTHETIC DEMO DATA)", b.name(), cat.label),
+        false => format!("{}: {}", b.name(), cat.label),
+    };
+    let project = Project {
+        summary: format!(
+            "{} in {}, {}–{}, made by conflictmap. Press play in the Temporal Controller to see the years in turn, on one colour scale.",
+            cat.label,
+            b.name(),
+            d.years.start(),
+            d.years.end()
+        ),
+        title,
+        credits: run.credits(),
+        crs: view.projection().crs().to_string(),
+        crs_wkt: view.projection().wkt(),
+        extent: view.frame_bbox_m(),
+        years: (*d.years.start(), *d.years.end()),
+        groups: vec![
+            ProjectGroup {
+                name: "Events".into(),
+                layers: vec![gpkg_layer(
+                    &events,
+                    &event_style.0,
+                    Temporal::DateField("event_date".into()),
+                    true,
+                )],
+            },
+            ProjectGroup {
+                name: "Zones".into(),
+                layers: vec![gpkg_layer(&zone_layer, &zone_style.0, Temporal::None, true)],
+            },
+            ProjectGroup {
+                name: "Admin units".into(),
+                layers: vec![
+                    gpkg_layer(&region_layer, &region_style.0, Temporal::None, false),
+                    gpkg_layer(&cercle_layer, &cercle_style.0, Temporal::None, false),
+                ],
+            },
+            ProjectGroup {
+                name: "Density by year".into(),
+                layers: rasters,
+            },
+            ProjectGroup {
+                name: "Basemap".into(),
+                layers: basemap
+                    .iter()
+                    .rev()
+                    .map(|m| gpkg_layer(&m.layer, &m.qml, Temporal::None, true))
+                    .collect(),
+            },
+        ],
+    };
+    let qgs = dir.join("conflictmap.qgs");
+    write_bytes_atomic(&qgs, project_xml(&project).as_bytes())?;
+    written.extend(densities);
+    written.push(qgs);
     Ok(written)
 }
 

@@ -56,7 +56,7 @@ fn a_record_running_past_the_limit_stops_with_an_error_naming_its_line() {
         text.extend_from_slice(plain.as_bytes());
     }
     for out in both_paths(&text) {
-        let e = out.err().expect("an error").to_string();
+        let e = out.expect_err("an error").to_string();
         assert!(e.contains("test.csv"), "{e}");
         assert!(e.contains("line 3"), "{e}");
         assert!(
@@ -83,7 +83,7 @@ fn a_header_wider_than_the_limit_is_refused() {
     let names: Vec<String> = (0..=MAX_COLUMNS).map(|i| format!("c{i}")).collect();
     let text = format!("{}\n1,2\n", names.join(","));
     for out in both_paths(text.as_bytes()) {
-        let e = out.err().expect("an error").to_string();
+        let e = out.expect_err("an error").to_string();
         assert!(e.contains("test.csv") && e.contains("4097 fields"), "{e}");
     }
 }
@@ -98,8 +98,7 @@ fn json_nested_past_the_limit_is_refused() {
     );
     let path = Path::new("deep.geojson");
     let e = read_events_from(text.as_bytes(), path, &ReadOptions::default())
-        .err()
-        .expect("an error")
+        .expect_err("an error")
         .to_string();
     assert!(
         e.contains("deep.geojson") && e.contains("nested more than 128"),
