@@ -352,7 +352,7 @@ mod tests {
         assert!(x.contains("startField=\"event_date\""));
         assert!(x.contains("<start>2020-01-01T00:00:00Z</start><end>2020-12-31T23:59:59Z</end>"));
         assert!(x.contains(
-            "<range><start>2017-01-01T00:00:00Z</start><end>2024-12-31T23:59:59Z</end></range>"
+            "<TemporalRange><start>2017-01-01T00:00:00Z</start><end>2024-12-31T23:59:59Z</end></TemporalRange>"
         ));
         assert!(x.contains("<title>Mali &amp; co</title>"));
         assert!(x.contains("Credits:\n- ACLED\n- geoBoundaries</abstract>"));
