@@ -299,7 +299,7 @@ fn blocks(f: &Facts) -> Vec<Block> {
     if !f.written.layers.is_empty() {
         b.push(Block::H2("GIS layers".into()));
         b.push(Block::P(
-            "For QGIS: drag conflictmap.gpkg onto the map (every vector layer, styled), or a GeoJSON/GeoTIFF file (its .qml style beside it loads with it). The density GeoTIFFs hold the grids of the maps, in the map's CRS.".into(),
+            "For QGIS: open conflictmap.qgs (every layer grouped and styled, with the basemap, in the map's CRS; press play in the Temporal Controller to see the years in turn), or drag conflictmap.gpkg onto the map (every vector layer, styled), or a GeoJSON/GeoTIFF file (its .qml style beside it loads with it). The density GeoTIFFs hold the grids of the maps, in the map's CRS.".into(),
         ));
         let links = f
             .written
