@@ -1,7 +1,9 @@
-//! Differential fuzzing of the CSV readers: generated ACLED-like files full of what breaks
-//! tokenisers, read by the block scanner (streamed and in memory) and by the csv crate
-//! alone; any disagreement in events, diagnostics or summary is printed with the file
-//! (written to fuzz-failure-SEED-JOB-CASE.csv) and the run stops with exit code 1.
+//! Differential fuzzing of the readers: generated ACLED and UCDP GED CSV files full of
+//! what breaks tokenisers, read by the block scanner (streamed and in memory) and by the
+//! csv crate alone, and GeoJSON files with wrong types, nesting and cut-short text, read
+//! as a stream and in memory; any disagreement, panic or error that does not name the
+//! file is printed with the input (written to fuzz-failure-SEED-CASE.csv/.geojson) and
+//! the run stops with exit code 1.
 //!
 //!     cargo run --release --example fuzz_readers -- --cases 10000000 [--seed 1] [--jobs 2] [--seconds 600] [--streamed-only]
 //!
@@ -11,7 +13,7 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use conflictmap::input::differential::{Paths, Rng, check, generate};
+use conflictmap::input::differential::{Kind, Paths, Rng, check, generate};
 
 fn main() {
     let mut cases: u64 = 100_000;
@@ -67,9 +69,19 @@ fn main() {
                             return;
                         }
                         let case = generate(&mut rng);
-                        if let Err(e) = check(&case, paths) {
+                        // A panic is a finding like a disagreement: caught, input saved.
+                        let checked =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                                check(&case, paths)
+                            }))
+                            .unwrap_or_else(|_| Err("the reader panicked (message above)".into()));
+                        if let Err(e) = checked {
                             failed.store(true, Ordering::Relaxed);
-                            let file = format!("fuzz-failure-{job_seed}-{n}.csv");
+                            let ext = match case.kind {
+                                Kind::GeoJson => "geojson",
+                                Kind::Acled | Kind::Ged => "csv",
+                            };
+                            let file = format!("fuzz-failure-{job_seed}-{n}.{ext}");
                             let _ = std::fs::write(&file, &case.bytes);
                             eprintln!("case {n} of seed {job_seed}: {e}\ninput written to {file}");
                             return;

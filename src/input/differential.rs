@@ -2,8 +2,10 @@
 //! on: the block scanner (streamed, and in memory) must read every file exactly as the
 //! csv crate alone does, record by record (same events, same diagnostics with line,
 //! column and reason, same summary), whatever the block and batch sizes. A disagreement
-//! would be a silently wrong count. `examples/fuzz_readers.rs` runs it for millions of
-//! generated files; a bounded slice runs with the tests.
+//! would be a silently wrong count. UCDP GED files go through the same check; GeoJSON
+//! files (read whole, not in blocks) must read alike as a stream and in memory, never
+//! panic, and fail only with an error naming the file. `examples/fuzz_readers.rs` runs
+//! it for millions of generated files; a bounded slice runs with the tests.
 //!
 //! Hand-written generator (no `arbitrary`/`proptest` strategy): the files must look like
 //! ACLED exports gone wrong in the ways that break tokenisers (quotes inside and at the
@@ -17,6 +19,39 @@ use crate::input::{ReadOptions, ReadOutput, open, separator};
 
 /// ACLED's current export header.
 const HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+
+/// UCDP GED's CSV header (GED 23.1).
+const GED_HEADER: &str = "id,relid,year,active_year,code_status,type_of_violence,conflict_dset_id,conflict_new_id,conflict_name,dyad_dset_id,dyad_new_id,dyad_name,side_a_dset_id,side_a_new_id,side_a,side_b_dset_id,side_b_new_id,side_b,number_of_sources,source_article,source_office,source_date,source_headline,source_original,where_prec,where_coordinates,where_description,adm_1,adm_2,latitude,longitude,geom_wkt,priogrid_gid,country,country_id,region,event_clarity,date_prec,date_start,date_end,deaths_a,deaths_b,deaths_civilians,deaths_unknown,best,high,low,gwnoa,gwnob";
+
+/// A value that suits a column (by name), so that some generated rows are events.
+fn fitting(column: &str) -> Option<&'static [u8]> {
+    Some(match column {
+        "event_date" | "date_start" | "date_end" => b"2021-03-04",
+        "year" => b"2021",
+        "latitude" => b"12.6",
+        "longitude" => b"-8.0",
+        "geo_precision" | "where_prec" | "type_of_violence" => b"1",
+        "fatalities" | "best" => b"2",
+        "id" => b"4711",
+        "side_a" => b"Government of Mali",
+        "side_b" => b"JNIM",
+        "country" => b"Mali",
+        "country_id" => b"432",
+        _ => return None,
+    })
+}
+
+/// Which reader a case is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// ACLED's current CSV export.
+    Acled,
+    /// UCDP GED's CSV.
+    Ged,
+    /// A GeoJSON FeatureCollection with ACLED's properties (read whole: the check is that
+    /// it never panics, and that errors name the file).
+    GeoJson,
+}
 
 /// A reproducible stream of random numbers (xorshift64*).
 #[derive(Debug, Clone)]
@@ -40,7 +75,7 @@ impl Rng {
 }
 
 /// One field: mostly plausible values, often with something that breaks tokenisers.
-fn field(rng: &mut Rng, column: usize, out: &mut Vec<u8>) {
+fn field(rng: &mut Rng, column: &str, out: &mut Vec<u8>) {
     let plain: &[&[u8]] = &[
         b"MLI123",
         b"2021-03-04",
@@ -80,15 +115,7 @@ fn field(rng: &mut Rng, column: usize, out: &mut Vec<u8>) {
     match rng.below(10) {
         0..=6 => {
             // A value that suits the column now and then, so some rows are valid events.
-            let v = match column {
-                1 => &b"2021-03-04"[..],
-                2 => b"2021",
-                22 => b"12.6",
-                23 => b"-8.0",
-                24 => b"1",
-                28 => b"2",
-                _ => plain[rng.below(plain.len())],
-            };
+            let v = fitting(column).unwrap_or_else(|| plain[rng.below(plain.len())]);
             out.extend_from_slice(v);
         }
         7 | 8 => out.extend_from_slice(tricky[rng.below(tricky.len())]),
@@ -116,8 +143,98 @@ fn field(rng: &mut Rng, column: usize, out: &mut Vec<u8>) {
     }
 }
 
+/// A GeoJSON file: a FeatureCollection of features with ACLED's properties, each value
+/// plausible, of the wrong type, null, nested or absent; geometries right or wrong; now
+/// and then cut short or with a byte changed.
+fn geojson(rng: &mut Rng, out: &mut Vec<u8>) {
+    let value = |rng: &mut Rng, column: &str| -> String {
+        match rng.below(12) {
+            0 => "null".into(),
+            1 => "[1, [2, {\"a\": null}]]".into(),
+            2 => "{\"nested\": {\"deeper\": [true]}}".into(),
+            3 => "-1e309".into(),
+            4 => "12345678901234567890".into(),
+            5 => "\"\\u0000\\ud800 \\\" quote\"".into(),
+            6 => "true".into(),
+            _ => match fitting(column) {
+                Some(v) if rng.below(2) == 0 => format!("\"{}\"", String::from_utf8_lossy(v)),
+                _ => format!("\"{}\"", rng.below(1000)),
+            },
+        }
+    };
+    let geometry = |rng: &mut Rng| -> String {
+        match rng.below(8) {
+            0 => "null".into(),
+            1 => "{\"type\": \"Polygon\", \"coordinates\": [[[0,0],[1,0],[1,1],[0,0]]]}".into(),
+            2 => "{\"type\": \"Point\", \"coordinates\": []}".into(),
+            3 => "{\"type\": \"Point\", \"coordinates\": [\"-8\", 12.6]}".into(),
+            4 => "{\"type\": \"Point\", \"coordinates\": [-8.0, 12.6, 300.0, 7]}".into(),
+            5 => "{\"type\": \"Point\", \"coordinates\": [1e400, -95]}".into(),
+            _ => "{\"type\": \"Point\", \"coordinates\": [-8.0, 12.6]}".into(),
+        }
+    };
+    let mut text = String::from("{\"type\": \"FeatureCollection\", \"features\": [");
+    for i in 0..rng.below(8) {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str("{\"type\": \"Feature\", \"properties\": {");
+        let mut first = true;
+        for column in HEADER.split(',') {
+            if rng.below(6) == 0 {
+                continue;
+            }
+            if !std::mem::take(&mut first) {
+                text.push(',');
+            }
+            text.push_str(&format!("\"{column}\": {}", value(rng, column)));
+        }
+        text.push_str(&format!("}}, \"geometry\": {}}}", geometry(rng)));
+    }
+    text.push_str("]}");
+    out.extend_from_slice(text.as_bytes());
+    match rng.below(6) {
+        0 => {
+            let cut = rng.below(out.len() + 1);
+            out.truncate(cut);
+        }
+        1 if !out.is_empty() => {
+            let at = rng.below(out.len());
+            out[at] = [b'"', b'{', b']', b'\\', 0xff, b'\n'][rng.below(6)];
+        }
+        _ => {}
+    }
+}
+
+/// A GeoJSON case: read as a stream and in memory, the same result; no panic; an error
+/// names the file.
+fn check_geojson(case: &Case) -> Result<(), String> {
+    let path = Path::new("fuzz.geojson");
+    let opts = ReadOptions {
+        details: case.details,
+        ..ReadOptions::default()
+    };
+    let streamed = open::read_reader(&case.bytes[..], path, &opts, Cut::default());
+    if let Err(e) = &streamed
+        && !e.to_string().contains("fuzz.geojson")
+    {
+        return Err(format!("an error that does not name the file: {e}"));
+    }
+    if !case.bytes.is_empty() {
+        let memory = summary(&open::read_bytes(&case.bytes, path, &opts, Cut::default()));
+        let streamed = summary(&streamed);
+        if memory != streamed {
+            return Err(format!(
+                "GeoJSON read in memory differs from the stream:\n--- stream\n{streamed}\n--- memory\n{memory}"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A generated file, with the block and batch sizes to read it with.
 pub struct Case {
+    pub kind: Kind,
     pub bytes: Vec<u8>,
     pub block: usize,
     pub batch: usize,
@@ -131,16 +248,37 @@ pub struct Case {
 
 /// The next generated case.
 pub fn generate(rng: &mut Rng) -> Case {
+    let kind = match rng.below(10) {
+        0 | 1 => Kind::Ged,
+        2 => Kind::GeoJson,
+        _ => Kind::Acled,
+    };
     let mut bytes = Vec::new();
+    if kind == Kind::GeoJson {
+        geojson(rng, &mut bytes);
+        return Case {
+            kind,
+            bytes,
+            block: 0,
+            batch: 0,
+            threaded: false,
+            details: rng.below(2) == 0,
+        };
+    }
+    let header_text = match kind {
+        Kind::Ged => GED_HEADER,
+        _ => HEADER,
+    };
     if rng.below(8) == 0 {
         bytes.extend_from_slice(b"\xef\xbb\xbf");
     }
     let sep = [b',', b',', b',', b';', b'\t'][rng.below(5)];
     let eol: &[u8] = if rng.below(3) == 0 { b"\r\n" } else { b"\n" };
-    let header = HEADER.replace(',', &(sep as char).to_string());
+    let header = header_text.replace(',', &(sep as char).to_string());
     bytes.extend_from_slice(header.as_bytes());
     bytes.extend_from_slice(eol);
-    let columns = HEADER.split(',').count();
+    let names: Vec<&str> = header_text.split(',').collect();
+    let columns = names.len();
     for _ in 0..rng.below(12) {
         // Rows of the right width mostly, some too short or too long, some blank.
         let width = match rng.below(10) {
@@ -153,7 +291,7 @@ pub fn generate(rng: &mut Rng) -> Case {
             if c > 0 {
                 bytes.push(sep);
             }
-            field(rng, c, &mut bytes);
+            field(rng, names.get(c).copied().unwrap_or(""), &mut bytes);
         }
         bytes.extend_from_slice(eol);
     }
@@ -168,6 +306,7 @@ pub fn generate(rng: &mut Rng) -> Case {
     // case in 32 of up to 500 blocks goes through the reading thread.
     let threaded = rng.below(32) == 0 && bytes.len() / block.max(1) < 500;
     Case {
+        kind,
         bytes,
         block,
         batch,
@@ -210,6 +349,9 @@ pub enum Paths {
 /// Reads `case` with the csv crate alone and with the block scanner; the first
 /// disagreement, described.
 pub fn check(case: &Case, paths: Paths) -> Result<(), String> {
+    if case.kind == Kind::GeoJson {
+        return check_geojson(case);
+    }
     let path = Path::new("fuzz.csv");
     // Half the cases keep the source details too (the layers' extra columns).
     let opts = ReadOptions {
@@ -286,6 +428,7 @@ mod regressions {
         for block in [3, 7, 64] {
             for threaded in [false, true] {
                 let case = Case {
+                    kind: Kind::Acled,
                     bytes: bytes.clone(),
                     block,
                     batch: 1,
