@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 
 use crate::output::layer::GeometryKind;
+use crate::output::sld::esc;
 
 /// Where a layer's data are, relative to the project file.
 #[derive(Debug, Clone)]
@@ -284,14 +285,6 @@ pub fn project_xml(p: &Project) -> String {
     s.push_str("  <properties>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n    </SpatialRefSys>\n  </properties>\n");
     s.push_str("</qgis>\n");
     s
-}
-
-/// Escapes XML text and attribute values.
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

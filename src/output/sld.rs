@@ -208,7 +208,7 @@ fn symbolizer(s: Symbolizer) -> String {
 }
 
 /// Escapes XML text and attribute values.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::{AdminUnit, Colour};
 use crate::output::lock;
 use crate::output::write_bytes_atomic;
+use crate::products::lower_first;
 use crate::products::maps::MapSet;
 use crate::products::spread::{ImageOptions, part_year};
 use crate::render::charts::{Sheet, SheetKey, render_sheet, sheet_columns, sheet_svg};
@@ -404,15 +405,6 @@ fn top_sentence(
         format_value(top.events_per_1000km2),
         events(top.events),
     ))
-}
-
-/// "militant Islamist attacks" of "Militant Islamist attacks".
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

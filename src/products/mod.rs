@@ -16,3 +16,13 @@ pub mod spread;
 pub mod tables;
 pub mod tiles;
 mod viewer;
+
+/// "Militant Islamist attacks" → "militant Islamist attacks", for a category label inside
+/// a sentence (proper names keep their capitals).
+pub(crate) fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

@@ -73,7 +73,7 @@ pub fn choropleth_scene(
             },
         });
     }
-    let mut items: Vec<LegendItem> = colours
+    let items: Vec<LegendItem> = colours
         .iter()
         .zip(labels)
         .map(|(c, label)| LegendItem {
@@ -84,11 +84,7 @@ pub fn choropleth_scene(
             },
         })
         .collect();
-    scene.legend.title = legend_title.to_string();
-    scene.legend.unit = String::new();
-    scene.legend.stops = Vec::new();
-    items.append(&mut scene.legend.items);
-    scene.legend.items = items;
+    scene.legend.classes(legend_title, items);
     scene
 }
 

@@ -201,6 +201,18 @@ pub struct Legend {
     pub items: Vec<LegendItem>,
 }
 
+impl Legend {
+    /// Makes the legend a key of `items` under `title` (no colour bar), followed by the
+    /// items it had (the zones, the events).
+    pub fn classes(&mut self, title: &str, mut items: Vec<LegendItem>) {
+        self.title = title.to_string();
+        self.unit = String::new();
+        self.stops = Vec::new();
+        items.append(&mut self.items);
+        self.items = items;
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendItem {
     pub label: String,

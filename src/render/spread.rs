@@ -159,11 +159,7 @@ pub fn expansion_scene(
             },
         });
     }
-    scene.legend.title = legend_title.to_string();
-    scene.legend.unit = String::new();
-    scene.legend.stops = Vec::new();
-    items.append(&mut scene.legend.items);
-    scene.legend.items = items;
+    scene.legend.classes(legend_title, items);
     scene
 }
 

@@ -112,15 +112,7 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// "Militant Islamist attacks" → "militant Islamist attacks" (proper names keep their
-/// capitals).
-pub fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
+pub(crate) use crate::products::lower_first;
 
 #[cfg(test)]
 mod tests {
