@@ -594,3 +594,223 @@ fn bad_arguments_are_refused_clearly() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("256 or 512"));
 }
+
+/// The tile ids and bytes of every tile of a PMTiles v3 archive, leaf directories
+/// included (an entry of run length 0 points to a leaf directory, from the spec).
+fn pmtiles_entries(b: &[u8]) -> BTreeMap<u64, Vec<u8>> {
+    let (root_off, root_len) = (u64_at(b, 8) as usize, u64_at(b, 16) as usize);
+    let leaf_off = u64_at(b, 40) as usize;
+    let data_off = u64_at(b, 56) as usize;
+    let mut out = BTreeMap::new();
+    let mut dirs = vec![gunzip(&b[root_off..root_off + root_len])];
+    while let Some(d) = dirs.pop() {
+        let mut pos = 0;
+        let n = varint(&d, &mut pos) as usize;
+        let mut ids = Vec::with_capacity(n);
+        let mut id = 0;
+        for _ in 0..n {
+            id += varint(&d, &mut pos);
+            ids.push(id);
+        }
+        let runs: Vec<u64> = (0..n).map(|_| varint(&d, &mut pos)).collect();
+        let lens: Vec<u64> = (0..n).map(|_| varint(&d, &mut pos)).collect();
+        let mut offsets: Vec<u64> = Vec::with_capacity(n);
+        for i in 0..n {
+            let v = varint(&d, &mut pos);
+            offsets.push(if v == 0 && i > 0 {
+                offsets[i - 1] + lens[i - 1]
+            } else {
+                v - 1
+            });
+        }
+        for i in 0..n {
+            let (o, l) = (offsets[i] as usize, lens[i] as usize);
+            if runs[i] == 0 {
+                dirs.push(gunzip(&b[leaf_off + o..leaf_off + o + l]));
+            } else {
+                for k in 0..runs[i] {
+                    out.insert(ids[i] + k, b[data_off + o..data_off + o + l].to_vec());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// events.pmtiles and events.mbtiles hold the same vector tiles; GDAL's MVT reader finds
+/// every event at zoom 12 once (by id, neighbours' margins aside) with its notes, and at a
+/// higher zoom the merged points add up to the same events per year.
+#[test]
+fn event_vector_tiles_hold_every_event_for_gdal() {
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().to_str().unwrap();
+    run(&[
+        "tiles",
+        "--events",
+        "tests/data/fixtures/maps_two_years.csv",
+        "--extent=-6.5,12.5,1.5,16.5",
+        "--zooms",
+        "0-4",
+        "--formats",
+        "pmtiles,mbtiles",
+        "--out",
+        o,
+    ]);
+    let j = tiles_json(out.path());
+    let dir = out.path().join("tiles");
+    let ev = &j["events"];
+    assert_eq!(ev["count"], 16);
+    assert_eq!(ev["per_year"], serde_json::json!({"2022": 3, "2024": 13}));
+    assert_eq!(ev["maxzoom"], 12);
+
+    // Both archives hold the same tiles, byte for byte.
+    let b = std::fs::read(dir.join("events.pmtiles")).unwrap();
+    assert_eq!(b[99], 1, "mvt tiles");
+    assert_eq!(b[98], 2, "gzip tiles");
+    assert_eq!((b[100], b[101]), (0, 12));
+    let (meta_off, meta_len) = (u64_at(&b, 24) as usize, u64_at(&b, 32) as usize);
+    let meta: serde_json::Value =
+        serde_json::from_slice(&gunzip(&b[meta_off..meta_off + meta_len])).unwrap();
+    assert_eq!(meta["vector_layers"][0]["id"], "events");
+    assert_eq!(meta["vector_layers"][0]["fields"]["notes"], "String");
+    let pm = pmtiles_entries(&b);
+    let db = rusqlite::Connection::open(dir.join("events.mbtiles")).unwrap();
+    let mut q = db
+        .prepare("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
+        .unwrap();
+    let mb: BTreeMap<u64, Vec<u8>> = q
+        .query_map([], |r| {
+            let (z, x, row): (u8, u32, u32) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let y = (1u32 << z) - 1 - row;
+            Ok((tile_id(z, x, y), r.get::<_, Vec<u8>>(3)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(pm.len(), mb.len());
+    assert!(pm == mb, "the archives' tiles differ");
+    let format: String = db
+        .query_row(
+            "SELECT value FROM metadata WHERE name = 'format'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(format, "pbf");
+
+    // GDAL reads the MBTiles through its MVT driver: ids and sums per zoom.
+    let script = r#"
+import json, sys
+from osgeo import gdal, ogr
+gdal.UseExceptions()
+out = {}
+for z in (4, 12):
+    ds = gdal.OpenEx(sys.argv[1], gdal.OF_VECTOR, open_options=["ZOOM_LEVEL=%d" % z])
+    layer = ds.GetLayerByName("events")
+    ids, per_year, notes = set(), {}, set()
+    for f in layer:
+        year = str(int(f.GetField("year")))
+        if z == 12:
+            ids.add((year, f.GetField("event_id")))
+            notes.add(f.GetField("notes"))
+        else:
+            per_year.setdefault(year, []).append(int(f.GetField("events")))
+    out[str(z)] = {"ids": sorted(ids), "per_year": per_year, "notes": sorted(n for n in notes if n)}
+print(json.dumps(out))
+"#;
+    let gdal = Command::new("/usr/bin/python3")
+        .args(["-c", script, dir.join("events.mbtiles").to_str().unwrap()])
+        .output()
+        .expect("python3-gdal (scripts/setup.sh)");
+    assert!(
+        gdal.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gdal.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&gdal.stdout).unwrap();
+    let ids: Vec<(String, String)> = serde_json::from_value(got["12"]["ids"].clone()).unwrap();
+    assert_eq!(ids.len(), 16, "{ids:?}");
+    let year_of = |n: u32| if n <= 3 { "2022" } else { "2024" };
+    for n in 1..=16 {
+        let want = (year_of(n).to_string(), format!("MLIT{n}"));
+        assert!(ids.contains(&want), "{want:?} not in {ids:?}");
+    }
+    assert_eq!(got["12"]["notes"], serde_json::json!(["Test row."]));
+    // At zoom 4 (a pixel of about 20 km) Gao's ten events are one point; the three
+    // around Mopti of a year are one too. Tiles' margins repeat a point in a neighbour,
+    // so the sums are at least the events, and the largest point is Gao's ten.
+    let per_year = &got["4"]["per_year"];
+    let counts = |y: &str| -> Vec<u64> {
+        per_year[y]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    assert!(counts("2024").contains(&10), "{per_year}");
+    assert!(counts("2024").iter().sum::<u64>() >= 13, "{per_year}");
+    assert!(counts("2022").iter().sum::<u64>() >= 3, "{per_year}");
+
+    qgis_draws_the_event_tiles(&dir.join("events.mbtiles"), out.path());
+}
+
+/// QGIS (PyQGIS 3.22, headless) opens `mbtiles` as a vector tile layer and draws its
+/// points: the rendered image is dark at Gao's ten events and white far from any.
+fn qgis_draws_the_event_tiles(mbtiles: &Path, scratch: &Path) {
+    let png = scratch.join("qgis_events.png");
+    let (w, s, e, n) = (-6.5, 12.5, 1.5, 16.5);
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/qgis/check_vector_tiles.py"
+    );
+    let out = Command::new("/usr/bin/python3")
+        .arg(script)
+        .args([mbtiles.to_str().unwrap(), png.to_str().unwrap()])
+        .args([w, s, e, n].map(|v: f64| v.to_string()))
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .env("XDG_RUNTIME_DIR", scratch)
+        .output()
+        .expect("PyQGIS (python3-qgis, scripts/setup.sh)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], true, "{report}");
+    assert_eq!(report["zooms"], serde_json::json!([0, 12]));
+    assert_eq!(report["crs"], "EPSG:3857");
+    // Where Gao lies in the 600×400 image: QGIS keeps the extent's centre and fits it.
+    let merc = |lon: f64, lat: f64| {
+        let r = 6_378_137.0_f64;
+        (
+            r * lon.to_radians(),
+            r * (std::f64::consts::FRAC_PI_4 + lat.to_radians() / 2.0)
+                .tan()
+                .ln(),
+        )
+    };
+    let ((x0, y0), (x1, y1)) = (merc(w, s), merc(e, n));
+    let scale = ((x1 - x0) / 600.0).max((y1 - y0) / 400.0);
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let (gx, gy) = merc(-0.04472, 16.27167);
+    let (px, py) = (300.0 + (gx - cx) / scale, 200.0 - (gy - cy) / scale);
+    let img = std::fs::read(&png).unwrap();
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(img));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let ch = info.color_type.samples();
+    let inked = |x: i64, y: i64| {
+        let i = (y as usize * info.width as usize + x as usize) * ch;
+        buf[i..i + 3].iter().any(|&c| c < 235)
+    };
+    let near_gao = (-4..=4)
+        .flat_map(|dx| (-4..=4).map(move |dy| (dx, dy)))
+        .filter(|&(dx, dy)| inked(px as i64 + dx, py as i64 + dy))
+        .count();
+    assert!(near_gao > 10, "QGIS drew nothing at Gao ({px:.0}, {py:.0})");
+    assert!(!inked(20, 380) && !inked(580, 380), "ink where no event is");
+}

@@ -9,6 +9,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/cdp.rs"]
+mod cdp;
 #[path = "support/chromium.rs"]
 mod chromium;
 #[path = "support/server.rs"]
@@ -258,4 +260,100 @@ fn no_viewer_without_xyz_tiles_or_with_no_viewer() {
     );
     assert!(dir.join("tiles.json").is_file() && dir.join("xyz").is_dir());
     assert!(no_page());
+}
+
+/// Served over HTTP, the page draws the events from events.pmtiles (every event of the
+/// year, read by range requests through the vendored protomaps-leaflet), and a click on
+/// an event opens a popup with its notes, read from the deepest zoom's tiles. A real
+/// click, through the DevTools protocol; then a click at a low zoom, where the popup
+/// counts the events under it.
+#[test]
+fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
+    let out = tempfile::tempdir().unwrap();
+    let run = tiles(
+        out.path(),
+        &[
+            "--years",
+            "2022-2024",
+            "--zooms",
+            "0-8",
+            "--formats",
+            "xyz,pmtiles",
+        ],
+    );
+    assert!(
+        run.status.success(),
+        "conflictmap tiles: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let dir = out.path().join("tiles");
+    assert!(dir.join("events.pmtiles").is_file());
+    let server = Server::start(&dir);
+    let status = |attr: &str| format!("document.getElementById('status').getAttribute('{attr}')");
+
+    // Centred on MLIT4 (2024, Mopti) at zoom 10: its point is the page's centre.
+    let url = format!(
+        "http://127.0.0.1:{}/index.html?year=2024&lat=14.4843&lon=-4.18296&zoom=10",
+        server.port
+    );
+    let mut page = cdp::Page::open(&url, WIDTH, HEIGHT);
+    page.wait_for(
+        &format!("{} === '2024'", status("data-event-tiles-year")),
+        120,
+        "the event tiles of 2024",
+    );
+    assert_eq!(page.eval(&status("data-events-source")), "pmtiles");
+    let errors = page.eval("document.getElementById('errors').textContent");
+    assert_eq!(errors, "", "errors on the page");
+    page.click(f64::from(WIDTH) / 2.0, f64::from(HEIGHT) / 2.0);
+    let popup = page.wait_for(
+        "(document.querySelector('.leaflet-popup-content') || {}).textContent",
+        60,
+        "a popup after the click",
+    );
+    let popup = popup.as_str().unwrap();
+    assert!(popup.contains("MLIT4"), "{popup}");
+    assert!(
+        popup.contains("Notes") && popup.contains("Test row."),
+        "{popup}"
+    );
+    // MLIT5 and MLIT6 lie tens of pixels away at this zoom; the 2022 event on the same
+    // spot (MLIT1) is another year's.
+    assert!(
+        !popup.contains("MLIT1") && !popup.contains("MLIT5"),
+        "{popup}"
+    );
+    assert_eq!(page.eval(&status("data-popup-events")), "1");
+    if let Some(keep) = std::env::var_os("VIEWER_SHOTS") {
+        page.screenshot(&Path::new(&keep).join("viewer_popup.png"));
+    }
+
+    // The whole study at zoom 5: the ten events of Gao's spot (MLIT7-16) are one point
+    // standing for ten.
+    let url = format!(
+        "http://127.0.0.1:{}/index.html?year=2024&lat=16.27167&lon=-0.04472&zoom=5",
+        server.port
+    );
+    let mut page = cdp::Page::open(&url, WIDTH, HEIGHT);
+    page.wait_for(
+        &format!("{} === '2024'", status("data-event-tiles-year")),
+        120,
+        "the event tiles of 2024 at zoom 5",
+    );
+    // Every event of the year is in the tiles read for the view.
+    page.wait_for(
+        &format!("{} === '13'", status("data-events-drawn")),
+        60,
+        "the 13 events of 2024 drawn",
+    );
+    page.click(f64::from(WIDTH) / 2.0, f64::from(HEIGHT) / 2.0);
+    let popup = page.wait_for(
+        "(document.querySelector('.leaflet-popup-content') || {}).textContent",
+        60,
+        "a popup after the click at zoom 5",
+    );
+    assert!(
+        popup.as_str().unwrap().contains("10 events here in 2024"),
+        "{popup}"
+    );
 }

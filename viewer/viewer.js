@@ -4,7 +4,10 @@
 // units come from data/map.js, so the page works offline, also opened as a file.
 //
 // Data arrives through <script> files (data/map.js, data/events_<year>.js), not fetch():
-// browsers refuse fetch() of local files under file://, but run local scripts.
+// browsers refuse fetch() of local files under file://, but run local scripts. Served
+// over HTTP (conflictmap serve, or any web server that answers range requests), the
+// events come from events.pmtiles instead, through the vendored protomaps-leaflet: every
+// event of the year is drawn, not only the deadliest EVENTS_PER_YEAR of the script files.
 (function () {
   'use strict';
 
@@ -36,7 +39,10 @@
   var heat = {};          // year -> L.TileLayer
   var shownHeat = null;   // the layer of the selected year
   var events = {};        // year -> GeoJSON FeatureCollection, once loaded
-  var eventLayer;         // L.LayerGroup of the selected year's markers
+  var eventLayer;         // L.LayerGroup of the selected year's markers (script files)
+  var eventTiles = null;  // tiles.json's "events" when the page reads events.pmtiles
+  var tileLayer = null;   // the protomaps-leaflet layer drawing events.pmtiles
+  var clickCache = null;  // tiles of events.pmtiles read for popups (deepest zoom)
   var renderer;           // canvas renderer for the markers
   var current = null;     // selected year
   var timer = null;       // play interval
@@ -70,6 +76,10 @@
   };
 
   function loadEvents(year) {
+    if (eventTiles) {
+      drawEvents(year);
+      return;
+    }
     var info = cfg.events.years[year];
     if (events[year] || !info || info.shown === 0) {
       drawEvents(year);
@@ -116,19 +126,26 @@
       ['Fatalities', p.fatalities],
       ['Location', [p.location, p.admin2, p.admin1].filter(function (x) { return x; }).join(', ')],
       ['Precision', p.geo_precision === null ? '' : { 1: 'town', 2: 'near a town', 3: 'region' }[p.geo_precision] || p.geo_precision],
+      ['Notes', p.notes],
+      ['Source', p.source],
       ['Event id', p.event_id]
     ];
     var html = '<div class="popup"><h2>' + escapeHtml(p.event_type) + ', ' + escapeHtml(p.event_date) + '</h2><dl>';
     rows.forEach(function (r) {
       if (r[1] === '' || r[1] === null || r[1] === undefined) return;
       var text = String(r[1]);
-      if (text.length > 300) text = text.slice(0, 297) + '\u2026';
-      html += '<dt>' + r[0] + '</dt><dd>' + escapeHtml(text) + '</dd>';
+      var max = r[0] === 'Notes' ? 1200 : 300;
+      if (text.length > max) text = text.slice(0, max - 3) + '\u2026';
+      html += '<dt>' + r[0] + '</dt><dd' + (r[0] === 'Notes' ? ' class="notes"' : '') + '>' + escapeHtml(text) + '</dd>';
     });
     return html + '</dl></div>';
   }
 
   function drawEvents(year) {
+    if (eventTiles) {
+      drawEventTiles(year);
+      return;
+    }
     eventLayer.clearLayers();
     var info = cfg.events.years[year] || { total: 0, shown: 0 };
     var collection = events[year];
@@ -144,8 +161,7 @@
         drawn += 1;
       });
     }
-    var text = info.total === 0 ? 'No events in ' + year + '.'
-      : info.total.toLocaleString('en-US') + ' event' + (info.total === 1 ? '' : 's') + ' in ' + year + '; click a point for details.';
+    var text = eventsText(year, info);
     noteEl.className = 'note';
     if (info.shown < info.total) {
       text += ' Points: the ' + info.shown.toLocaleString('en-US') + ' deadliest (of ' +
@@ -155,6 +171,154 @@
     noteEl.textContent = text;
     status.setAttribute('data-events-drawn', String(drawn));
     status.setAttribute('data-events-total', String(info.total));
+  }
+
+  // ---- the year's events from events.pmtiles -----------------------------------------
+
+  // Tile units across a tile of events.pmtiles (MVT extent), and a CSS pixel at the
+  // deepest zoom in them when the map shows that zoom (tiles are 256 CSS pixels there).
+  var EXTENT = 4096;
+  var CLICK_PX = 10;      // how near a click must be to an event, CSS pixels
+
+  function eventsText(year, info) {
+    return info.total === 0 ? 'No events in ' + year + '.'
+      : info.total.toLocaleString('en-US') + ' event' + (info.total === 1 ? '' : 's') + ' in ' + year + '; click a point for details.';
+  }
+
+  // The paint rule of protomaps-leaflet: the selected year's points, styled as the
+  // markers of the script files (see eventStyle); below zoom 12 a point may stand for
+  // several events on one pixel (its "events"), with their summed fatalities.
+  function eventTileRule() {
+    var rgba = function (hex, a) {
+      var v = parseInt(hex.slice(1), 16);
+      return 'rgba(' + (v >> 16) + ',' + ((v >> 8) & 255) + ',' + (v & 255) + ',' + a + ')';
+    };
+    var detailedAt = function (z) { return z >= DETAIL_ZOOM; };
+    return {
+      dataLayer: eventTiles.layer,
+      filter: function (z, f) { return f.props.year === current; },
+      symbolizer: new protomapsL.CircleSymbolizer({
+        radius: function (z, f) { return detailedAt(z) ? markerRadius(f.props.fatalities || 0) : 1.5; },
+        fill: function (z) { return detailedAt(z) ? 'rgba(255,255,255,0.25)' : rgba(EVENT_COLOUR, 0.45); },
+        stroke: rgba(EVENT_COLOUR, 0.75),
+        width: function (z) { return detailedAt(z) ? 1 : 0; },
+        opacity: 1
+      })
+    };
+  }
+
+  // The events of the current year in the tiles the layer has read for the current
+  // view (each counted in the tile it lies in, not in its neighbours' margins).
+  function eventsInView() {
+    var view = tileLayer.views && tileLayer.views.get('');
+    if (!view) return 0;
+    var z = Math.max(0, Math.min(Math.round(map.getZoom()) - view.levelDiff, view.maxDataLevel));
+    var size = view.tileCache.tileSize;
+    var n = 0;
+    view.tileCache.cache.forEach(function (entry, key) {
+      if (Number(key.split(':')[2]) !== z) return; // keys are x:y:z
+      (entry.data.get(eventTiles.layer) || []).forEach(function (f) {
+        var p = f.geom[0][0];
+        if (f.props.year === current && p.x >= 0 && p.y >= 0 && p.x < size && p.y < size) {
+          n += f.props[eventTiles.count_field] || 1;
+        }
+      });
+    });
+    return n;
+  }
+
+  function drawEventTiles(year) {
+    var info = cfg.events.years[year] || { total: 0, shown: 0 };
+    noteEl.className = 'note';
+    noteEl.textContent = eventsText(year, info);
+    status.setAttribute('data-events-total', String(info.total));
+    map.closePopup();
+    tileLayer.rerenderTiles();
+  }
+
+  // A click: the events of the selected year within CLICK_PX of it, read from the
+  // deepest zoom's tiles (which hold every event with its notes). Below DETAIL_ZOOM the
+  // circle would span many tiles: the popup says how many events are there and offers
+  // to zoom in.
+  function clickEvents(e) {
+    var z = eventTiles.maxzoom;
+    var zoom = map.getZoom();
+    var year = current;
+    var unitsPerPx = Math.pow(2, z - zoom) * EXTENT / 256;
+    var radius = CLICK_PX * unitsPerPx;
+    if (zoom < DETAIL_ZOOM) {
+      var picked = tileLayer.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, CLICK_PX).get('') || [];
+      var count = 0, deaths = 0;
+      picked.forEach(function (p) {
+        if (p.layerName !== eventTiles.layer || p.feature.props.year !== year) return;
+        count += p.feature.props[eventTiles.count_field] || 1;
+        deaths += p.feature.props.fatalities || 0;
+      });
+      if (count === 0) return;
+      var div = el('div', 'popup');
+      div.appendChild(el('h2', null, count.toLocaleString('en-US') + ' event' + (count === 1 ? '' : 's') + ' here in ' + year));
+      div.appendChild(el('p', null, deaths.toLocaleString('en-US') + ' fatalities.'));
+      var zoomIn = el('button', 'zoom-in', 'Zoom in to read them');
+      zoomIn.type = 'button';
+      zoomIn.addEventListener('click', function () { map.setView(e.latlng, DETAIL_ZOOM + 1); });
+      div.appendChild(zoomIn);
+      L.popup({ maxWidth: 320 }).setLatLng(e.latlng).setContent(div).openOn(map);
+      return;
+    }
+    var at = map.project(e.latlng, z);   // CSS pixels of zoom z: 256 a tile
+    var ux = at.x / 256 * EXTENT, uy = at.y / 256 * EXTENT;
+    var tiles = [];
+    for (var tx = Math.floor((ux - radius) / EXTENT); tx <= Math.floor((ux + radius) / EXTENT); tx++) {
+      for (var ty = Math.floor((uy - radius) / EXTENT); ty <= Math.floor((uy + radius) / EXTENT); ty++) {
+        tiles.push({ z: z, x: tx, y: ty });
+      }
+    }
+    Promise.all(tiles.map(function (t) {
+      return clickCache.get(t).then(function (data) { return { t: t, data: data }; });
+    })).then(function (read) {
+      var seen = {}, found = [];
+      read.forEach(function (r) {
+        (r.data.get(eventTiles.layer) || []).forEach(function (f) {
+          var p = f.geom[0][0];
+          var d = Math.hypot(r.t.x * EXTENT + p.x - ux, r.t.y * EXTENT + p.y - uy);
+          var id = f.props.event_id;
+          if (f.props.year !== year || d > radius || seen[id]) return;
+          seen[id] = true;
+          found.push({ d: d, p: f.props });
+        });
+      });
+      if (found.length === 0 || year !== current) return;
+      found.sort(function (a, b) { return a.d - b.d || String(a.p.event_date).localeCompare(String(b.p.event_date)); });
+      var MAX = 5;
+      var html = found.slice(0, MAX).map(function (x) { return popupHtml(x.p); }).join('');
+      if (found.length > MAX) {
+        html += '<p class="more">and ' + (found.length - MAX) + ' more event' + (found.length - MAX === 1 ? '' : 's') + ' here; zoom in to tell them apart.</p>';
+      }
+      L.popup({ maxWidth: 340, maxHeight: 360 }).setLatLng(e.latlng).setContent(html).openOn(map);
+      status.setAttribute('data-popup-events', String(found.length));
+    }).catch(function (err) {
+      reportError('Could not read ' + eventTiles.pmtiles + ': ' + (err && err.message ? err.message : err));
+    });
+  }
+
+  // The layer drawing events.pmtiles, and the popups of its points.
+  function startEventTiles() {
+    tileLayer = protomapsL.leafletLayer({
+      url: eventTiles.pmtiles,
+      maxDataZoom: eventTiles.maxzoom,
+      paintRules: [eventTileRule()],
+      labelRules: [],
+      attribution: '',
+      pane: 'events'
+    });
+    tileLayer.on('load', function () {
+      status.setAttribute('data-events-drawn', String(eventsInView()));
+      status.setAttribute('data-event-tiles-year', String(current));
+    });
+    clickCache = new protomapsL.TileCache(new protomapsL.PmtilesSource(eventTiles.pmtiles, false), EXTENT);
+    map.on('click', clickEvents);
+    status.setAttribute('data-events-source', 'pmtiles');
+    return tileLayer.addTo(map);
   }
 
   // ---- the year's heat tiles ----------------------------------------------------------
@@ -397,7 +561,15 @@
     map.getPane('labels').style.pointerEvents = 'none';
     renderer = L.canvas({ pane: 'events', padding: 0.3 });
     var b = tiles.bounds;
-    map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+    // ?lat=&lon=&zoom= opens the map there (a view to share, or to test a click at);
+    // else it fits the study.
+    var query = new URLSearchParams(window.location.search);
+    var view = ['lat', 'lon', 'zoom'].map(function (k) { return query.get(k); });
+    if (view.every(function (v) { return v !== null && isFinite(Number(v)); })) {
+      map.setView([Number(view[0]), Number(view[1])], Number(view[2]), { animate: false });
+    } else {
+      map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { padding: [8, 8] });
+    }
     map.attributionControl.setPrefix('Leaflet');
     // One entry: Leaflet would join several with commas after their full stops.
     // tiles.json's TileJSON `attribution` is one string; `credits` lists the lines.
@@ -408,10 +580,15 @@
 
     drawBoundaries();
     var zoneLayer = drawZones();
-    eventLayer = L.layerGroup().addTo(map);
+    // Every event from events.pmtiles when served over HTTP; else the script files.
+    var served = /^https?:$/.test(window.location.protocol);
+    if (served && tiles.events && tiles.events.pmtiles && window.protomapsL) eventTiles = tiles.events;
+    eventLayer = eventTiles ? startEventTiles() : L.layerGroup().addTo(map);
+    if (!eventTiles) status.setAttribute('data-events-source', 'scripts');
     var wasDetailed = detailed();
     map.on('zoomend', function () {
-      if (detailed() === wasDetailed) return;
+      // The tile layer draws each zoom anew; the markers change style here.
+      if (eventTiles || detailed() === wasDetailed) return;
       wasDetailed = detailed();
       eventLayer.eachLayer(function (m) {
         var st = eventStyle(m.options.fatalities);
@@ -431,7 +608,7 @@
     L.control.layers(null, overlays, { position: 'topleft' }).addTo(map);
 
     // ?year=YYYY selects a year through the slider itself, as a user would.
-    var wanted = new URLSearchParams(window.location.search).get('year');
+    var wanted = query.get('year');
     var index = years.length - 1;
     if (wanted !== null) {
       var i = years.indexOf(Number(wanted));

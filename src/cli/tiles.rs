@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::cli::args::TilesArgs;
 use crate::error::Result;
 use crate::products::tiles;
-use crate::run::{Run, Stage};
+use crate::run::{EventOptions, Run, Stage};
 
 pub fn run(args: &TilesArgs) -> Result<()> {
     run_timed(args).map(|_| ())
@@ -14,7 +14,13 @@ pub fn run(args: &TilesArgs) -> Result<()> {
 /// The whole run, with the time of its stages (setup, read, classify, tile densities,
 /// tiles); returns the files and folders written.
 pub fn run_timed(args: &TilesArgs) -> Result<(Vec<PathBuf>, Vec<Stage>)> {
-    let run = Run::load(&args.study.options(), &args.events.options())?;
+    let events = EventOptions {
+        // The events' vector tiles and the viewer's popups print the actor roles,
+        // sources and notes.
+        details: true,
+        ..args.events.options()
+    };
+    let run = Run::load(&args.study.options(), &events)?;
     let t = tiles::write(&run, &args.options())?;
     for note in &t.notes {
         eprintln!("{note}");

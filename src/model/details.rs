@@ -1,7 +1,8 @@
 //! Source columns kept beside the events, not in them: who attacked whom (ACLED's actor1
 //! and actor2 and their associated actors, GED's side_a and side_b), ACLED's inter codes,
-//! civilian targeting and source, GED's source columns. Only the GIS layers print them,
-//! so they are read only when a run asks ([`crate::input::ReadOptions::details`]) and
+//! civilian targeting, source and notes, GED's source columns. Only the GIS layers, the
+//! events' vector tiles and the viewer print them, so they are read only when a run
+//! asks ([`crate::input::ReadOptions::details`]) and
 //! live in [`crate::model::EventSet::details`], one [`EventDetails`] per event in the
 //! events' order: an [`crate::model::Event`] stays small for the commands that never
 //! look at them.
@@ -34,11 +35,13 @@ pub enum Detail {
     SourceArticle,
     /// UCDP GED source_original.
     SourceOriginal,
+    /// ACLED notes: what happened, in the source's words (GED has no such column).
+    Notes,
 }
 
 impl Detail {
     /// Every detail, in the order the layers list them.
-    pub const ALL: [Detail; 10] = [
+    pub const ALL: [Detail; 11] = [
         Detail::Actor1,
         Detail::Actor2,
         Detail::AssocActor1,
@@ -49,6 +52,7 @@ impl Detail {
         Detail::Source,
         Detail::SourceArticle,
         Detail::SourceOriginal,
+        Detail::Notes,
     ];
 
     /// Number of details.
@@ -67,6 +71,7 @@ impl Detail {
             Detail::Source => "source",
             Detail::SourceArticle => "source_article",
             Detail::SourceOriginal => "source_original",
+            Detail::Notes => "notes",
         }
     }
 

@@ -184,21 +184,23 @@ fn event_values(s: &EventSet, e: &Event, details: Option<&EventDetails>) -> Vec<
     values
 }
 
-/// Some events (by index) with their source attributes only: the points of the web
-/// viewer, whose popups show them.
+/// Some events (by index) with their source attributes, and their details (actor roles,
+/// sources, notes, coordinates) when the set has them: the points of the web viewer and
+/// of the events' vector tiles, whose popups show them.
 pub fn event_points_layer(events: &EventSet, indices: &[usize]) -> VectorLayer {
+    let details = events.has_details();
     VectorLayer {
         name: "events".into(),
         description: "Events with their source attributes".into(),
         geometry: GeometryKind::Point,
-        fields: event_fields(false),
+        fields: event_fields(details),
         features: indices
             .iter()
             .map(|&i| {
                 let e = &events.events[i];
                 Feature {
                     geometry: Geometry::Point(e.position.to_point()),
-                    values: event_values(events, e, None),
+                    values: event_values(events, e, details.then(|| &events.details[i])),
                 }
             })
             .collect(),

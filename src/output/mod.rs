@@ -21,6 +21,7 @@ pub mod sld;
 pub mod spread;
 pub mod tables;
 pub mod tilesets;
+pub mod vector_tiles;
 pub mod viewer;
 
 pub use atomic::{write_atomic, write_atomic_path, write_bytes_atomic, write_dir_atomic};

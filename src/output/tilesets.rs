@@ -1,4 +1,5 @@
-//! Tile containers: XYZ folders of PNG files, MBTiles 1.3 (SQLite) and PMTiles v3.
+//! Tile containers: XYZ folders of PNG files, MBTiles 1.3 (SQLite) and PMTiles v3, of
+//! PNG tiles or of vector tiles (gzip-compressed MVT, as both formats hold them).
 //!
 //! MBTiles is written with rusqlite (the spec's schema: `metadata`, `tiles` with rows
 //! TMS-flipped and a unique index); PMTiles with the `pmtiles` crate's writer, tiles added
@@ -7,9 +8,10 @@
 
 use std::path::Path;
 
-use pmtiles::{PmTilesWriter, TileCoord, TileId, TileType};
+use pmtiles::{Compression, PmTilesWriter, TileCoord, TileId, TileType};
 use rayon::prelude::*;
 use rusqlite::{Connection, params};
+use serde_json::json;
 
 use crate::analysis::webmercator::Tile;
 use crate::error::{Error, Result};
@@ -18,9 +20,18 @@ use crate::output::{write_atomic_path, write_dir_atomic};
 /// An encoded tile.
 pub type TileData = (Tile, Vec<u8>);
 
+/// What the tiles of a set are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TileKind {
+    Png,
+    /// Mapbox Vector Tiles, gzip-compressed; `extra` holds their `vector_layers`.
+    Mvt,
+}
+
 /// What a tile set says about itself (MBTiles metadata, PMTiles header and metadata).
 #[derive(Debug, Clone)]
 pub struct TileSetInfo {
+    pub kind: TileKind,
     pub name: String,
     pub description: String,
     pub attribution: String,
@@ -46,7 +57,8 @@ pub fn write_xyz(dir: &Path, tiles: &[TileData]) -> Result<()> {
     })
 }
 
-/// Writes an MBTiles 1.3 file of PNG tiles (`type` overlay). Rows are inserted in
+/// Writes an MBTiles 1.3 file (`type` overlay; `format` png, or pbf with the
+/// `vector_layers` of `info.extra` in its `json` row). Rows are inserted in
 /// (z, x, y) order whatever the order of `tiles`, and SQLite stores no time or path: the
 /// same tiles give the same bytes (reports are byte-identical between runs).
 pub fn write_mbtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Result<()> {
@@ -76,9 +88,9 @@ pub fn write_mbtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Res
                 .map_err(sql)?;
             let [w, s, e, n] = info.bounds;
             let [clon, clat, cz] = info.center;
-            for (k, v) in [
+            let mut rows = vec![
                 ("name", info.name.clone()),
-                ("format", "png".to_string()),
+                ("format", info.format().to_string()),
                 ("bounds", format!("{w:.6},{s:.6},{e:.6},{n:.6}")),
                 ("center", format!("{clon:.6},{clat:.6},{cz}")),
                 ("minzoom", info.minzoom.to_string()),
@@ -87,7 +99,11 @@ pub fn write_mbtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Res
                 ("description", info.description.clone()),
                 ("type", "overlay".to_string()),
                 ("version", "1".to_string()),
-            ] {
+            ];
+            if let Some(layers) = info.extra.get("vector_layers") {
+                rows.push(("json", json!({ "vector_layers": layers }).to_string()));
+            }
+            for (k, v) in rows {
                 meta.execute(params![k, v]).map_err(sql)?;
             }
             let mut put = tx
@@ -106,7 +122,7 @@ pub fn write_mbtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Res
     })
 }
 
-/// Writes a PMTiles v3 archive of PNG tiles, with `info` in its header and metadata.
+/// Writes a PMTiles v3 archive, with `info` in its header and metadata.
 pub fn write_pmtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Result<()> {
     let err = |e: pmtiles::PmtError| Error::Format {
         path: path.to_path_buf(),
@@ -127,13 +143,17 @@ pub fn write_pmtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Res
     meta.insert("description".into(), info.description.clone().into());
     meta.insert("attribution".into(), info.attribution.clone().into());
     meta.insert("type".into(), "overlay".into());
-    meta.insert("format".into(), "png".into());
+    meta.insert("format".into(), info.format().into());
     meta.extend(info.extra.clone());
     let [w, s, e, n] = info.bounds;
     let [clon, clat, cz] = info.center;
     write_atomic_path(path, |tmp| {
         let file = std::fs::File::create(tmp).map_err(|e| Error::io(tmp, e))?;
-        let mut writer = PmTilesWriter::new(TileType::Png)
+        let writer = match info.kind {
+            TileKind::Png => PmTilesWriter::new(TileType::Png),
+            TileKind::Mvt => PmTilesWriter::new(TileType::Mvt).precompressed(Compression::Gzip),
+        };
+        let mut writer = writer
             .min_zoom(info.minzoom)
             .max_zoom(info.maxzoom)
             .bounds(w, s, e, n)
@@ -147,6 +167,16 @@ pub fn write_pmtiles(path: &Path, info: &TileSetInfo, tiles: &[TileData]) -> Res
         }
         writer.finalize().map_err(err)
     })
+}
+
+impl TileSetInfo {
+    /// The tiles' format as MBTiles and TileJSON name it.
+    fn format(&self) -> &'static str {
+        match self.kind {
+            TileKind::Png => "png",
+            TileKind::Mvt => "pbf",
+        }
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use super::*;
 
 fn info() -> TileSetInfo {
     TileSetInfo {
+        kind: TileKind::Png,
         name: "Test 2024".into(),
         description: "SYNTHETIC DEMO DATA. A test.".into(),
         attribution: "Data: test".into(),

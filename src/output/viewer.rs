@@ -8,8 +8,10 @@
 //!   when the year is first shown.
 //!
 //! JavaScript rather than JSON because browsers refuse `fetch()` of local files under
-//! `file://` but run local `<script src>`: the same page works opened as a file and
-//! served by `conflictmap serve`, with one code path.
+//! `file://` but run local `<script src>`: the same page works opened as a file. Served
+//! over HTTP (`conflictmap serve`), the page draws the events from `events.pmtiles`
+//! instead when `tiles.json` lists it (every event, not the deadliest
+//! [`EVENTS_PER_YEAR`]), through the vendored protomaps-leaflet.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -38,6 +40,22 @@ const ASSETS: &[(&str, &[u8])] = &[
     (
         "vendor/leaflet/leaflet.css",
         include_bytes!("../../viewer/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "vendor/protomaps-leaflet/protomaps-leaflet.js",
+        include_bytes!("../../viewer/vendor/protomaps-leaflet/protomaps-leaflet.js"),
+    ),
+    (
+        "vendor/protomaps-leaflet/LICENSE",
+        include_bytes!("../../viewer/vendor/protomaps-leaflet/LICENSE"),
+    ),
+    (
+        "vendor/protomaps-leaflet/THIRD_PARTY_LICENSES.txt",
+        include_bytes!("../../viewer/vendor/protomaps-leaflet/THIRD_PARTY_LICENSES.txt"),
+    ),
+    (
+        "vendor/protomaps-leaflet/README.md",
+        include_bytes!("../../viewer/vendor/protomaps-leaflet/README.md"),
     ),
     (
         "vendor/leaflet/LICENSE",

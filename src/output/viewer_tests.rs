@@ -173,6 +173,32 @@ fn the_page_fetches_nothing_from_the_internet() {
                 "{name} refers to a network address"
             );
         }
+        if name.ends_with("protomaps-leaflet.js") {
+            // Its only addresses: the default attribution (the page sets its own), the
+            // base it parses relative URLs against, and the SVG namespace; its `url(`
+            // is a font loader the page does not call.
+            let addresses: Vec<&str> = text
+                .match_indices("http")
+                .map(|(i, _)| {
+                    let rest = &text[i..];
+                    &rest[..rest.find(['"', '\'', '`', '>', ' ']).unwrap_or(rest.len())]
+                })
+                .filter(|a| a.contains("://"))
+                .collect();
+            for a in &addresses {
+                assert!(
+                    [
+                        "https://protomaps.com",
+                        "https://openstreetmap.org/copyright",
+                        "http://example.com",
+                        "http://www.w3.org/2000/svg"
+                    ]
+                    .contains(a),
+                    "protomaps-leaflet.js refers to {a}"
+                );
+            }
+            continue;
+        }
         // Leaflet's stylesheet names bug trackers in comments; what it loads is local.
         for url in text.split("url(").skip(1) {
             assert!(
@@ -186,5 +212,9 @@ fn the_page_fetches_nothing_from_the_internet() {
     // The library the page loads is the vendored one.
     let html = std::str::from_utf8(ASSETS[0].1).unwrap();
     assert!(html.contains("src=\"vendor/leaflet/leaflet.js\""));
+    assert!(html.contains("src=\"vendor/protomaps-leaflet/protomaps-leaflet.js\""));
+    // The events' layer is given an attribution of its own (none), not the library's.
+    let js = std::str::from_utf8(ASSETS[1].1).unwrap();
+    assert!(js.contains("attribution: ''"));
     assert!(html.contains("src=\"data/map.js\""));
 }

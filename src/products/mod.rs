@@ -9,6 +9,7 @@
 pub mod animation;
 pub mod choropleth;
 pub mod density;
+pub mod event_tiles;
 pub mod layers;
 pub mod maps;
 pub mod report;

@@ -29,9 +29,13 @@ use crate::analysis::tile_density::{Lattice, LatticeGrid, SortedPoints, ZoomPlan
 use crate::analysis::webmercator::{Tile, pixel_m, scale_factor, tile_range, to_metres};
 use crate::error::{Error, Result};
 use crate::model::{Category, Style};
-use crate::output::tilesets::{TileData, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz};
+use crate::output::gis_layers::event_points_layer;
+use crate::output::tilesets::{
+    TileData, TileKind, TileSetInfo, write_mbtiles, write_pmtiles, write_xyz,
+};
 use crate::output::{lock, write_bytes_atomic};
 use crate::products::density::{self, DensityOptions, Selection, ViewOptions, Weight};
+use crate::products::event_tiles::{self, EventTilesInfo};
 use crate::products::viewer;
 use crate::render::ramp::{ColourScale, ScaleKind};
 use crate::render::tiles::{Overlay, TilePalette, heat_tile_png};
@@ -347,6 +351,7 @@ fn write_tiles(run: &Run, args: &TilesOptions, d: &TileDensities) -> Result<Tile
             .filter_map(Result::transpose)
             .collect::<Result<_>>()?;
         let info = TileSetInfo {
+            kind: TileKind::Png,
             name: format!("{} {year}", cat.label),
             description: with_notice(
                 loaded.synthetic,
@@ -386,6 +391,7 @@ fn write_tiles(run: &Run, args: &TilesOptions, d: &TileDensities) -> Result<Tile
             .filter_map(Result::transpose)
             .collect::<Result<_>>()?;
         let info = TileSetInfo {
+            kind: TileKind::Png,
             name: format!("Boundaries and zones of {}", setup.boundaries.name()),
             description: format!(
                 "Country outline, first-level admin boundaries and analysis zones of {}, to lay over the density tiles.",
@@ -410,7 +416,22 @@ fn write_tiles(run: &Run, args: &TilesOptions, d: &TileDensities) -> Result<Tile
     }
     bar.finish_and_clear();
 
-    let json = tiles_json(&TilesJson {
+    let points = event_points_layer(&loaded.read.events, &d.selected);
+    let (files, events_member) = event_tiles::write(
+        &dir,
+        &points,
+        &args.formats,
+        &EventTilesInfo {
+            bounds: pyramid.bounds,
+            center,
+            attribution: &attribution,
+            description: &format!("{} in {}", cat.label, setup.boundaries.name()),
+            synthetic: loaded.synthetic,
+        },
+    )?;
+    written.extend(files);
+
+    let mut json = tiles_json(&TilesJson {
         cat_id: &cat.id,
         cat_label: &cat.label,
         unit,
@@ -426,6 +447,7 @@ fn write_tiles(run: &Run, args: &TilesOptions, d: &TileDensities) -> Result<Tile
         name: &format!("{} in {}", cat.label, setup.boundaries.name()),
         description: &described,
     });
+    json["events"] = events_member.unwrap_or(Value::Null);
     let json_path = dir.join("tiles.json");
     let text = serde_json::to_string_pretty(&json).expect("JSON of plain values");
     write_bytes_atomic(&json_path, text.as_bytes())?;
@@ -434,14 +456,7 @@ fn write_tiles(run: &Run, args: &TilesOptions, d: &TileDensities) -> Result<Tile
         notes.push("No web viewer: it shows the XYZ tiles (add xyz to --formats).".into());
     } else if args.viewer {
         let title = format!("{} in {}", cat.label, setup.boundaries.name());
-        written.extend(viewer::write(
-            &dir,
-            run,
-            &d.selected,
-            &title,
-            &described,
-            json,
-        )?);
+        written.extend(viewer::write(&dir, run, points, &title, &described, json)?);
     }
     let centre_lat = (pyramid.bounds[1] + pyramid.bounds[3]) / 2.0;
     let summary = format!(

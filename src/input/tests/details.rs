@@ -70,6 +70,7 @@ fn acled_roles_are_kept_as_given() {
             ("inter2", "Identity militia"),
             ("civilian_targeting", ""),
             ("source", "Test Wire A"),
+            ("notes", "Synthetic test row (not real data)."),
         ])
     );
     // Older exports code inter1/inter2 as integers: kept as text, as given.
@@ -105,6 +106,7 @@ fn ged_sides_are_actor1_and_actor2() {
         assert_eq!(*value, None, "{name}");
     }
     assert_eq!(d[9], ("source_original", Some("AFP".into())));
+    assert_eq!(d[10], ("notes", None), "GED has no notes column");
     let article = d[8].1.clone().unwrap();
     assert!(
         article.starts_with("\"AFP,2024-01-03,Gunmen kill villagers"),
@@ -126,6 +128,7 @@ fn monadic_rows_give_actor1_and_actor2_in_row_order() {
             ("inter1", "1"),
             ("inter2", "7"),
             ("source", "Hand-made fixture"),
+            ("notes", "Test row."),
         ])
     );
     // One row: no second actor, and the export has no actor2 column.
@@ -160,6 +163,10 @@ fn the_newest_revision_brings_its_details() {
             ("inter2", "Political militia"),
             ("civilian_targeting", ""),
             ("source", "Test Wire B"),
+            (
+                "notes",
+                "Synthetic test row (not real data); a later revision."
+            ),
         ])
     );
     // MLI7002's second row is an older revision: the first file's row stays.

@@ -139,10 +139,12 @@ pub struct Report {
     pub manifest: PathBuf,
 }
 
-/// Whether the report of `args` on the study of `setup` writes the GIS layers, whose
-/// events layer needs the events' details ([`crate::run::EventOptions::details`]).
+/// Whether the report of `args` on the study of `setup` writes the GIS layers or the web
+/// tiles, whose events (layer, vector tiles, viewer popups) print the events' details
+/// ([`crate::run::EventOptions::details`]).
 pub fn needs_details(setup: &Setup, args: &ReportOptions) -> Result<bool> {
-    Ok(ReportConfig::resolve(setup, args)?.wants(Product::Layers))
+    let cfg = ReportConfig::resolve(setup, args)?;
+    Ok(cfg.wants(Product::Layers) || cfg.wants(Product::Tiles))
 }
 
 /// Makes the report of `run` into `args.out`: the zone tables, then (on one map set, so
@@ -438,9 +440,10 @@ mod tests {
     use super::*;
     use crate::run::{StudyOptions, setup};
 
-    /// The report reads the events' details only when its products include the layers.
+    /// The report reads the events' details only when its products include the layers
+    /// or the tiles.
     #[test]
-    fn details_are_read_only_for_the_layers() {
+    fn details_are_read_only_for_the_layers_and_tiles() {
         let s = setup(&StudyOptions::default()).unwrap();
         assert!(needs_details(&s, &ReportOptions::default()).unwrap());
         let without = ReportOptions {
@@ -453,5 +456,10 @@ mod tests {
             ..ReportOptions::default()
         };
         assert!(needs_details(&s, &with).unwrap());
+        let tiles = ReportOptions {
+            products: vec![Product::Zones, Product::Tiles],
+            ..ReportOptions::default()
+        };
+        assert!(needs_details(&s, &tiles).unwrap());
     }
 }
