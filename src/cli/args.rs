@@ -500,6 +500,10 @@ pub struct LayersArgs {
     /// The density GeoTIFFs cover what the map of this style and extent shows, in its CRS.
     #[command(flatten)]
     pub view: ViewArgs,
+    /// Also put a print layout in the QGIS project: an A4 landscape page with the map
+    /// of the last year, its legend, a scale bar, a north arrow, the title and credits.
+    #[arg(long)]
+    pub qgis_layout: bool,
     /// Output folder (layers go to OUT/layers/).
     #[arg(long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
@@ -607,6 +611,10 @@ pub struct ReportArgs {
     /// OUT/tiles/, on the maps' colour scale.
     #[arg(long)]
     pub tiles: bool,
+    /// Also put a print layout in the GIS layers' QGIS project (as `layers --qgis-layout`;
+    /// default: the study's `[report] qgis_layout`).
+    #[arg(long)]
+    pub qgis_layout: bool,
     /// Zoom levels of the tiles, e.g. 0-10 (with --tiles or the "tiles" product).
     #[arg(long, value_name = "FROM-TO", default_value = "0-10", value_parser = parse_zooms)]
     pub tile_zooms: (u8, u8),

@@ -139,6 +139,7 @@ impl LayersArgs {
         LayersOptions {
             map: map_options(&self.view, &self.density, &self.filter, 1),
             out: self.out.clone(),
+            qgis_layout: self.qgis_layout,
         }
     }
 }
@@ -199,6 +200,7 @@ impl ReportArgs {
             formats: self.image.formats(),
             svg_text: self.image.svg_text,
             tiles: self.tiles,
+            qgis_layout: self.qgis_layout,
             tile_zooms: self.tile_zooms,
             as_of: self.as_of,
             window_months: self.window_months,

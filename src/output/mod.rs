@@ -15,6 +15,7 @@ pub mod gpkg;
 pub mod layer;
 pub mod lock;
 pub mod palette;
+pub mod qgis_layout;
 pub mod qgis_project;
 pub mod qml;
 pub mod sld;

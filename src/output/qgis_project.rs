@@ -2,7 +2,8 @@
 //! GeoPackage layers and density rasters in groups, each with the style of its
 //! QML/`layer_styles`, the map CRS and extent of the report style, the credits as the
 //! project's metadata, and temporal properties so that QGIS's temporal controller plays
-//! the years: the events by their `event_date`, each yearly density raster for its year.
+//! the years: the events by their `event_date`, each yearly density raster for its year;
+//! and, when asked for, a print layout of the map ([`crate::output::qgis_layout`]).
 //!
 //! Hand-written XML (no crate writes QGIS projects); the elements are those QGIS 3.22+
 //! reads, and a PyQGIS test (`tests/qgis_project.py`) loads the file and checks every
@@ -11,6 +12,7 @@
 use std::fmt::Write as _;
 
 use crate::output::layer::GeometryKind;
+use crate::output::qgis_layout::{LayoutMap, PrintLayout, layouts_xml};
 use crate::output::sld::esc;
 
 /// Where a layer's data are, relative to the project file.
@@ -76,6 +78,8 @@ pub struct Project {
     pub extent: [f64; 4],
     pub years: (i32, i32),
     pub groups: Vec<ProjectGroup>,
+    /// A print layout of the map for the study's last year (none unless asked for).
+    pub layout: Option<PrintLayout>,
 }
 
 const WGS84_WKT: &str = r#"GEOGCRS["WGS 84",ENSEMBLE["World Geodetic System 1984 ensemble",MEMBER["World Geodetic System 1984 (Transit)"],MEMBER["World Geodetic System 1984 (G730)"],MEMBER["World Geodetic System 1984 (G873)"],MEMBER["World Geodetic System 1984 (G1150)"],MEMBER["World Geodetic System 1984 (G1674)"],MEMBER["World Geodetic System 1984 (G1762)"],MEMBER["World Geodetic System 1984 (G2139)"],ELLIPSOID["WGS 84",6378137,298.257223563,LENGTHUNIT["metre",1]],ENSEMBLEACCURACY[2.0]],PRIMEM["Greenwich",0,ANGLEUNIT["degree",0.0174532925199433]],CS[ellipsoidal,2],AXIS["geodetic latitude (Lat)",north,ORDER[1],ANGLEUNIT["degree",0.0174532925199433]],AXIS["geodetic longitude (Lon)",east,ORDER[2],ANGLEUNIT["degree",0.0174532925199433]],USAGE[SCOPE["Horizontal component of 3D system."],AREA["World."],BBOX[-90,-180,90,180]],ID["EPSG",4326]]"#;
@@ -153,7 +157,12 @@ fn temporal_xml(t: &Temporal, vector: bool) -> String {
 
 /// The id written for `l`.
 fn layer_id(l: &ProjectLayer) -> String {
-    format!("conflictmap_{}", l.id)
+    written_id(&l.id)
+}
+
+/// The id written for the layer of id `id` (what a layout's legend refers to).
+pub(crate) fn written_id(id: &str) -> String {
+    format!("conflictmap_{id}")
 }
 
 /// A layer's element; rasters are in the map CRS (`crs`, `crs_wkt`).
@@ -281,6 +290,16 @@ pub fn project_xml(p: &Project) -> String {
         esc(&p.summary),
         esc(&credits)
     );
+    if let Some(layout) = &p.layout {
+        let srs = spatialrefsys(&p.crs, p.crs_wkt.as_deref(), "          ");
+        let map = LayoutMap {
+            title: &p.title,
+            extent: p.extent,
+            srs: &srs,
+            year: p.years.1,
+        };
+        s.push_str(&layouts_xml(layout, &map));
+    }
     // Relative paths; and the project CRS is read only with projections enabled.
     s.push_str("  <properties>\n    <Paths>\n      <Absolute type=\"bool\">false</Absolute>\n    </Paths>\n    <SpatialRefSys>\n      <ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>\n    </SpatialRefSys>\n  </properties>\n");
     s.push_str("</qgis>\n");
@@ -290,6 +309,7 @@ pub fn project_xml(p: &Project) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::qgis_layout::LegendEntry;
 
     fn project() -> Project {
         let qml = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.28.0\" styleCategories=\"Symbology\">\n  <renderer-v2 type=\"singleSymbol\"/>\n</qgis>\n";
@@ -333,6 +353,7 @@ mod tests {
                     }],
                 },
             ],
+            layout: None,
         }
     }
 
@@ -356,6 +377,32 @@ mod tests {
         assert!(x.contains("<proj4>+proj=lcc"));
         assert!(x.contains("<id>conflictmap_events</id>"));
         assert!(x.contains("<layer-tree-layer id=\"conflictmap_events\""));
+        // No layout unless asked for.
+        assert!(!x.contains("<Layouts>"));
+    }
+
+    #[test]
+    fn a_layout_shows_the_last_year_in_the_project_crs() {
+        let p = Project {
+            layout: Some(PrintLayout {
+                credits: vec!["ACLED".into()],
+                legend: vec![LegendEntry {
+                    layer: "events".into(),
+                    title: "Events".into(),
+                    ramp_only: false,
+                }],
+            }),
+            ..project()
+        };
+        let x = project_xml(&p);
+        assert_eq!(x.matches("<Layouts>").count(), 1);
+        let layouts = &x[x.find("<Layouts>").unwrap()..];
+        assert!(layouts.contains("temporalRangeBegin=\"2024-01-01T00:00:00Z\""));
+        assert!(layouts.contains("<proj4>+proj=lcc"));
+        assert!(layouts.contains("<layer-tree-layer id=\"conflictmap_events\""));
+        assert!(layouts.contains("labelText=\"Mali &amp; co[%"));
+        // The layout is inside the project's root element.
+        assert!(x.find("</Layouts>").unwrap() < x.find("</qgis>").unwrap());
     }
 
     #[test]

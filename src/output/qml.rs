@@ -516,8 +516,8 @@ fn label_number(v: f64) -> String {
     if s == "-0" { "0".into() } else { s.into() }
 }
 
-/// Escapes text for an XML attribute value.
-fn esc(s: &str) -> String {
+/// Escapes text for an XML attribute value (newlines kept as `&#10;`).
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

@@ -16,6 +16,7 @@ use crate::output::gis_layers::{EventFacts, admin_layer, events_layer, zones_lay
 use crate::output::gpkg::{Style, write_geopackage};
 use crate::output::layer::{SYNTHETIC_MARK, Value, VectorLayer};
 use crate::output::lock;
+use crate::output::qgis_layout::{LegendEntry, PrintLayout};
 use crate::output::qgis_project::{
     Project, ProjectGroup, ProjectLayer, Source, Temporal, project_xml,
 };
@@ -40,6 +41,9 @@ pub struct LayersOptions {
     pub map: MapOptions,
     /// The output folder (the layers go to `out`/layers/).
     pub out: PathBuf,
+    /// Also put a print layout (map, legend, scale bar, north arrow, title, credits) in
+    /// the QGIS project.
+    pub qgis_layout: bool,
 }
 
 /// The GeoPackage's file name in the layers folder.
@@ -50,6 +54,7 @@ impl Default for LayersOptions {
         LayersOptions {
             map: MapOptions::default(),
             out: PathBuf::from("output"),
+            qgis_layout: false,
         }
     }
 }
@@ -222,6 +227,29 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
             visible: g.year.is_some(),
         });
     }
+    let layout = args.qgis_layout.then(|| {
+        // The credits of the abstract; sample data say first that they are synthetic.
+        let mut credits = run.credits();
+        if loaded.synthetic {
+            credits.insert(0, SYNTHETIC_MARK.to_string());
+        }
+        let entry = |layer: &str, title: &str, ramp_only| LegendEntry {
+            layer: layer.into(),
+            title: title.into(),
+            ramp_only,
+        };
+        // What the reader must decode; the basemap explains itself. The layout's map
+        // shows the last year, and every year's density is on that year's colour scale.
+        let mut legend = vec![
+            entry(&events.name, "Events", false),
+            entry(&zone_layer.name, "Zones", false),
+        ];
+        let last = Temporal::Year(*d.years.end());
+        if let Some(r) = rasters.iter().find(|r| r.temporal == last) {
+            legend.push(entry(&r.id, &format!("Density, {}", d.unit), true));
+        }
+        PrintLayout { credits, legend }
+    });
     let title = match loaded.synthetic {
         true => format!("{}: {} (SYNTHETIC DEMO DATA)", b.name(), cat.label),
         false => format!("{}: {}", b.name(), cat.label),
@@ -274,6 +302,7 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
                     .collect(),
             },
         ],
+        layout,
     };
     let qgs = dir.join("conflictmap.qgs");
     write_bytes_atomic(&qgs, project_xml(&project).as_bytes())?;

@@ -12,6 +12,7 @@
 //! products = ["zones", "maps", "layers", "charts", "animation", "spread", "page"]
 //! # add "tiles" for the web tiles and their offline viewer (as `report --tiles`)
 //! formats = ["png", "svg", "pdf"]  # maps and charts (default: png)
+//! qgis_layout = true            # a print layout in the QGIS project (default: none)
 //! ```
 
 use serde::{Deserialize, Serialize};
@@ -149,6 +150,8 @@ pub struct ReportSpec {
     pub products: Option<Vec<Product>>,
     /// Image formats of the maps and charts (default: png).
     pub formats: Option<Vec<ImageFormat>>,
+    /// A print layout in the layers' QGIS project (default: none).
+    pub qgis_layout: Option<bool>,
 }
 
 impl ReportSpec {
@@ -184,6 +187,13 @@ mod tests {
         assert!(toml::from_str::<ReportSpec>("formats = [\"tiff\"]").is_err());
         let empty: ReportSpec = toml::from_str("formats = []").unwrap();
         assert!(empty.check().unwrap_err().contains("formats"));
+    }
+
+    #[test]
+    fn a_qgis_layout_is_asked_for_by_name() {
+        let spec: ReportSpec = toml::from_str("qgis_layout = true").unwrap();
+        assert_eq!(spec.qgis_layout, Some(true));
+        assert_eq!(ReportSpec::default().qgis_layout, None);
     }
 
     #[test]

@@ -29,6 +29,9 @@ pub struct ReportConfig {
     /// Zooms of the web tiles (when they are made).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tile_zooms: Option<[u8; 2]>,
+    /// A print layout in the QGIS project (listed only when made).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub qgis_layout: bool,
     pub as_of: Option<String>,
     pub weight: String,
     pub kernel: String,
@@ -127,6 +130,7 @@ impl ReportConfig {
                 .contains(&Product::Tiles)
                 .then_some([args.tile_zooms.0, args.tile_zooms.1]),
             products,
+            qgis_layout: args.qgis_layout || spec.qgis_layout.unwrap_or(false),
             as_of: args.as_of.map(|d| d.to_string()),
             weight: match args.weight {
                 Weight::Events => "events",

@@ -55,6 +55,8 @@ pub struct ReportOptions {
     pub svg_text: TextMode,
     /// Also make the web tiles.
     pub tiles: bool,
+    /// Also put a print layout in the QGIS project (with the layers).
+    pub qgis_layout: bool,
     /// Zoom levels of the tiles.
     pub tile_zooms: (u8, u8),
     /// The last year runs to this date, instead of the last event date.
@@ -83,6 +85,7 @@ impl Default for ReportOptions {
             formats: Vec::new(),
             svg_text: TextMode::default(),
             tiles: false,
+            qgis_layout: false,
             tile_zooms: TilesOptions::default().zooms,
             as_of: None,
             window_months: TablesOptions::default().window_months,
@@ -226,6 +229,7 @@ pub fn write(run: &Run, args: &ReportOptions, stage: &mut dyn FnMut(&str)) -> Re
         let opts = LayersOptions {
             map: map.clone(),
             out: out.clone(),
+            qgis_layout: cfg.qgis_layout,
         };
         // The .qml styles beside the layers are products too.
         written.layers = with_styles(&layers::write(run, &opts)?);
