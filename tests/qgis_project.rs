@@ -138,6 +138,13 @@ fn qgis_opens_the_project_with_every_layer_styled_and_the_years_to_play() {
             ])
         );
         ranges.push(d["range"].clone());
+        // The legend's ends are labelled as the maps' ticks, not with six decimals.
+        let ends = d["legend_ends"].as_array().unwrap();
+        assert!(
+            ends.iter()
+                .all(|e| !e.as_str().unwrap().is_empty() && e.as_str().unwrap().len() <= 5),
+            "{ends:?}"
+        );
     }
     assert!(ranges.windows(2).all(|w| w[0] == w[1]), "{ranges:?}");
     assert_eq!(

@@ -12,6 +12,7 @@ use std::path::Path;
 use crate::error::Result;
 use crate::output::atomic::write_bytes_atomic;
 use crate::output::sld::{self, Filter, Rule, Symbolizer};
+use crate::render::legend::format_value;
 use crate::render::ramp::ColourScale;
 
 /// The zones layer's field telling rings from bands ("ring" / "band"): [`zones_qml`]
@@ -180,7 +181,8 @@ pub fn density_qml(scale: &ColourScale, band: u32) -> String {
               <Option type="QString" name="stops" value="{stops}"/>
             </Option>
           </colorramp>
-{xml_items}        </colorrampshader>
+{xml_items}          <rampLegendSettings minimumLabel="{min_label}" maximumLabel="{max_label}" prefix="" suffix="" direction="0" useContinuousLegend="1" orientation="2"/>
+        </colorrampshader>
       </rastershader>
     </rasterrenderer>
     <brightnesscontrast brightness="0" contrast="0" gamma="1"/>
@@ -192,6 +194,9 @@ pub fn density_qml(scale: &ColourScale, band: u32) -> String {
 "#,
         c1 = rgba(first),
         c2 = rgba(last),
+        // The legend's ends as the maps' ticks label them, not with QGIS's six decimals.
+        min_label = format_value(min),
+        max_label = format_value(max),
         stops = ramp_stops.join(":"),
     );
     document(&body)

@@ -68,6 +68,8 @@ for layer in project.mapLayers().values():
         shader = layer.renderer().shader() if hasattr(layer.renderer(), "shader") else None
         if shader is not None:
             item["range"] = [shader.minimumValue(), shader.maximumValue()]
+            legend = shader.rasterShaderFunction().legendSettings()
+            item["legend_ends"] = [legend.minimumLabel(), legend.maximumLabel()]
     report["layers"].append(item)
 
 order = [l for l in root.layerOrder() if root.findLayer(l.id()) and root.findLayer(l.id()).isVisible()]
