@@ -267,7 +267,10 @@ impl<'o> Assembler<'o> {
         let mut out = EventDetails::default();
         if let Some(texts) = &f.details {
             for (d, t) in Detail::ALL.iter().zip(texts.iter()) {
-                let sym = t.as_ref().map(|t| self.known.resolve(&self.strings, t));
+                let sym = t.as_ref().map(|t| match d.is_free_text() {
+                    true => Known::resolve_free(&self.strings, t),
+                    false => self.known.resolve(&self.strings, t),
+                });
                 out.set(*d, sym);
             }
         }

@@ -16,8 +16,8 @@ use super::id_table::RowId;
 use super::layout::Layout;
 use super::territory::Territory;
 use super::values::{ged_violence_type, parse_coordinate, parse_count, trim};
-use crate::model::Dataset;
 use crate::model::country::{CountryCodes, CountryMatch, SourceCountry};
+use crate::model::{Dataset, Detail};
 use crate::units::LonLat;
 
 /// How the file ended, for its last record.
@@ -317,7 +317,10 @@ impl RowParser<'_> {
             timestamp: l.timestamp.and_then(|i| dec.get(i).trim().parse().ok()),
             details: (!l.details.is_empty()).then(|| {
                 Box::new(std::array::from_fn(|k| {
-                    l.details[k].map(|i| known.text(dec.get_quiet(i)))
+                    l.details[k].map(|i| match Detail::ALL[k].is_free_text() {
+                        true => Known::free_text(dec.get_quiet(i)),
+                        false => known.text(dec.get_quiet(i)),
+                    })
                 }))
             }),
         };

@@ -83,6 +83,20 @@ impl Known {
         }
     }
 
+    /// The text as a [`Text`] without looking it up: for free text, which almost never
+    /// repeats ([`crate::model::Detail::is_free_text`]).
+    pub fn free_text<'a>(s: Cow<'a, str>) -> Text<'a> {
+        Text::New(s)
+    }
+
+    /// The symbol of `t`, interning new text without remembering it (free text).
+    pub fn resolve_free(strings: &Strings, t: &Text<'_>) -> Sym {
+        match t {
+            Text::Known(sym) => *sym,
+            Text::New(s) => strings.intern(s),
+        }
+    }
+
     /// The symbol of `t`, interning (and remembering) new text.
     pub fn resolve(&mut self, strings: &Strings, t: &Text<'_>) -> Sym {
         match t {

@@ -304,9 +304,12 @@ impl FeatureParser<'_> {
             timestamp: None,
             // By ACLED's names; a property that is absent (or null) is no column.
             details: self.opts.details.then(|| {
-                Box::new(
-                    Detail::ALL.map(|d| prop(props, d.name()).map(|v| self.known.text(as_text(v)))),
-                )
+                Box::new(Detail::ALL.map(|d| {
+                    prop(props, d.name()).map(|v| match d.is_free_text() {
+                        true => Known::free_text(as_text(v)),
+                        false => self.known.text(as_text(v)),
+                    })
+                }))
             }),
         })
     }

@@ -84,6 +84,13 @@ impl Detail {
         }
     }
 
+    /// Free text that almost never repeats (ACLED's notes, GED's source_article): the
+    /// readers intern it without remembering it in their cache of known values, which it
+    /// would only fill (1M notes were 2.8 s of reading 1M rows).
+    pub fn is_free_text(self) -> bool {
+        matches!(self, Detail::Notes | Detail::SourceArticle)
+    }
+
     fn index(self) -> usize {
         self as usize
     }
