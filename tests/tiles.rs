@@ -456,10 +456,8 @@ fn pmtiles_archive_holds_the_xyz_tiles() {
     // Header (127 bytes).
     assert_eq!(&b[0..7], b"PMTiles");
     assert_eq!(b[7], 3);
-    let (root_off, root_len) = (u64_at(&b, 8) as usize, u64_at(&b, 16) as usize);
     let (meta_off, meta_len) = (u64_at(&b, 24) as usize, u64_at(&b, 32) as usize);
     let leaf_len = u64_at(&b, 48);
-    let data_off = u64_at(&b, 56) as usize;
     assert_eq!(leaf_len, 0, "a small archive needs no leaf directories");
     assert_eq!(u64_at(&b, 72) as usize, xyz.len(), "addressed tiles");
     assert_eq!(b[96], 1, "clustered");
@@ -478,44 +476,19 @@ fn pmtiles_archive_holds_the_xyz_tiles() {
     );
     assert!(meta["legend"]["stops"].is_array());
 
-    // Root directory: every entry is one of our tiles, with its very bytes.
-    let d = gunzip(&b[root_off..root_off + root_len]);
-    let mut pos = 0;
-    let n = varint(&d, &mut pos) as usize;
-    let mut ids = Vec::with_capacity(n);
-    let mut id = 0;
-    for _ in 0..n {
-        id += varint(&d, &mut pos);
-        ids.push(id);
-    }
-    let runs: Vec<u64> = (0..n).map(|_| varint(&d, &mut pos)).collect();
-    let lens: Vec<u64> = (0..n).map(|_| varint(&d, &mut pos)).collect();
-    let mut offsets: Vec<u64> = Vec::with_capacity(n);
-    for i in 0..n {
-        let v = varint(&d, &mut pos);
-        offsets.push(if v == 0 && i > 0 {
-            offsets[i - 1] + lens[i - 1]
-        } else {
-            v - 1
-        });
-    }
-    assert_eq!(pos, d.len());
+    // Every entry is one of our tiles, with its very bytes, and every tile is there.
+    let entries = pmtiles_entries(&b);
     let by_id: BTreeMap<u64, &Vec<u8>> = xyz
         .iter()
         .map(|(&(z, x, y), v)| (tile_id(z, x, y), v))
         .collect();
-    let mut seen = 0;
-    for i in 0..n {
-        let bytes = &b[data_off + offsets[i] as usize..data_off + (offsets[i] + lens[i]) as usize];
-        for k in 0..runs[i] {
-            let want = by_id
-                .get(&(ids[i] + k))
-                .unwrap_or_else(|| panic!("tile id {} is not ours", ids[i] + k));
-            assert_eq!(bytes, want.as_slice());
-            seen += 1;
-        }
+    for (id, bytes) in &entries {
+        let want = by_id
+            .get(id)
+            .unwrap_or_else(|| panic!("tile id {id} is not ours"));
+        assert_eq!(bytes, *want);
     }
-    assert_eq!(seen, xyz.len());
+    assert_eq!(entries.len(), xyz.len());
 }
 
 #[test]
@@ -623,6 +596,7 @@ fn pmtiles_entries(b: &[u8]) -> BTreeMap<u64, Vec<u8>> {
                 v - 1
             });
         }
+        assert_eq!(pos, d.len(), "a directory holds its entries only");
         for i in 0..n {
             let (o, l) = (offsets[i] as usize, lens[i] as usize);
             if runs[i] == 0 {

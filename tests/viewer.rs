@@ -291,17 +291,23 @@ fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
     let server = Server::start(&dir);
     let status = |attr: &str| format!("document.getElementById('status').getAttribute('{attr}')");
 
+    // A page of 2024 centred on (lat, lon) at `zoom`, once its event tiles are drawn.
+    let open_2024 = |lat: f64, lon: f64, zoom: u8| {
+        let url = format!(
+            "http://127.0.0.1:{}/index.html?year=2024&lat={lat}&lon={lon}&zoom={zoom}",
+            server.port
+        );
+        let mut page = cdp::Page::open(&url, WIDTH, HEIGHT);
+        page.wait_for(
+            &format!("{} === '2024'", status("data-event-tiles-year")),
+            120,
+            &format!("the event tiles of 2024 at zoom {zoom}"),
+        );
+        page
+    };
+
     // Centred on MLIT4 (2024, Mopti) at zoom 10: its point is the page's centre.
-    let url = format!(
-        "http://127.0.0.1:{}/index.html?year=2024&lat=14.4843&lon=-4.18296&zoom=10",
-        server.port
-    );
-    let mut page = cdp::Page::open(&url, WIDTH, HEIGHT);
-    page.wait_for(
-        &format!("{} === '2024'", status("data-event-tiles-year")),
-        120,
-        "the event tiles of 2024",
-    );
+    let mut page = open_2024(14.4843, -4.18296, 10);
     assert_eq!(page.eval(&status("data-events-source")), "pmtiles");
     let errors = page.eval("document.getElementById('errors').textContent");
     assert_eq!(errors, "", "errors on the page");
@@ -330,16 +336,7 @@ fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
 
     // The whole study at zoom 5: the ten events of Gao's spot (MLIT7-16) are one point
     // standing for ten.
-    let url = format!(
-        "http://127.0.0.1:{}/index.html?year=2024&lat=16.27167&lon=-0.04472&zoom=5",
-        server.port
-    );
-    let mut page = cdp::Page::open(&url, WIDTH, HEIGHT);
-    page.wait_for(
-        &format!("{} === '2024'", status("data-event-tiles-year")),
-        120,
-        "the event tiles of 2024 at zoom 5",
-    );
+    let mut page = open_2024(16.27167, -0.04472, 5);
     // Every event of the year is in the tiles read for the view.
     page.wait_for(
         &format!("{} === '13'", status("data-events-drawn")),
