@@ -354,3 +354,80 @@ fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
         "{popup}"
     );
 }
+
+/// A plain static server that ignores `Range` (Python's http.server answers 200 with
+/// the whole file): the page cannot read events.pmtiles, falls back to the script
+/// files, still draws the year's events and says why, without an error.
+#[test]
+fn without_range_requests_the_viewer_falls_back_to_the_script_files() {
+    let out = tempfile::tempdir().unwrap();
+    let run = tiles(
+        out.path(),
+        &[
+            "--years",
+            "2022-2024",
+            "--zooms",
+            "0-6",
+            "--formats",
+            "xyz,pmtiles",
+        ],
+    );
+    assert!(run.status.success());
+    let dir = out.path().join("tiles");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _server = Kill(
+        Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .current_dir(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 for a static server without range requests"),
+    );
+    let start = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "http.server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let url = format!("http://127.0.0.1:{port}/index.html?year=2024");
+    let mut page = cdp::Page::open(&url, WIDTH, HEIGHT);
+    let status = |attr: &str| format!("document.getElementById('status').getAttribute('{attr}')");
+    page.wait_for(
+        &format!(
+            "{} === 'scripts' && Number({}) > 0",
+            status("data-events-source"),
+            status("data-events-drawn")
+        ),
+        120,
+        "the fallback to the script files",
+    );
+    let note = page.eval("document.getElementById('events-note').textContent");
+    assert!(
+        note.as_str()
+            .unwrap()
+            .contains("events.pmtiles could not be read here"),
+        "{note}"
+    );
+    let errors = page.eval("document.getElementById('errors').textContent");
+    assert_eq!(errors, "", "errors on the page");
+}

@@ -43,6 +43,7 @@
   var eventTiles = null;  // tiles.json's "events" when the page reads events.pmtiles
   var tileLayer = null;   // the protomaps-leaflet layer drawing events.pmtiles
   var clickCache = null;  // tiles of events.pmtiles read for popups (deepest zoom)
+  var tilesProblem = '';  // why events.pmtiles was not used, when the page fell back
   var renderer;           // canvas renderer for the markers
   var current = null;     // selected year
   var timer = null;       // play interval
@@ -168,6 +169,10 @@
         info.total.toLocaleString('en-US') + '); the heat counts them all.';
       noteEl.className = 'note warn';
     }
+    if (tilesProblem) {
+      text += ' ' + tilesProblem;
+      noteEl.className = 'note warn';
+    }
     noteEl.textContent = text;
     status.setAttribute('data-events-drawn', String(drawn));
     status.setAttribute('data-events-total', String(info.total));
@@ -233,7 +238,7 @@
     noteEl.textContent = eventsText(year, info);
     status.setAttribute('data-events-total', String(info.total));
     map.closePopup();
-    tileLayer.rerenderTiles();
+    if (tileLayer) tileLayer.rerenderTiles(); // else the layer is still to come
   }
 
   // A click: the events of the selected year within CLICK_PX of it, read from the
@@ -301,8 +306,28 @@
     });
   }
 
-  // The layer drawing events.pmtiles, and the popups of its points.
-  function startEventTiles() {
+  // The layer drawing events.pmtiles into `group`, and the popups of its points. It
+  // needs a server that answers range requests: a first small one (not from the cache)
+  // checks that. Without them (a plain static server) or without the archive, the page
+  // falls back to the script files, and says why.
+  function startEventTiles(group) {
+    var file = eventTiles.pmtiles;
+    fetch(file, { headers: { Range: 'bytes=0-6' }, cache: 'no-store' }).then(function (r) {
+      if (r.status !== 206) throw new Error('the server answered ' + r.status + ' to a range request, not 206');
+      return r.arrayBuffer();
+    }).then(function (bytes) {
+      if (String.fromCharCode.apply(null, new Uint8Array(bytes)) !== 'PMTiles') throw new Error('not a PMTiles archive');
+      addEventTiles(group);
+    }).catch(function (err) {
+      eventTiles = null;
+      tilesProblem = file + ' could not be read here (' + (err && err.message ? err.message : err) +
+        '); the points come from the script files.';
+      status.setAttribute('data-events-source', 'scripts');
+      if (current !== null) loadEvents(current);
+    });
+  }
+
+  function addEventTiles(group) {
     tileLayer = protomapsL.leafletLayer({
       url: eventTiles.pmtiles,
       maxDataZoom: eventTiles.maxzoom,
@@ -318,7 +343,7 @@
     clickCache = new protomapsL.TileCache(new protomapsL.PmtilesSource(eventTiles.pmtiles, false), EXTENT);
     map.on('click', clickEvents);
     status.setAttribute('data-events-source', 'pmtiles');
-    return tileLayer.addTo(map);
+    group.addLayer(tileLayer);
   }
 
   // ---- the year's heat tiles ----------------------------------------------------------
@@ -583,13 +608,19 @@
     // Every event from events.pmtiles when served over HTTP; else the script files.
     var served = /^https?:$/.test(window.location.protocol);
     if (served && tiles.events && tiles.events.pmtiles && window.protomapsL) eventTiles = tiles.events;
-    eventLayer = eventTiles ? startEventTiles() : L.layerGroup().addTo(map);
-    if (!eventTiles) status.setAttribute('data-events-source', 'scripts');
+    // One group for the events, whichever draws them (the layers control toggles it).
+    eventLayer = L.layerGroup().addTo(map);
+    if (eventTiles) startEventTiles(eventLayer);
+    else status.setAttribute('data-events-source', 'scripts');
     var wasDetailed = detailed();
     map.on('zoomend', function () {
       // The tile layer draws each zoom anew; the markers change style here.
-      if (eventTiles || detailed() === wasDetailed) return;
-      wasDetailed = detailed();
+      var now = detailed();
+      if (eventTiles || now === wasDetailed) {
+        wasDetailed = now;
+        return;
+      }
+      wasDetailed = now;
       eventLayer.eachLayer(function (m) {
         var st = eventStyle(m.options.fatalities);
         m.setStyle(st);
