@@ -262,21 +262,16 @@ fn no_viewer_without_xyz_tiles_or_with_no_viewer() {
     assert!(no_page());
 }
 
-/// Served over HTTP, the page draws the events from events.pmtiles (every event of the
-/// year, read by range requests through the vendored protomaps-leaflet), and a click on
-/// an event opens a popup with its notes, read from the deepest zoom's tiles. A real
-/// click, through the DevTools protocol; then a click at a low zoom, where the popup
-/// counts the events under it.
-#[test]
-fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
-    let out = tempfile::tempdir().unwrap();
+/// `conflictmap tiles` of 2022-2024 at `zooms` with XYZ and PMTiles (so events.pmtiles)
+/// into `out`; returns the tiles folder.
+fn event_tiles(out: &Path, zooms: &str) -> std::path::PathBuf {
     let run = tiles(
-        out.path(),
+        out,
         &[
             "--years",
             "2022-2024",
             "--zooms",
-            "0-8",
+            zooms,
             "--formats",
             "xyz,pmtiles",
         ],
@@ -286,8 +281,20 @@ fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
         "conflictmap tiles: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let dir = out.path().join("tiles");
+    let dir = out.join("tiles");
     assert!(dir.join("events.pmtiles").is_file());
+    dir
+}
+
+/// Served over HTTP, the page draws the events from events.pmtiles (every event of the
+/// year, read by range requests through the vendored protomaps-leaflet), and a click on
+/// an event opens a popup with its notes, read from the deepest zoom's tiles. A real
+/// click, through the DevTools protocol; then a click at a low zoom, where the popup
+/// counts the events under it.
+#[test]
+fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = event_tiles(out.path(), "0-8");
     let server = Server::start(&dir);
     let status = |attr: &str| format!("document.getElementById('status').getAttribute('{attr}')");
 
@@ -361,19 +368,7 @@ fn served_viewer_draws_the_event_tiles_and_a_click_shows_the_notes() {
 #[test]
 fn without_range_requests_the_viewer_falls_back_to_the_script_files() {
     let out = tempfile::tempdir().unwrap();
-    let run = tiles(
-        out.path(),
-        &[
-            "--years",
-            "2022-2024",
-            "--zooms",
-            "0-6",
-            "--formats",
-            "xyz,pmtiles",
-        ],
-    );
-    assert!(run.status.success());
-    let dir = out.path().join("tiles");
+    let dir = event_tiles(out.path(), "0-6");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
