@@ -657,9 +657,30 @@ pub struct BenchArgs {
         default_value = "towns,distinct"
     )]
     pub shapes: Vec<Shape>,
+    /// Pipelines to time on each file, each stage by stage.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_enum,
+        default_value = "inspect,zones,maps,tiles"
+    )]
+    pub pipelines: Vec<Pipeline>,
     /// Folder for the generated event files (reused between runs) and the maps.
     #[arg(long, value_name = "DIR", default_value = "output/bench")]
     pub dir: PathBuf,
+}
+
+/// A pipeline `conflictmap bench` times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Pipeline {
+    /// `inspect`: read, classify, overview.
+    Inspect,
+    /// `zones`: read, classify, zones, tables.
+    Zones,
+    /// `maps`: read, classify, basemap, grid, density, draw, encode.
+    Maps,
+    /// `tiles`: read, classify, tile densities, tiles (zooms 0-10, every container).
+    Tiles,
 }
 
 #[derive(Debug, Args)]

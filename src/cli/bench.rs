@@ -1,4 +1,4 @@
-//! `conflictmap bench`: the zones, maps and tiles pipelines on synthetic files of several
+//! `conflictmap bench`: the inspect, zones, maps and tiles pipelines on synthetic files of several
 //! sizes, with wall time and peak memory per stage. Targets and peers' numbers are in the
 //! README.
 
@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
-use crate::cli::args::{BenchArgs, Cli, Command};
+use crate::cli::args::{BenchArgs, Cli, Command, Pipeline};
 use crate::cli::sample::sample_places;
-use crate::cli::{maps, tiles, zones};
+use crate::cli::{inspect, maps, tiles, zones};
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, write_bytes_atomic};
 use crate::run::{Stage, setup};
@@ -65,33 +65,44 @@ fn bench_file(
             w.flush()
         })?;
     }
-    // The zones pipeline: read, classify, zones, tables.
-    let out = args.dir.join(format!("zones_{name}"));
-    let zones_args = match parse_command("zones", &file, &out)? {
-        Command::Zones(a) => a,
-        _ => unreachable!("parsed a zones command"),
-    };
-    let (_, sw) = zones::run_timed(&zones_args)?;
-    eprintln!("\n{rows} {} events: zone tables", shape.name());
-    report_stages(report, rows, "zones: ", &sw);
-    let out = args.dir.join(format!("maps_{name}"));
-    let maps_args = maps_args(&file, &out)?;
-    let (written, sw) = maps::run_timed(&maps_args)?;
-    eprintln!("\n{rows} {} events: {} maps", shape.name(), written.len());
-    report_stages(report, rows, "", &sw);
-    // The tiles pipeline on the same file: zooms 0-10, every year, all containers.
-    let out = args.dir.join(format!("tiles_{name}"));
-    let tiles_args = match parse_command("tiles", &file, &out)? {
-        Command::Tiles(a) => a,
-        _ => unreachable!("parsed a tiles command"),
-    };
-    let (written, sw) = tiles::run_timed(&tiles_args)?;
-    eprintln!(
-        "\n{rows} {} events: {} tile sets",
-        shape.name(),
-        written.len()
-    );
-    report_stages(report, rows, "tiles: ", &sw);
+    for &pipeline in &args.pipelines {
+        let (prefix, what, stages) = match pipeline {
+            Pipeline::Inspect => {
+                let inspect = match parse_command("inspect", &file, None)? {
+                    Command::Inspect(a) => a,
+                    _ => unreachable!("parsed an inspect command"),
+                };
+                let (_, _, stages) = inspect::overview_timed(&inspect)?;
+                ("inspect: ", "overview".to_string(), stages)
+            }
+            Pipeline::Zones => {
+                let out = args.dir.join(format!("zones_{name}"));
+                let zones_args = match parse_command("zones", &file, Some(&out))? {
+                    Command::Zones(a) => a,
+                    _ => unreachable!("parsed a zones command"),
+                };
+                let (_, stages) = zones::run_timed(&zones_args)?;
+                ("zones: ", "zone tables".to_string(), stages)
+            }
+            Pipeline::Maps => {
+                let out = args.dir.join(format!("maps_{name}"));
+                let (written, stages) = maps::run_timed(&maps_args(&file, &out)?)?;
+                ("", format!("{} maps", written.len()), stages)
+            }
+            Pipeline::Tiles => {
+                // Zooms 0-10, every year, all containers.
+                let out = args.dir.join(format!("tiles_{name}"));
+                let tiles_args = match parse_command("tiles", &file, Some(&out))? {
+                    Command::Tiles(a) => a,
+                    _ => unreachable!("parsed a tiles command"),
+                };
+                let (written, stages) = tiles::run_timed(&tiles_args)?;
+                ("tiles: ", format!("{} tile sets", written.len()), stages)
+            }
+        };
+        eprintln!("\n{rows} {} events: {what}", shape.name());
+        report_stages(report, rows, prefix, &stages);
+    }
     Ok(())
 }
 
@@ -140,24 +151,25 @@ fn total(stages: &[Stage]) -> f64 {
 /// The `maps` arguments of a default run on `events`, parsed like the command line so the
 /// benchmark measures exactly what users run.
 fn maps_args(events: &Path, out: &Path) -> Result<crate::cli::args::MapsArgs> {
-    match parse_command("maps", events, out)? {
+    match parse_command("maps", events, Some(out))? {
         Command::Maps(a) => Ok(a),
         _ => unreachable!("parsed a maps command"),
     }
 }
 
-/// `conflictmap <command> --events <events> --out <out> --show-problems 0`, parsed.
-fn parse_command(command: &str, events: &Path, out: &Path) -> Result<Command> {
-    let argv: Vec<PathBuf> = vec![
+/// `conflictmap <command> --events <events> [--out <out>] --show-problems 0`, parsed.
+fn parse_command(command: &str, events: &Path, out: Option<&Path>) -> Result<Command> {
+    let mut argv: Vec<PathBuf> = vec![
         "conflictmap".into(),
         command.into(),
         "--events".into(),
         events.into(),
-        "--out".into(),
-        out.into(),
         "--show-problems".into(),
         "0".into(),
     ];
+    if let Some(out) = out {
+        argv.extend(["--out".into(), out.into()]);
+    }
     Ok(Cli::try_parse_from(argv)
         .map_err(|e| Error::Usage(e.to_string()))?
         .command)

@@ -5,11 +5,28 @@ use crate::cli::args::InspectArgs;
 use crate::error::{Error, Result};
 use crate::input::Territory;
 use crate::model::CountryMatch;
-use crate::run::{load_events, setup};
+use crate::run::{Stage, Stopwatch, load_events_timed, setup};
 
 pub fn run(args: &InspectArgs) -> Result<()> {
+    let (input, overview, _) = overview_timed(args)?;
+    if args.json {
+        let json = serde_json::to_string_pretty(&overview)
+            .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
+        println!("{json}");
+    } else {
+        println!("Input: {input}");
+        print!("{overview}");
+    }
+    Ok(())
+}
+
+/// The overview of the events of `args` and the input's name, with the wall time and
+/// peak memory of its stages (read, classify, overview) for `conflictmap bench`.
+pub fn overview_timed(args: &InspectArgs) -> Result<(String, Overview, Vec<Stage>)> {
+    let mut sw = Stopwatch::new();
     let setup = setup(&args.study.options())?;
-    let loaded = load_events(&setup, &args.events.options())?;
+    sw.lap("setup");
+    let loaded = load_events_timed(&setup, &args.events.options(), &mut sw)?;
     let categories: Vec<(String, String)> = setup
         .categories
         .list()
@@ -55,13 +72,6 @@ pub fn run(args: &InspectArgs) -> Result<()> {
             source_line: e.source_line,
         })
         .collect();
-    if args.json {
-        let json = serde_json::to_string_pretty(&overview)
-            .map_err(|e| Error::Usage(format!("cannot write JSON: {e}")))?;
-        println!("{json}");
-    } else {
-        println!("Input: {}", loaded.input);
-        print!("{overview}");
-    }
-    Ok(())
+    sw.lap("overview");
+    Ok((loaded.input, overview, sw.stages().to_vec()))
 }

@@ -212,7 +212,7 @@ impl<'o> Assembler<'o> {
     }
 
     /// Takes rows in file order, fetching each row's id slot a few rows ahead.
-    pub fn push_all(&mut self, drafts: Vec<Draft<'_>>) -> Result<()> {
+    pub fn push_all(&mut self, drafts: &[Draft<'_>]) -> Result<()> {
         const AHEAD: usize = 16;
         let hash = |d: &Draft<'_>| d.row.as_ref().ok().map(|f| f.id.hash());
         for h in drafts.iter().take(AHEAD).filter_map(hash) {
@@ -220,7 +220,7 @@ impl<'o> Assembler<'o> {
         }
         let later: Vec<Option<u32>> = drafts.iter().skip(AHEAD).map(hash).collect();
         let mut later = later.into_iter();
-        for d in &drafts {
+        for d in drafts {
             if let Some(Some(h)) = later.next() {
                 self.id_table.prefetch(h);
             }

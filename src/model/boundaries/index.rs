@@ -21,6 +21,8 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
 
 use super::grid::{Cell, Grid};
+use crate::analysis::geodesy::distance_bounds;
+use crate::units::LonLat;
 
 /// One edge of a unit's rings.
 struct Edge {
@@ -147,22 +149,47 @@ impl AreaIndex {
 
     /// [`Self::nearest_within`], with the nearest point of that unit's boundary.
     pub fn nearest_point_within(&self, c: Coord<f64>, max_km: f64) -> Option<NearestEdge> {
-        let dlat = max_km / KM_PER_DEGREE_MIN;
-        let cos_far = (c.y.abs() + dlat).min(89.0).to_radians().cos();
-        let dlon = (dlat / cos_far).min(180.0);
-        let window = AABB::from_corners([c.x - dlon, c.y - dlat], [c.x + dlon, c.y + dlat]);
+        let window = search_window(c, max_km);
         let scale = c.y.to_radians().cos();
+        // Each edge's candidate point, with a guaranteed lower bound on its geodesic
+        // distance (a few trigonometric calls): Karney's inverse solution, 20 times
+        // dearer, runs only for candidates whose bound could still beat the best found,
+        // nearest bound first. The answer is the one of solving every candidate (the
+        // sort is stable, so equal bounds keep the tree's order).
+        let lower_km = |q: Coord<f64>| match (LonLat::from_coord(c), LonLat::from_coord(q)) {
+            (Some(a), Some(b)) => distance_bounds(a, b).0 / 1000.0,
+            _ => 0.0,
+        };
+        let mut candidates: Vec<(f64, usize, Coord<f64>)> = self
+            .edges
+            .locate_in_envelope_intersecting(&window)
+            .map(|e| {
+                let q = closest_on_segment(c, e.line, scale);
+                (lower_km(q), e.unit as usize, q)
+            })
+            .filter(|&(lower, ..)| lower <= max_km)
+            .collect();
+        candidates.sort_by(|a, b| a.0.total_cmp(&b.0));
         let mut best: Option<NearestEdge> = None;
-        for e in self.edges.locate_in_envelope_intersecting(&window) {
-            let q = closest_on_segment(c, e.line, scale);
+        for (lower, unit, q) in candidates {
+            if best.is_some_and(|b| lower > b.km) {
+                break;
+            }
             let km = Geodesic.distance(Point(c), Point(q)) / 1000.0;
-            let unit = e.unit as usize;
             if km <= max_km && best.is_none_or(|b| km < b.km || (km == b.km && unit < b.unit)) {
                 best = Some(NearestEdge { unit, km, point: q });
             }
         }
         best
     }
+}
+
+/// A lon/lat box holding every point within `max_km` of `c`.
+fn search_window(c: Coord<f64>, max_km: f64) -> AABB<[f64; 2]> {
+    let dlat = max_km / KM_PER_DEGREE_MIN;
+    let cos_far = (c.y.abs() + dlat).min(89.0).to_radians().cos();
+    let dlon = (dlat / cos_far).min(180.0);
+    AABB::from_corners([c.x - dlon, c.y - dlat], [c.x + dlon, c.y + dlat])
 }
 
 /// The nearest point of a unit's boundary to a query point.
@@ -309,6 +336,44 @@ mod grid_tests {
             for c in points {
                 assert_eq!(index.locate(c), index.locate_exact(c), "{c:?}");
             }
+        }
+    }
+
+    /// The nearest search solves Karney's problem only where the bounds leave a doubt;
+    /// the answer must be the one of solving it for every edge in reach.
+    #[test]
+    fn pruned_nearest_equals_solving_every_edge() {
+        use geo::{Distance, Geodesic, Point};
+        let b = Boundaries::load(&Study::mali()).unwrap();
+        let index = &b.cercle_index;
+        let every = |c: Coord<f64>, max_km: f64| {
+            let scale = c.y.to_radians().cos();
+            let mut best: Option<(usize, f64, Coord<f64>)> = None;
+            // Every edge in a window twice as wide as the search's.
+            let window = super::search_window(c, 2.0 * max_km);
+            for e in index.edges.locate_in_envelope_intersecting(&window) {
+                let q = super::closest_on_segment(c, e.line, scale);
+                let km = Geodesic.distance(Point(c), Point(q)) / 1000.0;
+                let unit = e.unit as usize;
+                if km <= max_km
+                    && best.is_none_or(|(u, d, _)| km < d || (km == d && unit < u))
+                {
+                    best = Some((unit, km, q));
+                }
+            }
+            best
+        };
+        let mut u = stream(11);
+        for k in 0..2000 {
+            let c = Coord {
+                x: -13.0 + 9.0 * u(),
+                y: 10.0 + 15.0 * u(),
+            };
+            let max_km = [0.5, 5.0, 25.0, 100.0][k % 4];
+            let got = index
+                .nearest_point_within(c, max_km)
+                .map(|n| (n.unit, n.km, n.point));
+            assert_eq!(got, every(c, max_km), "{c:?} within {max_km} km");
         }
     }
 }
