@@ -13,7 +13,9 @@ use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
-use super::draft::{Draft, Fields, Issue, Known, Origin, Text};
+use std::sync::Arc;
+
+use super::draft::{Draft, Fields, Issue, Known, Learning, Origin, Text};
 use super::id_table::{IdTable, RowId};
 use super::layout::FieldNames;
 use super::prefault::{Prefault, spare_room};
@@ -51,7 +53,8 @@ pub(crate) struct Assembler<'o> {
     /// Name of the id column, for duplicate messages.
     id_column: String,
     strings: Strings,
-    known: Known,
+    /// Text interned so far, for the parallel step and for resolving rows' text.
+    texts: Learning,
     /// Event ids, and a table to find a repeated id: per id, a 32-bit hash of its text
     /// (high half) and its index (low half). The table's own hash is derived from the
     /// stored half, so growing it and most misses never touch the ids' text.
@@ -92,7 +95,7 @@ impl<'o> Assembler<'o> {
             dataset,
             names,
             id_column: id_column.to_string(),
-            known: Known::new(&strings),
+            texts: Learning::new(&strings),
             strings,
             ids: EventIds::default(),
             id_table: IdTable::default(),
@@ -126,7 +129,15 @@ impl<'o> Assembler<'o> {
     }
 
     /// Takes the next row in file order. `Err` only in strict mode.
-    pub fn push(&mut self, draft: &Draft<'_>) -> Result<()> {
+    pub fn push(&mut self, draft: &Draft) -> Result<()> {
+        let pushed = self.push_one(draft);
+        self.texts.share();
+        pushed
+    }
+
+    /// [`Self::push`], keeping new text from the parallel step until
+    /// [`Self::share_texts`].
+    fn push_one(&mut self, draft: &Draft) -> Result<()> {
         // The draft is read in place, not moved: drafts are large and there are millions.
         self.summary.rows_read += 1;
         let origin = draft.origin;
@@ -194,7 +205,18 @@ impl<'o> Assembler<'o> {
 
     /// The strings already interned, for the parallel step.
     pub fn known(&self) -> &Known {
-        &self.known
+        self.texts.known()
+    }
+
+    /// [`Self::known`], to hand to parsers that run while this assembles: it learns
+    /// nothing new for them until [`Self::share_texts`].
+    pub fn shared_known(&self) -> Arc<Known> {
+        self.texts.shared()
+    }
+
+    /// Lets the parallel step see the text interned since the last call.
+    pub fn share_texts(&mut self) {
+        self.texts.share();
     }
 
     /// The id of the row: the one already read, or a new one.
@@ -212,9 +234,9 @@ impl<'o> Assembler<'o> {
     }
 
     /// Takes rows in file order, fetching each row's id slot a few rows ahead.
-    pub fn push_all(&mut self, drafts: &[Draft<'_>]) -> Result<()> {
+    pub fn push_all(&mut self, drafts: &[Draft]) -> Result<()> {
         const AHEAD: usize = 16;
-        let hash = |d: &Draft<'_>| d.row.as_ref().ok().map(|f| f.id.hash());
+        let hash = |d: &Draft| d.row.as_ref().ok().map(|f| f.id.hash());
         for h in drafts.iter().take(AHEAD).filter_map(hash) {
             self.id_table.prefetch(h);
         }
@@ -224,16 +246,16 @@ impl<'o> Assembler<'o> {
             if let Some(Some(h)) = later.next() {
                 self.id_table.prefetch(h);
             }
-            self.push(d)?;
+            self.push_one(d)?;
         }
         Ok(())
     }
 
     /// Interns the row's text and builds its event (actors without repeats).
-    fn event(&mut self, f: &Fields<'_>, origin: Origin) -> Event {
+    fn event(&mut self, f: &Fields, origin: Origin) -> Event {
         let id = self.event_id(&f.id);
-        let (s, known) = (&self.strings, &mut self.known);
-        let mut unique = |texts: &[Text<'_>]| {
+        let (s, known) = (&self.strings, &mut self.texts);
+        let mut unique = |texts: &[Text]| {
             let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
             for t in texts {
                 push_unique(&mut out, known.resolve(s, t));
@@ -263,13 +285,13 @@ impl<'o> Assembler<'o> {
     }
 
     /// The row's details, interned (all `None` for a row read without them).
-    fn details_of(&mut self, f: &Fields<'_>) -> EventDetails {
+    fn details_of(&mut self, f: &Fields) -> EventDetails {
         let mut out = EventDetails::default();
         if let Some(texts) = &f.details {
             for (d, t) in Detail::ALL.iter().zip(texts.iter()) {
                 let sym = t.as_ref().map(|t| match d.is_free_text() {
                     true => Known::resolve_free(&self.strings, t),
-                    false => self.known.resolve(&self.strings, t),
+                    false => self.texts.resolve(&self.strings, t),
                 });
                 out.set(*d, sym);
             }
@@ -282,7 +304,7 @@ impl<'o> Assembler<'o> {
         &mut self,
         origin: Origin,
         event: Event,
-        fields: &Fields<'_>,
+        fields: &Fields,
         seen: Seen,
         warnings: &[Issue],
     ) -> Result<()> {
@@ -306,7 +328,7 @@ impl<'o> Assembler<'o> {
                 }
                 if self.opts.details {
                     let row = self.details_of(fields);
-                    let empty = self.known.empty();
+                    let empty = self.texts.empty();
                     self.details[seen.index as usize].merge_monadic(&row, empty);
                 }
             }
@@ -340,10 +362,24 @@ impl<'o> Assembler<'o> {
         }
     }
 
-    /// Reports one problem: counted, streamed to the callback, kept up to the limit.
+    /// Reports one problem: counted, streamed to the sink, kept up to the limit.
     /// In strict mode every problem fails the read, but those that say whether the event
-    /// is the country's ([`Problem::is_country_verdict`]).
+    /// is the country's ([`Problem::is_country_verdict`]). The diagnostic is written out
+    /// only if the sink wants it, the read keeps it or it stops the read.
     pub fn report(&mut self, origin: Origin, issue: Issue, outcome: Outcome) -> Result<()> {
+        let problem = issue.problem;
+        self.summary.count_problem(problem, outcome);
+        let sink = self.opts.on_diagnostic.filter(|s| s.wants(problem));
+        let stops = self.opts.strict && !problem.is_country_verdict();
+        let kept = self.kept_per_problem.entry(problem).or_default();
+        let keep = *kept < self.opts.diagnostics_limit;
+        if sink.is_none() && !stops && !keep {
+            return Ok(());
+        }
+        let territory = self
+            .opts
+            .territory
+            .map_or("the study country", |t| t.name());
         let d = Diagnostic {
             file: self.path.clone(),
             // GeoJSON has no meaningful lines: 0, and the feature index instead.
@@ -354,19 +390,17 @@ impl<'o> Assembler<'o> {
             },
             feature: origin.feature,
             column: issue.column,
-            problem: issue.problem,
+            problem,
             outcome,
-            detail: issue.detail,
+            detail: issue.detail.text(territory),
         };
-        self.summary.count(&d);
-        if let Some(callback) = self.opts.on_diagnostic {
-            callback(&d);
+        if let Some(sink) = sink {
+            sink.report(&d);
         }
-        if self.opts.strict && !d.problem.is_country_verdict() {
+        if stops {
             return Err(strict_error(d));
         }
-        let kept = self.kept_per_problem.entry(d.problem).or_default();
-        if *kept < self.opts.diagnostics_limit {
+        if keep {
             *kept += 1;
             self.diagnostics.push(d);
         }

@@ -23,8 +23,8 @@ use rayon::prelude::*;
 use super::assemble::Assembler;
 use super::csv_feed::{Buf, Msg, Tail, read_blocks};
 use super::csv_rows::{Ending, RowParser, RowRef};
-use super::draft::Draft;
 use super::csv_scan::{Place, Scanned, Unread, bom_len, is_blank, scan};
+use super::draft::{Draft, Known};
 use super::layout::{Layout, detect_format};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
@@ -137,7 +137,7 @@ fn process(
 ) -> Result<ReadOutput> {
     let io = |e: std::io::Error| Error::io(path, e);
     // The first group with a record; its first record is the header.
-    let mut group = loop {
+    let group = loop {
         match tokens.next_group().map_err(io)? {
             None => return Err(Error::format(path, "the file is empty (no header row)")),
             Some(g) if g.is_empty() => tokens.recycle(g),
@@ -197,49 +197,43 @@ fn process(
     drop(rows);
     // The last record read so far is held back until a later one shows up, because the
     // last record of the file is checked for a cut-short end.
-    let mut held: Option<ByteRecord> = None;
-    let mut skip_header = true;
-    // One buffer of drafts for every group: a block's drafts take tens of megabytes, and
-    // a fresh allocation that size is fresh pages, each faulted in and cleared by the
-    // kernel (a quarter of the read's time on 10M rows before it was reused).
-    let mut spare: Vec<Draft<'static>> = Vec::new();
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut held = parse_group(&parser, assembler.known(), &group, true, &mut drafts);
+    tokens.recycle(group);
+    // Two buffers of drafts, used in turn for every group: a block's drafts take tens of
+    // megabytes, and a fresh allocation that size is fresh pages, each faulted in and
+    // cleared by the kernel (a quarter of the read's time on 10M rows before reuse).
+    let mut spare: Vec<Draft> = Vec::new();
     loop {
-        let mut rows = group.rows();
-        if std::mem::take(&mut skip_header) {
-            rows.remove(0);
-        }
-        let next = match rows.pop() {
-            Some(last) => {
-                if let Some(h) = held.take() {
-                    assembler.push(&parser.parse(
-                        RowRef::Record(&h),
-                        Ending::More,
-                        assembler.known(),
-                    ))?;
-                }
-                let known = assembler.known();
-                let mut drafts = recycle(std::mem::take(&mut spare));
-                rows.par_iter()
-                    .with_min_len(256)
-                    .map(|&r| parser.parse(r, Ending::More, known))
-                    .collect_into_vec(&mut drafts);
-                // Assembling (one thread) overlaps with tokenising the next group.
-                let (assembled, next) = rayon::join(
-                    || -> Result<()> { assembler.push_all(&drafts) },
-                    || tokens.next_group(),
-                );
-                spare = recycle(drafts);
-                assembled?;
-                held = Some(last.to_record());
-                next
-            }
-            None => tokens.next_group(),
-        };
-        drop(rows);
-        tokens.recycle(group);
+        // One thread assembles a group (in file order) while the other cores tokenise and
+        // parse the next one; new text the assembler meets reaches the parsers at the
+        // next group.
+        let known = assembler.shared_known();
+        let mut next_drafts = std::mem::take(&mut spare);
+        let (assembled, next) = rayon::join(
+            || assembler.push_all(&drafts),
+            || -> std::io::Result<Option<Option<ByteRecord>>> {
+                let Some(g) = tokens.next_group()? else {
+                    return Ok(None);
+                };
+                let last = parse_group(&parser, &known, &g, false, &mut next_drafts);
+                tokens.recycle(g);
+                Ok(Some(last))
+            },
+        );
+        assembled?;
+        assembler.share_texts();
+        spare = std::mem::replace(&mut drafts, next_drafts);
         match next.map_err(io)? {
-            Some(g) => group = g,
             None => break,
+            // An empty group: the record held back is still the last one read.
+            Some(None) => {}
+            Some(Some(last)) => {
+                if let Some(h) = held.replace(last) {
+                    let draft = parser.parse(RowRef::Record(&h), Ending::More, assembler.known());
+                    assembler.push(&draft)?;
+                }
+            }
         }
     }
     if let Some(h) = held {
@@ -250,12 +244,29 @@ fn process(
     Ok(assembler.finish())
 }
 
-/// An emptied vector of drafts, its allocation kept, for drafts of another lifetime.
-/// (Collecting an emptied vector into one of a type of the same size and alignment
-/// reuses its allocation.)
-fn recycle<'b>(mut drafts: Vec<Draft<'_>>) -> Vec<Draft<'b>> {
-    drafts.clear();
-    drafts.into_iter().map(|_| unreachable!("emptied")).collect()
+/// Parses the records of `group` (without the first, the header, when `header`) into
+/// `drafts`, all but the last, which it returns as a record to hold back (`None`, and no
+/// drafts, when the group has no record).
+fn parse_group(
+    parser: &RowParser<'_>,
+    known: &Known,
+    group: &Group<'_>,
+    header: bool,
+    drafts: &mut Vec<Draft>,
+) -> Option<ByteRecord> {
+    let mut rows = group.rows();
+    if header && !rows.is_empty() {
+        rows.remove(0);
+    }
+    let Some(last) = rows.pop() else {
+        drafts.clear();
+        return None;
+    };
+    rows.par_iter()
+        .with_min_len(256)
+        .map(|&r| parser.parse(r, Ending::More, known))
+        .collect_into_vec(drafts);
+    Some(last.to_record())
 }
 
 /// Takes the record just read, leaving in its place a spare one or one with room for a

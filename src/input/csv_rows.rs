@@ -9,7 +9,7 @@ use smallvec::SmallVec;
 use super::csv_scan::ScannedRow;
 use super::diagnostics::Problem;
 use super::draft::{
-    Draft, Fields, Issue, Known, Origin, Text, date_field, fatalities_field, locate,
+    Draft, Fields, Issue, IssueDetail, Known, Origin, Text, date_field, fatalities_field, locate,
     precision_field, settle_country,
 };
 use super::id_table::RowId;
@@ -160,7 +160,7 @@ impl<'a> Decoder<'a> {
 }
 
 impl RowParser<'_> {
-    pub fn parse<'a>(&self, record: RowRef<'a>, ending: Ending, known: &Known) -> Draft<'a> {
+    pub fn parse<'a>(&self, record: RowRef<'a>, ending: Ending, known: &Known) -> Draft {
         let origin = Origin {
             line: record.line(),
             feature: None,
@@ -199,7 +199,7 @@ impl RowParser<'_> {
         dec: &mut Decoder<'a>,
         ending: Ending,
         known: &Known,
-    ) -> Result<(Fields<'a>, SmallVec<[Issue; 2]>), Issue> {
+    ) -> Result<(Fields, SmallVec<[Issue; 2]>), Issue> {
         let l = self.layout;
         self.check_field_count(dec.record.len(), ending)?;
         if let Some((i, n)) = dec.record.field_over(MAX_FIELD) {
@@ -377,7 +377,7 @@ impl RowParser<'_> {
         Err(Issue {
             problem,
             column: column.map(|c| l.name(c).to_string()),
-            detail,
+            detail: IssueDetail::Text(detail),
         })
     }
 }

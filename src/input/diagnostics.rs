@@ -157,6 +157,26 @@ pub struct Diagnostic {
     pub detail: String,
 }
 
+/// Where a read streams its diagnostics, in file order (e.g. to stderr). Any
+/// `Fn(&Diagnostic)` is one.
+pub trait DiagnosticSink: Sync {
+    /// Whether [`DiagnosticSink::report`] would still use a diagnostic of `problem`. A
+    /// row's diagnostic is written out only for a sink that wants it or for the
+    /// diagnostics a read keeps, so that a file whose rows are mostly outside the study
+    /// country (a multi-country download) costs counting, not millions of messages.
+    fn wants(&self, _problem: Problem) -> bool {
+        true
+    }
+
+    fn report(&self, d: &Diagnostic);
+}
+
+impl<F: Fn(&Diagnostic) + Sync> DiagnosticSink for F {
+    fn report(&self, d: &Diagnostic) {
+        self(d)
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -213,11 +233,16 @@ impl ReadSummary {
     }
 
     pub fn count(&mut self, d: &Diagnostic) {
-        let map = match d.outcome {
+        self.count_problem(d.problem, d.outcome);
+    }
+
+    /// Counts one problem without its diagnostic.
+    pub fn count_problem(&mut self, problem: Problem, outcome: Outcome) {
+        let map = match outcome {
             Outcome::Skipped => &mut self.skipped,
             Outcome::Kept => &mut self.warnings,
         };
-        *map.entry(d.problem).or_default() += 1;
+        *map.entry(problem).or_default() += 1;
     }
 }
 

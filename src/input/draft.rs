@@ -2,6 +2,7 @@
 //! order) hands to the sequential step (dedup, merge, diagnostics, in file order).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -21,12 +22,12 @@ use crate::units::LonLat;
 /// symbol numbering (and anything later keyed on it) is the same on every run and for
 /// every batch size.
 #[derive(Debug)]
-pub(crate) enum Text<'a> {
+pub(crate) enum Text {
     Known(Sym),
-    New(Cow<'a, str>),
+    New(String),
 }
 
-impl Text<'_> {
+impl Text {
     /// True if the text is empty after trimming.
     pub fn is_blank(&self, known: &Known) -> bool {
         match self {
@@ -38,8 +39,9 @@ impl Text<'_> {
 
 /// Strings already interned, as a plain map that the parallel step reads without locks
 /// (the interner's own map takes a lock per lookup, which two threads fight over). Only
-/// the sequential step adds to it. Event ids are not kept here: they rarely repeat.
-#[derive(Debug)]
+/// the sequential step adds to it, through [`Learning`]. Event ids are not kept here:
+/// they rarely repeat.
+#[derive(Debug, Clone)]
 pub(crate) struct Known {
     map: FxHashMap<Box<str>, Sym>,
     empty: Sym,
@@ -61,54 +63,98 @@ impl Known {
         self.empty
     }
 
-    /// The text as a [`Text`]: its symbol if already interned.
-    pub fn text<'a>(&self, s: Cow<'a, str>) -> Text<'a> {
+    /// The text as a [`Text`]: its symbol if already interned, else a copy of it (the
+    /// drafts outlive the block they were read from: the next block is parsed while
+    /// they are assembled).
+    pub fn text(&self, s: Cow<'_, str>) -> Text {
         match self.map.get(trim(&s)) {
             Some(&sym) => Text::Known(sym),
-            None => Text::New(s),
+            None => Text::New(s.into_owned()),
         }
     }
 
-    pub fn borrowed<'a>(&self, s: &'a str) -> Text<'a> {
+    pub fn borrowed(&self, s: &str) -> Text {
         self.text(Cow::Borrowed(s))
     }
 
-    /// Splits a list of actors on `sep` into `out`, keeping borrowed text borrowed.
-    pub fn actors<'a>(&self, list: Cow<'a, str>, sep: char, out: &mut SmallVec<[Text<'a>; 2]>) {
-        match list {
-            Cow::Borrowed(s) => out.extend(split_actors(s, sep).map(|a| self.borrowed(a))),
-            Cow::Owned(s) => {
-                out.extend(split_actors(&s, sep).map(|a| self.text(Cow::Owned(a.to_string()))))
-            }
-        }
+    /// Splits a list of actors on `sep` into `out`.
+    pub fn actors(&self, list: Cow<'_, str>, sep: char, out: &mut SmallVec<[Text; 2]>) {
+        out.extend(split_actors(&list, sep).map(|a| self.borrowed(a)));
     }
 
     /// The text as a [`Text`] without looking it up: for free text, which almost never
     /// repeats ([`crate::model::Detail::is_free_text`]).
-    pub fn free_text<'a>(s: Cow<'a, str>) -> Text<'a> {
-        Text::New(s)
+    pub fn free_text(s: Cow<'_, str>) -> Text {
+        Text::New(s.into_owned())
     }
 
     /// The symbol of `t`, interning new text without remembering it (free text).
-    pub fn resolve_free(strings: &Strings, t: &Text<'_>) -> Sym {
+    pub fn resolve_free(strings: &Strings, t: &Text) -> Sym {
         match t {
             Text::Known(sym) => *sym,
             Text::New(s) => strings.intern(s),
         }
     }
+}
 
-    /// The symbol of `t`, interning (and remembering) new text.
-    pub fn resolve(&mut self, strings: &Strings, t: &Text<'_>) -> Sym {
-        match t {
-            Text::Known(sym) => *sym,
-            Text::New(s) => {
-                let sym = strings.intern(s);
-                if self.map.len() < KNOWN_MAX {
-                    self.map.entry(trim(s).into()).or_insert(sym);
-                }
-                sym
-            }
+/// The sequential step's side of [`Known`]: the map the parallel step reads, shared, and
+/// the text interned since it was last shared. Rows are parsed while earlier rows are
+/// assembled, so new text goes into `fresh` and reaches the shared map only at
+/// [`Learning::share`], when no parser holds it (then without a copy).
+#[derive(Debug)]
+pub(crate) struct Learning {
+    shared: Arc<Known>,
+    fresh: FxHashMap<Box<str>, Sym>,
+}
+
+impl Learning {
+    pub fn new(strings: &Strings) -> Self {
+        Learning {
+            shared: Arc::new(Known::new(strings)),
+            fresh: FxHashMap::default(),
         }
+    }
+
+    /// The map the parallel step reads.
+    pub fn known(&self) -> &Known {
+        &self.shared
+    }
+
+    /// The map the parallel step reads, to hand to parsers running beside the
+    /// sequential step.
+    pub fn shared(&self) -> Arc<Known> {
+        Arc::clone(&self.shared)
+    }
+
+    pub fn empty(&self) -> Sym {
+        self.shared.empty
+    }
+
+    /// The symbol of `t`, interning (and remembering) new text. Text parsed before
+    /// the last [`Learning::share`] may come as new though the map now has it.
+    pub fn resolve(&mut self, strings: &Strings, t: &Text) -> Sym {
+        let s = match t {
+            Text::Known(sym) => return *sym,
+            Text::New(s) => trim(s),
+        };
+        if let Some(&sym) = self.shared.map.get(s).or_else(|| self.fresh.get(s)) {
+            return sym;
+        }
+        let sym = strings.intern(s);
+        if self.shared.map.len() + self.fresh.len() < KNOWN_MAX {
+            self.fresh.insert(s.into(), sym);
+        }
+        sym
+    }
+
+    /// Adds the text interned since the last call to the shared map (copied only if a
+    /// parser still holds the map).
+    pub fn share(&mut self) {
+        if self.fresh.is_empty() {
+            return;
+        }
+        let known = Arc::make_mut(&mut self.shared);
+        known.map.extend(self.fresh.drain());
     }
 }
 
@@ -117,7 +163,32 @@ impl Known {
 pub(crate) struct Issue {
     pub problem: Problem,
     pub column: Option<String>,
-    pub detail: String,
+    pub detail: IssueDetail,
+}
+
+/// What an issue says. A row outside the study country, the one problem that can
+/// concern most rows of a file (a multi-country download), keeps its position and is
+/// written out only if its diagnostic is shown or kept.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum IssueDetail {
+    Text(String),
+    /// "latitude …, longitude … is outside <the territory>".
+    Outside {
+        lat: f64,
+        lon: f64,
+    },
+}
+
+impl IssueDetail {
+    /// The text, naming the territory (`territory`) for a position outside it.
+    pub fn text(self, territory: &str) -> String {
+        match self {
+            IssueDetail::Text(s) => s,
+            IssueDetail::Outside { lat, lon } => {
+                format!("latitude {lat}, longitude {lon} is outside {territory}")
+            }
+        }
+    }
 }
 
 impl Issue {
@@ -125,7 +196,7 @@ impl Issue {
         Issue {
             problem,
             column: Some(column.to_string()),
-            detail: detail.into(),
+            detail: IssueDetail::Text(detail.into()),
         }
     }
 }
@@ -141,7 +212,7 @@ pub(crate) struct Origin {
 
 /// The event fields of a row that passed every check that skips a row.
 #[derive(Debug)]
-pub(crate) struct Fields<'a> {
+pub(crate) struct Fields {
     pub id: RowId,
     pub date: NaiveDate,
     pub position: LonLat,
@@ -152,34 +223,34 @@ pub(crate) struct Fields<'a> {
     /// Whether the event is the study country's, and how that was decided.
     pub country: CountryMatch,
     pub geo_precision: Option<u8>,
-    pub event_type: Text<'a>,
-    pub sub_event_type: Text<'a>,
-    pub primary: SmallVec<[Text<'a>; 2]>,
-    pub associated: SmallVec<[Text<'a>; 2]>,
+    pub event_type: Text,
+    pub sub_event_type: Text,
+    pub primary: SmallVec<[Text; 2]>,
+    pub associated: SmallVec<[Text; 2]>,
     pub fatalities: u32,
-    pub admin1: Text<'a>,
-    pub admin2: Text<'a>,
-    pub admin3: Text<'a>,
-    pub location: Text<'a>,
+    pub admin1: Text,
+    pub admin2: Text,
+    pub admin3: Text,
+    pub location: Text,
     /// ACLED's `timestamp` (seconds since 1970 of the row's last revision), read only
     /// when several files are merged.
     pub timestamp: Option<u64>,
     /// The row's details (per [`crate::model::Detail`], `None` for a column the layout
     /// lacks), read only when asked ([`crate::input::ReadOptions::details`]); boxed so
     /// that rows read without them stay small.
-    pub details: Option<Box<DetailTexts<'a>>>,
+    pub details: Option<Box<DetailTexts>>,
 }
 
 /// The text of each [`crate::model::Detail`] of a row, in [`crate::model::Detail::ALL`]'s
 /// order.
-pub(crate) type DetailTexts<'a> = [Option<Text<'a>>; crate::model::Detail::COUNT];
+pub(crate) type DetailTexts = [Option<Text>; crate::model::Detail::COUNT];
 
 /// One row: its fields, or the (first) problem that skips it; plus warnings that apply
 /// only if the row is kept.
 #[derive(Debug)]
-pub(crate) struct Draft<'a> {
+pub(crate) struct Draft {
     pub origin: Origin,
-    pub row: Result<Fields<'a>, Issue>,
+    pub row: Result<Fields, Issue>,
     pub warnings: Vec<Issue>,
 }
 
@@ -266,11 +337,11 @@ pub(crate) fn locate(
     if swapped(t) {
         return Err(swapped_issue(&both(), &shown(), t));
     }
-    let outside = Issue::new(
-        Problem::OutsideCountry,
-        &both(),
-        format!("{} is outside {}", shown(), t.name()),
-    );
+    let outside = Issue {
+        problem: Problem::OutsideCountry,
+        column: Some(both()),
+        detail: IssueDetail::Outside { lat, lon },
+    };
     Ok((p, Some(outside)))
 }
 
@@ -391,7 +462,10 @@ mod tests {
         );
         let note = note.unwrap();
         assert_eq!(note.problem, Problem::CodedOutsideOutline);
-        assert_eq!(note.detail, "kept: coded Mali, far outside the outline");
+        assert_eq!(
+            note.detail.text("Mali"),
+            "kept: coded Mali, far outside the outline"
+        );
         // Coded another country inside the outline: not Mali's.
         let other = Some(Coded::Other("Niger (562)".into()));
         let (c, out, note) = settle_country(p, None, other, "iso/country", t);
@@ -399,7 +473,7 @@ mod tests {
         let out = out.unwrap();
         assert_eq!(out.problem, Problem::CodedOtherCountry);
         assert_eq!(
-            out.detail,
+            out.detail.text("Mali"),
             "coded Niger (562), not Mali (inside its outline)"
         );
         // No code: the outline decides.

@@ -16,8 +16,8 @@ use smallvec::SmallVec;
 use super::assemble::Assembler;
 use super::diagnostics::{Outcome, Problem};
 use super::draft::{
-    Draft, Fields, Issue, Known, Origin, date_field, fatalities_field, locate, precision_field,
-    settle_country,
+    Draft, Fields, Issue, IssueDetail, Known, Origin, date_field, fatalities_field, locate,
+    precision_field, settle_country,
 };
 use super::id_table::RowId;
 use super::layout::{FieldNames, expected_layouts};
@@ -68,7 +68,7 @@ pub(crate) fn read_geojson<R: Read>(
             let issue = Issue {
                 problem: Problem::InvalidUtf8,
                 column: None,
-                detail,
+                detail: IssueDetail::Text(detail),
             };
             assembler.report(origin, issue, Outcome::Kept)?;
             String::from_utf8_lossy(&bytes).into_owned()
@@ -155,12 +155,12 @@ fn bad_feature(detail: impl Into<String>) -> Issue {
     Issue {
         problem: Problem::BadFeature,
         column: None,
-        detail: detail.into(),
+        detail: IssueDetail::Text(detail.into()),
     }
 }
 
 impl FeatureParser<'_> {
-    fn parse<'a>(&self, index: usize, feature: &'a Result<Feature, String>) -> Draft<'a> {
+    fn parse<'a>(&self, index: usize, feature: &'a Result<Feature, String>) -> Draft {
         let origin = Origin {
             line: index as u64 + 1,
             feature: Some(index),
@@ -177,7 +177,7 @@ impl FeatureParser<'_> {
         }
     }
 
-    fn fields<'a>(&self, f: &'a Feature, warnings: &mut Vec<Issue>) -> Result<Fields<'a>, Issue> {
+    fn fields<'a>(&self, f: &'a Feature, warnings: &mut Vec<Issue>) -> Result<Fields, Issue> {
         let point = match f.geometry.as_ref().map(|g| &g.value) {
             Some(GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => coordinates,
             Some(GeometryValue::Point { .. }) => {

@@ -40,7 +40,7 @@ mod tests;
 use std::io::Read;
 use std::path::Path;
 
-pub use diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
+pub use diagnostics::{Diagnostic, DiagnosticSink, Outcome, Problem, ReadSummary};
 pub use layout::detect_format;
 pub use merge::{Merged, merge};
 pub use shape::Stored;
@@ -72,8 +72,9 @@ pub struct ReadOptions<'a> {
     /// How many diagnostics per problem to keep in [`ReadOutput::diagnostics`] (the rest
     /// are only counted in the summary).
     pub diagnostics_limit: usize,
-    /// Called for every diagnostic, in file order (e.g. to stream them to stderr).
-    pub on_diagnostic: Option<&'a (dyn Fn(&Diagnostic) + Sync)>,
+    /// Given every diagnostic it wants, in file order (e.g. to stream them to stderr);
+    /// a closure `|d: &Diagnostic| ...` wants them all.
+    pub on_diagnostic: Option<&'a dyn DiagnosticSink>,
     /// The sheet of an XLSX workbook to read (`--sheet`); `None`: the first. Other
     /// inputs ignore it.
     pub sheet: Option<&'a str>,

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::error::{Error, Result};
-use crate::input::{Diagnostic, ReadOptions, ReadOutput, merge, read_events, read_events_bytes};
+use crate::input::{
+    Diagnostic, DiagnosticSink, Problem, ReadOptions, ReadOutput, merge, read_events,
+    read_events_bytes,
+};
 use crate::model::{
     Boundaries, Categories, CategorySet, CercleId, CountryBy, CountryMatch, RegionId, Study,
     StudyOverrides,
@@ -107,7 +110,7 @@ impl Loaded {
 /// `--diagnostics`, writes all of them to a CSV file.
 struct ProblemLog {
     show: usize,
-    shown: Mutex<HashMap<crate::input::Problem, usize>>,
+    shown: Mutex<HashMap<Problem, usize>>,
     csv: Option<Mutex<csv::Writer<Vec<u8>>>>,
 }
 
@@ -125,6 +128,32 @@ impl ProblemLog {
             shown: Mutex::new(HashMap::new()),
             csv,
         }
+    }
+
+    fn finish(self, path: Option<&Path>) -> Result<()> {
+        if let (Some(path), Some(w)) = (path, self.csv) {
+            let bytes = w
+                .into_inner()
+                .expect("diagnostics csv")
+                .into_inner()
+                .map_err(|e| Error::io(path, e.into_error()))?;
+            write_atomic(path, |out| out.write_all(&bytes))?;
+        }
+        Ok(())
+    }
+}
+
+impl DiagnosticSink for ProblemLog {
+    /// Everything for the diagnostics file; otherwise the problems still to be shown and
+    /// the first one past them (which says that more were counted).
+    fn wants(&self, problem: Problem) -> bool {
+        self.csv.is_some()
+            || self
+                .shown
+                .lock()
+                .expect("problem log")
+                .get(&problem)
+                .is_none_or(|&n| n <= self.show)
     }
 
     fn report(&self, d: &Diagnostic) {
@@ -156,18 +185,6 @@ impl ProblemLog {
             ]);
         }
     }
-
-    fn finish(self, path: Option<&Path>) -> Result<()> {
-        if let (Some(path), Some(w)) = (path, self.csv) {
-            let bytes = w
-                .into_inner()
-                .expect("diagnostics csv")
-                .into_inner()
-                .map_err(|e| Error::io(path, e.into_error()))?;
-            write_atomic(path, |out| out.write_all(&bytes))?;
-        }
-        Ok(())
-    }
 }
 
 /// Reads, classifies and places the events of `args` for the study of `setup`.
@@ -196,7 +213,6 @@ fn read_and_place(
     hashes: Vec<InputHash>,
 ) -> Result<Loaded> {
     let log = ProblemLog::new(args.show_problems, args.diagnostics.is_some());
-    let report = |d: &Diagnostic| log.report(d);
     let codes = setup.study.country.codes();
     let opts = ReadOptions {
         format: args.format,
@@ -205,7 +221,7 @@ fn read_and_place(
         territory: Some(&setup.boundaries),
         country: (args.country_by == CountryBy::Source).then_some(&codes),
         diagnostics_limit: args.show_problems.max(1),
-        on_diagnostic: Some(&report),
+        on_diagnostic: Some(&log),
         sheet: args.sheet.as_deref(),
         // Several files: each event's revision time tells which row is the newest.
         revisions: args.files.len() > 1,

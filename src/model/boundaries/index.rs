@@ -355,9 +355,7 @@ mod grid_tests {
                 let q = super::closest_on_segment(c, e.line, scale);
                 let km = Geodesic.distance(Point(c), Point(q)) / 1000.0;
                 let unit = e.unit as usize;
-                if km <= max_km
-                    && best.is_none_or(|(u, d, _)| km < d || (km == d && unit < u))
-                {
+                if km <= max_km && best.is_none_or(|(u, d, _)| km < d || (km == d && unit < u)) {
                     best = Some((unit, km, q));
                 }
             }
