@@ -108,6 +108,55 @@ pub fn within(a: LonLat, b: LonLat, limit: Km) -> bool {
     }
 }
 
+/// "Within `radius` of `centre`?" for many points: [`within`], after a lon/lat box
+/// around the disc that rejects most far points with two comparisons. A path of length d
+/// moves at most d / a(1 − e²) radians of latitude (the smallest meridional radius) and
+/// d / (a·cos φ_max) radians of longitude (the prime vertical radius is at least a),
+/// where φ_max is the highest latitude within reach; outside the box the distance is
+/// more than the radius, so the answer is the same as [`within`]'s everywhere.
+#[derive(Debug, Clone, Copy)]
+pub struct Disc {
+    centre: LonLat,
+    radius: Km,
+    /// Half-height and half-width of the box, degrees (longitude: infinite near a pole).
+    dlat: f64,
+    dlon: f64,
+}
+
+/// WGS84 equatorial radius, metres.
+const EQUATORIAL_RADIUS_M: f64 = 6_378_137.0;
+
+impl Disc {
+    pub fn new(centre: LonLat, radius: Km) -> Self {
+        let dlat = (radius.metres() / MIN_CURVATURE_RADIUS_M).to_degrees() * (1.0 + BOUND_SLACK);
+        let lat_max = centre.lat().abs() + dlat;
+        let dlon = if lat_max < 89.0 {
+            (radius.metres() / (EQUATORIAL_RADIUS_M * lat_max.to_radians().cos())).to_degrees()
+                * (1.0 + BOUND_SLACK)
+        } else {
+            f64::INFINITY
+        };
+        Disc {
+            centre,
+            radius,
+            dlat,
+            dlon,
+        }
+    }
+
+    pub fn contains(&self, p: LonLat) -> bool {
+        if (p.lat() - self.centre.lat()).abs() > self.dlat {
+            return false;
+        }
+        // Longitudes compared the short way round the antimeridian.
+        let dlon = (p.lon() - self.centre.lon()).rem_euclid(360.0);
+        if dlon.min(360.0 - dlon) > self.dlon {
+            return false;
+        }
+        within(self.centre, p, self.radius)
+    }
+}
+
 /// A geodesic segment with its length and starting azimuth precomputed, so distance
 /// queries against many points pay for the A→B inverse problem once.
 #[derive(Debug, Clone, Copy)]
@@ -300,6 +349,25 @@ pub(crate) mod tests {
                 distance(c, p).get() <= limit.get(),
                 "{c} {p}"
             );
+        }
+    }
+
+    #[test]
+    fn disc_equals_the_threshold_test() {
+        let mut u = unit_stream(5);
+        for radius_km in [150.0, 5.0, 2000.0] {
+            let radius = Km::new(radius_km).unwrap();
+            for _ in 0..5_000 {
+                let c = ll(-179.0 + 358.0 * u(), -85.0 + 170.0 * u());
+                let disc = Disc::new(c, radius);
+                let metres = if u() < 0.5 {
+                    radius.metres() + 2.0 * u() - 1.0
+                } else {
+                    3.0 * radius.metres() * u()
+                };
+                let p = destination(c, 360.0 * u(), Km::from_metres(metres).unwrap());
+                assert_eq!(disc.contains(p), within(c, p, radius), "{c} {p}");
+            }
         }
     }
 

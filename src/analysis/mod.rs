@@ -14,5 +14,6 @@ pub mod spread;
 pub mod stats;
 pub mod tile_density;
 pub mod webmercator;
+pub mod within_grid;
 pub mod zone_shapes;
 pub mod zones;

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::input::ReadSummary;
@@ -20,6 +21,52 @@ impl Count {
     fn add(&mut self, fatalities: u32) {
         self.events += 1;
         self.fatalities += u64::from(fatalities);
+    }
+
+    fn merge(&mut self, other: Count) {
+        self.events += other.events;
+        self.fatalities += other.fatalities;
+    }
+}
+
+/// The counts of a run of events: by year as runs of one year (events come mostly in
+/// date order), by category and region, and their box.
+struct Tally {
+    total: Count,
+    by_year: Vec<(i32, Count)>,
+    by_cat: Vec<Count>,
+    by_region: Vec<Count>,
+    bbox: Option<Bbox>,
+}
+
+impl Tally {
+    fn new(categories: usize, regions: usize) -> Self {
+        Tally {
+            total: Count::default(),
+            by_year: Vec::new(),
+            by_cat: vec![Count::default(); categories],
+            by_region: vec![Count::default(); regions],
+            bbox: None,
+        }
+    }
+
+    /// The counts of this run followed by `later`.
+    fn merge(mut self, later: Tally) -> Tally {
+        self.total.merge(later.total);
+        self.by_year.extend(later.by_year);
+        for (a, b) in self.by_cat.iter_mut().zip(later.by_cat) {
+            a.merge(b);
+        }
+        for (a, b) in self.by_region.iter_mut().zip(later.by_region) {
+            a.merge(b);
+        }
+        self.bbox = match (self.bbox, later.bbox) {
+            (Some([w, s, e, n]), Some([w2, s2, e2, n2])) => {
+                Some([w.min(w2), s.min(s2), e.max(e2), n.max(n2)])
+            }
+            (a, b) => a.or(b),
+        };
+        self
     }
 }
 
@@ -85,30 +132,56 @@ impl Overview {
         regions: &[Option<usize>],
         names: &Names,
     ) -> Overview {
-        let mut total = Count::default();
-        let mut by_year: BTreeMap<i32, Count> = BTreeMap::new();
-        let mut by_cat = vec![Count::default(); names.categories.len()];
-        let mut by_region = vec![Count::default(); names.regions.len() + 1];
-        let mut bbox: Option<Bbox> = None;
-        for (i, e) in events.events.iter().enumerate() {
-            total.add(e.fatalities);
-            by_year.entry(e.year()).or_default().add(e.fatalities);
-            for (c, count) in by_cat.iter_mut().enumerate() {
-                if classes.get(i).is_some_and(|bits| bits & (1 << c) != 0) {
-                    count.add(e.fatalities);
+        // Counted in chunks on all cores, then the chunks' counts summed.
+        const CHUNK: usize = 1 << 16;
+        let tally = |start: usize, chunk: &[crate::model::Event]| {
+            let mut t = Tally::new(names.categories.len(), names.regions.len() + 1);
+            for (k, e) in chunk.iter().enumerate() {
+                let i = start + k;
+                t.total.add(e.fatalities);
+                let year = e.year();
+                match t.by_year.last_mut() {
+                    Some((y, count)) if *y == year => count.add(e.fatalities),
+                    _ => {
+                        let mut count = Count::default();
+                        count.add(e.fatalities);
+                        t.by_year.push((year, count));
+                    }
                 }
+                if let Some(bits) = classes.get(i) {
+                    for (c, count) in t.by_cat.iter_mut().enumerate() {
+                        if bits & (1 << c) != 0 {
+                            count.add(e.fatalities);
+                        }
+                    }
+                }
+                let r = regions
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(names.regions.len());
+                t.by_region[r].add(e.fatalities);
+                let (x, y) = (e.lon(), e.lat());
+                t.bbox = Some(match t.bbox {
+                    None => [x, y, x, y],
+                    Some([w, s, ea, n]) => [w.min(x), s.min(y), ea.max(x), n.max(y)],
+                });
             }
-            let r = regions
-                .get(i)
-                .copied()
-                .flatten()
-                .unwrap_or(names.regions.len());
-            by_region[r].add(e.fatalities);
-            let (x, y) = (e.lon(), e.lat());
-            bbox = Some(match bbox {
-                None => [x, y, x, y],
-                Some([w, s, ea, n]) => [w.min(x), s.min(y), ea.max(x), n.max(y)],
-            });
+            t
+        };
+        let t = events
+            .events
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| tally(c * CHUNK, chunk))
+            .reduce(
+                || Tally::new(names.categories.len(), names.regions.len() + 1),
+                Tally::merge,
+            );
+        let (total, by_cat, by_region, bbox) = (t.total, t.by_cat, t.by_region, t.bbox);
+        let mut by_year: BTreeMap<i32, Count> = BTreeMap::new();
+        for (year, count) in t.by_year {
+            by_year.entry(year).or_default().merge(count);
         }
         // Every year between the first and the last is listed, with zeros.
         if let (Some(first), Some(last)) = (

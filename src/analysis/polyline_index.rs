@@ -17,7 +17,7 @@
 
 use geo::MultiLineString;
 use rstar::primitives::{GeomWithData, Line};
-use rstar::{AABB, PointDistance, RTree};
+use rstar::{AABB, Envelope, PointDistance, RTree};
 
 use super::geodesy::{self, GeodesicSegment};
 use crate::units::{Km, LonLat};
@@ -106,6 +106,18 @@ impl PolylineIndex {
         self.segments.len()
     }
 
+    /// South-west and north-east corners of the box of the segments' ends.
+    pub fn bounds(&self) -> (LonLat, LonLat) {
+        let ends = self.segments.iter().flat_map(|s| [s.a, s.b]);
+        let (mut w, mut s, mut e, mut n) = (180.0_f64, 90.0_f64, -180.0_f64, -90.0_f64);
+        for p in ends {
+            (w, e) = (w.min(p.lon()), e.max(p.lon()));
+            (s, n) = (s.min(p.lat()), n.max(p.lat()));
+        }
+        let corner = |lon, lat| LonLat::new(lon, lat).expect("segment ends are valid");
+        (corner(w, s), corner(e, n))
+    }
+
     /// Metres of geodesic distance per unit of scaled-degree distance, at least, for
     /// paths from `p`.
     fn bound_factor(&self, p: LonLat) -> f64 {
@@ -171,6 +183,27 @@ impl PolylineIndex {
             .unwrap_or_else(|| self.nearest(p).distance.get() <= limit.get())
     }
 
+    /// A lon/lat box [west, south, east, north] outside which [`Self::decide`] finds
+    /// no candidate for `limit`, so answers `Some(false)`: the segments' box widened by
+    /// the widest window any point's test can have (latitude reach is the same for every
+    /// point; longitude reach is largest at the highest latitude a window can touch).
+    pub fn reach_box(&self, limit: Km) -> [f64; 4] {
+        let (min, max) = self.bounds();
+        let reach = limit.metres() + self.bulge_m;
+        let dlat = reach / MIN_M_PER_DEG_LAT;
+        let (south, north) = (min.lat() - dlat, max.lat() + dlat);
+        let lat_max = (south.abs().max(north.abs()) + dlat).min(89.9);
+        let dlon = (reach / (MIN_M_PER_DEG_LON_EQ * lat_max.to_radians().cos())).min(360.0);
+        // A hair wider, against rounding where the tree compares scaled longitudes.
+        let spare = 1e-9;
+        [
+            min.lon() - dlon - spare,
+            south - spare,
+            max.lon() + dlon + spare,
+            north + spare,
+        ]
+    }
+
     /// Whether `p` is within `limit`, from guaranteed bounds only; `None` when they
     /// straddle the limit.
     ///
@@ -193,6 +226,11 @@ impl PolylineIndex {
             [(p.lon() - dlon) * self.cos_ref, p.lat() - dlat],
             [(p.lon() + dlon) * self.cos_ref, p.lat() + dlat],
         );
+        // Most points of a country are far from any one border: a window that misses
+        // the box of all segments meets none of them, without walking the tree.
+        if !window.intersects(&self.tree.root().envelope()) {
+            return Some(false);
+        }
         let k = self.bound_factor(p);
         let q = [p.lon() * self.cos_ref, p.lat()];
         let mut open = false;

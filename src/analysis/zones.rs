@@ -16,6 +16,7 @@ use serde::Serialize;
 use super::geodesy;
 use super::polyline_index::PolylineIndex;
 use super::region_union;
+use super::within_grid::WithinGrid;
 use super::zone_shapes;
 use crate::error::{Error, Result};
 use crate::input::Territory;
@@ -391,18 +392,27 @@ pub fn apply_places(
         .map(|p| boundaries.contains(*p))
         .collect();
     let possible = inside.possible(places, &in_outline);
+    // Band tests go through a grid that decides whole cells at once where it can.
+    let band_grids: Vec<WithinGrid> = band_borders
+        .iter()
+        .map(|(_, width, b)| WithinGrid::new(&b.index, *width))
+        .collect();
+    let discs: Vec<geodesy::Disc> = rings
+        .iter()
+        .map(|(_, centre, radius)| geodesy::Disc::new(*centre, *radius))
+        .collect();
     // Per distinct position: bit r for ring r, then bit (rings + k) for band border k.
     let near: Vec<u64> = distinct
         .par_iter()
         .zip(&possible)
         .map(|(p, &possible)| {
             let mut bits = 0u64;
-            for (r, (_, centre, radius)) in rings.iter().enumerate() {
-                bits |= u64::from(geodesy::within(*centre, *p, *radius)) << r;
+            for (r, disc) in discs.iter().enumerate() {
+                bits |= u64::from(disc.contains(*p)) << r;
             }
             if possible {
-                for (k, (_, width, b)) in band_borders.iter().enumerate() {
-                    bits |= u64::from(b.index.within(*p, *width)) << (rings.len() + k);
+                for (k, grid) in band_grids.iter().enumerate() {
+                    bits |= u64::from(grid.within(*p)) << (rings.len() + k);
                 }
             }
             bits

@@ -1,9 +1,9 @@
 //! Classifying events: actor names and event types are matched once per distinct
 //! interned string and cached; an event is then classified with bit operations.
 
-use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
+
+use lasso::Key;
 
 use rayon::prelude::*;
 
@@ -51,28 +51,61 @@ impl fmt::Debug for CategorySet {
     }
 }
 
-/// A cheap hasher for interned keys (a `Sym` hashes as one `u32`).
-#[derive(Default)]
-pub(crate) struct SymHasher(u64);
+/// A table indexed by interned string: dense, since symbols are numbered from 0 in
+/// the order interned, so looking an event's actor up costs an array read, not a hash.
+#[derive(Debug, Clone, Default)]
+struct BySym<V>(Vec<Option<V>>);
 
-impl Hasher for SymHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+impl<V: Copy> BySym<V> {
+    fn get(&self, s: Sym) -> Option<V> {
+        self.0.get(s.into_usize()).copied().flatten()
+    }
+
+    fn insert(&mut self, s: Sym, v: V) {
+        let i = s.into_usize();
+        if i >= self.0.len() {
+            self.0.resize(i + 1, None);
         }
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.0 = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+        self.0[i] = Some(v);
     }
 }
 
-type SymMap<V> = HashMap<Sym, V, BuildHasherDefault<SymHasher>>;
-type SymSet = HashSet<Sym, BuildHasherDefault<SymHasher>>;
+/// Which interned strings a pass has met, as bits by symbol number.
+#[derive(Debug, Clone, Default)]
+struct SymBits(Vec<u64>);
+
+impl SymBits {
+    fn with_room(strings: usize) -> Self {
+        SymBits(vec![0; strings.div_ceil(64)])
+    }
+
+    fn insert(&mut self, s: Sym) {
+        let i = s.into_usize();
+        if i / 64 >= self.0.len() {
+            self.0.resize(i / 64 + 1, 0);
+        }
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn union(mut self, other: SymBits) -> SymBits {
+        if other.0.len() > self.0.len() {
+            return other.union(self);
+        }
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        self
+    }
+
+    /// The symbols met, ascending.
+    fn iter(&self) -> impl Iterator<Item = Sym> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &bits)| {
+            (0..64)
+                .filter(move |b| bits & (1 << b) != 0)
+                .filter_map(move |b| Sym::try_from_usize(w * 64 + b))
+        })
+    }
+}
 
 /// Classifies events of one [`Strings`] table. Call [`Classifier::prepare`] with the
 /// events first (or use [`Categories::classify_all`]); `classify` takes `&self`, so a
@@ -82,9 +115,9 @@ pub struct Classifier<'a> {
     categories: &'a Categories,
     strings: &'a Strings,
     /// Actor name → bit mask of the actor groups it belongs to.
-    actor_groups: SymMap<u64>,
+    actor_groups: BySym<u64>,
     /// Event type → categories whose event-type condition accepts it.
-    type_sets: SymMap<CategorySet>,
+    type_sets: BySym<CategorySet>,
     /// Some category looks at associated actors too.
     uses_associated: bool,
 }
@@ -94,8 +127,8 @@ impl Categories {
         Classifier {
             categories: self,
             strings,
-            actor_groups: SymMap::default(),
-            type_sets: SymMap::default(),
+            actor_groups: BySym::default(),
+            type_sets: BySym::default(),
             uses_associated: self
                 .categories
                 .iter()
@@ -118,43 +151,45 @@ impl Classifier<'_> {
     /// Matches every distinct actor name and event type of `events` once and caches it.
     pub fn prepare(&mut self, events: &[Event]) {
         let uses_associated = self.uses_associated;
+        let room = self.strings.len();
         let (actors, types) = events
             .par_chunks(1 << 16)
             .map(|chunk| {
-                let mut actors = SymSet::default();
-                let mut types = SymSet::default();
+                let mut actors = SymBits::with_room(room);
+                let mut types = SymBits::with_room(room);
                 for e in chunk {
                     types.insert(e.event_type);
-                    actors.extend(e.primary_actors.iter().copied());
+                    for &a in &e.primary_actors {
+                        actors.insert(a);
+                    }
                     if uses_associated {
-                        actors.extend(e.associated_actors.iter().copied());
+                        for &a in &e.associated_actors {
+                            actors.insert(a);
+                        }
                     }
                 }
                 (actors, types)
             })
             .reduce(
-                || (SymSet::default(), SymSet::default()),
-                |(mut a1, mut t1), (a2, t2)| {
-                    a1.extend(a2);
-                    t1.extend(t2);
-                    (a1, t1)
-                },
+                || (SymBits::default(), SymBits::default()),
+                |(a1, t1), (a2, t2)| (a1.union(a2), t1.union(t2)),
             );
         let (cats, strings) = (self.categories, self.strings);
         let new_actors: Vec<Sym> = actors
-            .into_iter()
-            .filter(|s| !self.actor_groups.contains_key(s))
+            .iter()
+            .filter(|&s| self.actor_groups.get(s).is_none())
             .collect();
-        self.actor_groups.extend(
-            new_actors
-                .par_iter()
-                .map(|&s| (s, cats.group_mask_of(strings.get(s))))
-                .collect::<Vec<_>>(),
-        );
-        for t in types {
-            self.type_sets
-                .entry(t)
-                .or_insert_with(|| cats.type_set_of(strings.get(t)));
+        let masks: Vec<u64> = new_actors
+            .par_iter()
+            .map(|&s| cats.group_mask_of(strings.get(s)))
+            .collect();
+        for (s, mask) in new_actors.into_iter().zip(masks) {
+            self.actor_groups.insert(s, mask);
+        }
+        for t in types.iter() {
+            if self.type_sets.get(t).is_none() {
+                self.type_sets.insert(t, cats.type_set_of(strings.get(t)));
+            }
         }
     }
 
@@ -199,15 +234,15 @@ impl Classifier<'_> {
     }
 
     fn groups(&self, actor: Sym) -> u64 {
-        match self.actor_groups.get(&actor) {
-            Some(&m) => m,
+        match self.actor_groups.get(actor) {
+            Some(m) => m,
             None => self.categories.group_mask_of(self.strings.get(actor)),
         }
     }
 
     fn type_set(&self, event_type: Sym) -> CategorySet {
-        match self.type_sets.get(&event_type) {
-            Some(&s) => s,
+        match self.type_sets.get(event_type) {
+            Some(s) => s,
             None => self.categories.type_set_of(self.strings.get(event_type)),
         }
     }
