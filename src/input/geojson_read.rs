@@ -160,7 +160,7 @@ fn bad_feature(detail: impl Into<String>) -> Issue {
 }
 
 impl FeatureParser<'_> {
-    fn parse<'a>(&self, index: usize, feature: &'a Result<Feature, String>) -> Draft {
+    fn parse(&self, index: usize, feature: &Result<Feature, String>) -> Draft {
         let origin = Origin {
             line: index as u64 + 1,
             feature: Some(index),
@@ -177,7 +177,7 @@ impl FeatureParser<'_> {
         }
     }
 
-    fn fields<'a>(&self, f: &'a Feature, warnings: &mut Vec<Issue>) -> Result<Fields, Issue> {
+    fn fields(&self, f: &Feature, warnings: &mut Vec<Issue>) -> Result<Fields, Issue> {
         let point = match f.geometry.as_ref().map(|g| &g.value) {
             Some(GeometryValue::Point { coordinates }) if coordinates.len() >= 2 => coordinates,
             Some(GeometryValue::Point { .. }) => {
