@@ -123,13 +123,13 @@ pub struct Names<'a> {
 }
 
 impl Overview {
-    /// `classes[i]`: category bits of event i; `regions[i]`: its region index.
+    /// `classes(i)`: the category bits of event i; `regions(i)`: its region index.
     pub fn build(
         summary: ReadSummary,
         synthetic: bool,
         events: &EventSet,
-        classes: &[u64],
-        regions: &[Option<usize>],
+        classes: impl Fn(usize) -> u64 + Sync,
+        regions: impl Fn(usize) -> Option<usize> + Sync,
         names: &Names,
     ) -> Overview {
         // Counted in chunks on all cores, then the chunks' counts summed.
@@ -148,18 +148,13 @@ impl Overview {
                         t.by_year.push((year, count));
                     }
                 }
-                if let Some(bits) = classes.get(i) {
-                    for (c, count) in t.by_cat.iter_mut().enumerate() {
-                        if bits & (1 << c) != 0 {
-                            count.add(e.fatalities);
-                        }
+                let bits = classes(i);
+                for (c, count) in t.by_cat.iter_mut().enumerate() {
+                    if bits & (1 << c) != 0 {
+                        count.add(e.fatalities);
                     }
                 }
-                let r = regions
-                    .get(i)
-                    .copied()
-                    .flatten()
-                    .unwrap_or(names.regions.len());
+                let r = regions(i).unwrap_or(names.regions.len());
                 t.by_region[r].add(e.fatalities);
                 let (x, y) = (e.lon(), e.lat());
                 t.bbox = Some(match t.bbox {
@@ -360,8 +355,8 @@ mod tests {
             ReadSummary::new(Path::new("x.csv")),
             false,
             &set,
-            &[1, 0, 1],
-            &[Some(0), Some(1), None],
+            |i| [1, 0, 1][i],
+            |i| [Some(0), Some(1), None][i],
             &Names {
                 categories: &cats,
                 regions: &regions,

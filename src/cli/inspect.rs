@@ -40,18 +40,12 @@ pub fn overview_timed(args: &InspectArgs) -> Result<(String, Overview, Vec<Stage
         .iter()
         .map(|r| r.name.clone())
         .collect();
-    let classes: Vec<u64> = loaded.classes.iter().map(|c| c.bits()).collect();
-    let region_idx: Vec<Option<usize>> = loaded
-        .admin
-        .iter()
-        .map(|(r, _)| r.map(|r| r.index()))
-        .collect();
     let mut overview = Overview::build(
         loaded.read.summary.clone(),
         loaded.synthetic,
         &loaded.read.events,
-        &classes,
-        &region_idx,
+        |i| loaded.classes[i].bits(),
+        |i| loaded.admin[i].0.map(|r| r.index()),
         &Names {
             categories: &categories,
             regions: &regions,

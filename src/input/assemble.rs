@@ -22,7 +22,7 @@ use super::prefault::{Prefault, spare_room};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{
-    Dataset, Detail, Event, EventDetails, EventId, EventIds, EventSet, Strings, Sym,
+    ActorList, Dataset, Detail, Event, EventDetails, EventId, EventIds, EventSet, Strings, Sym,
 };
 
 /// What the duplicate check knows of an id's first row: no row text, just where it
@@ -76,6 +76,9 @@ pub(crate) struct Assembler<'o> {
     kept_per_problem: BTreeMap<Problem, usize>,
     /// Faulting in the events' room ahead of use, on another thread.
     prefault: Option<Prefault>,
+    /// Events and id slots already stored when the room was reserved (where the
+    /// prefaulted ranges start).
+    reserved_at: (usize, usize),
 }
 
 impl<'o> Assembler<'o> {
@@ -108,6 +111,7 @@ impl<'o> Assembler<'o> {
             diagnostics: Vec::new(),
             kept_per_problem: BTreeMap::new(),
             prefault: None,
+            reserved_at: (0, 0),
         }
     }
 
@@ -125,6 +129,7 @@ impl<'o> Assembler<'o> {
             self.details.reserve(rows);
         }
         let ranges = vec![spare_room(&mut self.events), spare_room(&mut self.seen)];
+        self.reserved_at = (self.events.len(), self.seen.len());
         self.prefault = Some(Prefault::start(ranges));
     }
 
@@ -248,6 +253,14 @@ impl<'o> Assembler<'o> {
             }
             self.push_one(d)?;
         }
+        if let Some(p) = &self.prefault {
+            // The ranges given at `reserve`: the events' room, then the ids' slots.
+            p.filled(
+                0,
+                (self.events.len() - self.reserved_at.0) * size_of::<Event>(),
+            );
+            p.filled(1, (self.seen.len() - self.reserved_at.1) * size_of::<u32>());
+        }
         Ok(())
     }
 
@@ -260,7 +273,7 @@ impl<'o> Assembler<'o> {
             for t in texts {
                 push_unique(&mut out, known.resolve(s, t));
             }
-            out
+            s.actor_list(&out)
         };
         let primary_actors = unique(&f.primary);
         let associated_actors = unique(&f.associated);
@@ -320,12 +333,16 @@ impl<'o> Assembler<'o> {
             // Monadic export: one row per actor of the same event. Fatalities are the
             // event's, so they are counted once (from the first row).
             if let Some(first) = self.events.get_mut(seen.index as usize) {
-                for &a in &event.primary_actors {
-                    push_unique(&mut first.primary_actors, a);
-                }
-                for &a in &event.associated_actors {
-                    push_unique(&mut first.associated_actors, a);
-                }
+                let strings = &self.strings;
+                let merged = |into: ActorList, more: ActorList| {
+                    let mut list = strings.actors(into);
+                    for a in strings.actors(more) {
+                        push_unique(&mut list, a);
+                    }
+                    strings.actor_list(&list)
+                };
+                first.primary_actors = merged(first.primary_actors, event.primary_actors);
+                first.associated_actors = merged(first.associated_actors, event.associated_actors);
                 if self.opts.details {
                     let row = self.details_of(fields);
                     let empty = self.texts.empty();
@@ -409,6 +426,11 @@ impl<'o> Assembler<'o> {
 
     pub fn finish(mut self) -> ReadOutput {
         self.summary.events_kept = self.events.len() as u64;
+        // The room was estimated for every row of the file and faulted in ahead; rows
+        // dropped (outside the country, duplicates) left some of it unused. Giving it
+        // back is a remap of the pages, not a copy.
+        self.events.shrink_to_fit();
+        self.details.shrink_to_fit();
         ReadOutput {
             events: EventSet {
                 events: self.events,

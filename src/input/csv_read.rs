@@ -35,7 +35,7 @@ pub(crate) const BATCH: usize = 32 * 1024;
 
 /// Bytes read per block: large enough to split among cores, small enough that a block's
 /// records (about twice its size) stay out of the way of memory.
-pub(crate) const BLOCK: usize = 16 << 20;
+pub(crate) const BLOCK: usize = 4 << 20;
 
 /// As a block size: read the whole file with one sequential `csv::Reader` (the
 /// reference the parallel path is compared with in tests and `input::differential`).

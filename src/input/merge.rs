@@ -10,6 +10,7 @@ use std::fmt;
 
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use smallvec::SmallVec;
 
 use super::{ReadOutput, ReadSummary};
 use crate::model::{Event, Strings, Sym};
@@ -187,8 +188,14 @@ impl<'s> Symbols<'s> {
         ] {
             *sym = self.get(*sym);
         }
-        for sym in e.primary_actors.iter_mut().chain(&mut e.associated_actors) {
-            *sym = self.get(*sym);
+        for list in [&mut e.primary_actors, &mut e.associated_actors] {
+            let moved: SmallVec<[Sym; 2]> = self
+                .from
+                .actors(*list)
+                .into_iter()
+                .map(|s| self.get(s))
+                .collect();
+            *list = self.to.actor_list(&moved);
         }
     }
 }

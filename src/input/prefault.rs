@@ -7,7 +7,7 @@
 //! Only hints: nothing depends on the pages having been faulted in.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Ranges smaller than this are left to ordinary faults.
 const MIN: usize = 64 << 20;
@@ -50,37 +50,74 @@ fn page_size() -> usize {
         .max(1)
 }
 
-/// Faults in large ranges on a thread of its own, ahead of the thread that fills them;
-/// stops when dropped.
+/// Faults in large ranges on a thread of its own, a little ahead of the thread that
+/// fills them (which says how far it got through [`Prefault::filled`]); stops when
+/// dropped. Staying only a little ahead keeps room that is never filled (rows dropped
+/// as outside the country: most rows of a multi-country file) out of memory.
 pub(crate) struct Prefault {
     stop: Arc<AtomicBool>,
+    /// Per range given to [`Prefault::start`]: bytes filled from its start.
+    filled: Arc<[AtomicUsize]>,
 }
+
+/// How far ahead of the filled part pages are faulted in.
+const AHEAD: usize = 64 << 20;
 
 impl Prefault {
     /// Starts on the ranges (address, bytes) of at least 64 MB; the others are skipped.
     pub fn start(ranges: Vec<(usize, usize)>) -> Prefault {
         let stop = Arc::new(AtomicBool::new(false));
-        let ranges: Vec<_> = ranges.into_iter().filter(|r| r.1 >= MIN).collect();
+        let filled: Arc<[AtomicUsize]> = ranges.iter().map(|_| AtomicUsize::new(0)).collect();
+        let ranges: Vec<(usize, (usize, usize))> = ranges
+            .into_iter()
+            .enumerate()
+            .filter(|(_, r)| r.1 >= MIN)
+            .collect();
         if !ranges.is_empty() {
-            let flag = Arc::clone(&stop);
+            let (flag, filled) = (Arc::clone(&stop), Arc::clone(&filled));
             std::thread::spawn(move || {
-                // In steps, so that the filling thread, which starts at the front, is
-                // overtaken early and a stop is seen soon.
+                // In steps, so that a stop is seen soon.
                 const STEP: usize = 8 << 20;
-                for (addr, len) in ranges {
-                    for at in (addr..addr + len).step_by(STEP) {
+                let mut at: Vec<usize> = ranges.iter().map(|(_, r)| r.0).collect();
+                loop {
+                    let mut busy = false;
+                    let mut done = true;
+                    for (k, &(i, (addr, len))) in ranges.iter().enumerate() {
                         if flag.load(Ordering::Relaxed) {
                             return;
                         }
-                        // The range may have been freed (the read failed or ended): the
-                        // call then fails or faults in whatever is mapped there now, and
-                        // nothing reads or writes through it either way.
-                        populate(at as *const u8, STEP.min(addr + len - at));
+                        let end = addr + len;
+                        done &= at[k] >= end;
+                        let ahead = addr + filled[i].load(Ordering::Relaxed) + AHEAD;
+                        let target = end.min(ahead);
+                        if at[k] < target {
+                            // The range may have been freed (the read failed or ended):
+                            // the call then fails or faults in whatever is mapped there
+                            // now, and nothing reads or writes through it either way.
+                            let n = STEP.min(target - at[k]);
+                            populate(at[k] as *const u8, n);
+                            at[k] += n;
+                            busy = true;
+                        }
+                    }
+                    if done {
+                        return;
+                    }
+                    if !busy {
+                        std::thread::sleep(std::time::Duration::from_micros(500));
                     }
                 }
             });
         }
-        Prefault { stop }
+        Prefault { stop, filled }
+    }
+
+    /// Says that the first `bytes` of range `range` (in the order given to
+    /// [`Prefault::start`]) are filled.
+    pub fn filled(&self, range: usize, bytes: usize) {
+        if let Some(f) = self.filled.get(range) {
+            f.store(bytes, Ordering::Relaxed);
+        }
     }
 }
 
@@ -102,7 +139,10 @@ mod tests {
         assert_eq!(room.0, v.as_ptr() as usize + 8000);
         populate(v.as_ptr().cast(), v.capacity() * 8);
         let prefault = Prefault::start(vec![room]);
-        v.extend(1000..MIN as u64 / 8);
+        for chunk in (1000..MIN as u64 / 8).collect::<Vec<_>>().chunks(1 << 16) {
+            v.extend_from_slice(chunk);
+            prefault.filled(0, (v.len() - 1000) * 8);
+        }
         drop(prefault);
         assert!(v.iter().enumerate().all(|(i, x)| *x == i as u64));
     }

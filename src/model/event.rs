@@ -8,11 +8,11 @@
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
-use lasso::{Spur, ThreadedRodeo};
-use rustc_hash::FxBuildHasher;
+use lasso::{Key, Spur, ThreadedRodeo};
+use rustc_hash::{FxBuildHasher, FxHashMap};
 use smallvec::SmallVec;
 
 use super::country::CountryMatch;
@@ -22,9 +22,10 @@ use crate::units::LonLat;
 /// Key of an interned string; resolve it with [`Strings::get`].
 pub type Sym = Spur;
 
-/// The interned text of an [`EventSet`]. Safe to share between threads while reading.
+/// The interned text of an [`EventSet`], and its lists of actors. Safe to share
+/// between threads while reading.
 #[derive(Debug, Clone)]
-pub struct Strings(Arc<ThreadedRodeo<Sym, FxBuildHasher>>);
+pub struct Strings(Arc<ThreadedRodeo<Sym, FxBuildHasher>>, Arc<ListTable>);
 
 impl Default for Strings {
     fn default() -> Self {
@@ -32,9 +33,74 @@ impl Default for Strings {
     }
 }
 
+/// The actors of one role of an event (interned names, in order, without repeats), in
+/// 8 bytes: up to two inline, longer lists (and symbols past 2^31) by number in the
+/// side table of their [`Strings`]. Read it with [`Strings::actors`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ActorList(u64);
+
+/// Tag of an [`ActorList`] held in the side table (the low bits are its number there).
+const SPILLED: u64 = 1 << 63;
+
+/// Actor lists longer than two, each stored once.
+#[derive(Debug, Default)]
+struct ListTable {
+    index: Mutex<FxHashMap<Box<[Sym]>, u32>>,
+    lists: RwLock<Vec<Arc<[Sym]>>>,
+}
+
 impl Strings {
     pub fn new() -> Self {
-        Strings(Arc::new(ThreadedRodeo::with_hasher(FxBuildHasher)))
+        Strings(
+            Arc::new(ThreadedRodeo::with_hasher(FxBuildHasher)),
+            Arc::default(),
+        )
+    }
+
+    /// The list of `actors` (as given: callers keep them unique).
+    pub fn actor_list(&self, actors: &[Sym]) -> ActorList {
+        // Inline: symbol number + 1 in each half, 0 for none; the top bit stays clear.
+        let code = |s: Sym| {
+            u64::try_from(s.into_usize() + 1)
+                .ok()
+                .filter(|&c| c < 1 << 31)
+        };
+        match actors {
+            [] => return ActorList(0),
+            [a] => {
+                if let Some(a) = code(*a) {
+                    return ActorList(a);
+                }
+            }
+            [a, b] => {
+                if let (Some(a), Some(b)) = (code(*a), code(*b)) {
+                    return ActorList(a | b << 32);
+                }
+            }
+            _ => {}
+        }
+        let mut index = self.1.index.lock().expect("actor lists");
+        if let Some(&n) = index.get(actors) {
+            return ActorList(SPILLED | u64::from(n));
+        }
+        let mut lists = self.1.lists.write().expect("actor lists");
+        let n = u32::try_from(lists.len()).expect("fewer than 2^32 actor lists");
+        lists.push(Arc::from(actors));
+        index.insert(Box::from(actors), n);
+        ActorList(SPILLED | u64::from(n))
+    }
+
+    /// The actors of `list`.
+    pub fn actors(&self, list: ActorList) -> SmallVec<[Sym; 2]> {
+        if list.0 & SPILLED != 0 {
+            let lists = self.1.lists.read().expect("actor lists");
+            return SmallVec::from_slice(&lists[(list.0 & !SPILLED) as usize]);
+        }
+        let sym = |c: u64| Sym::try_from_usize(c as usize - 1).expect("an interned symbol");
+        let (a, b) = (list.0 & 0xFFFF_FFFF, list.0 >> 32);
+        let mut out = SmallVec::new();
+        out.extend([a, b].into_iter().filter(|&c| c != 0).map(sym));
+        out
     }
 
     /// Interns `s` (trimmed) and returns its key.
@@ -89,7 +155,8 @@ impl EventId {
 #[derive(Debug, Clone, Default)]
 pub struct EventIds {
     text: String,
-    ends: Vec<usize>,
+    /// Where each id ends in `text` (4 bytes an id: 4 GiB of ids is 400 million rows).
+    ends: Vec<u32>,
 }
 
 impl EventIds {
@@ -97,7 +164,8 @@ impl EventIds {
     pub fn push(&mut self, s: &str) -> EventId {
         let index = u32::try_from(self.ends.len()).expect("fewer than 2^32 event ids");
         self.text.push_str(s.trim());
-        self.ends.push(self.text.len());
+        let end = u32::try_from(self.text.len()).expect("less than 4 GiB of event ids");
+        self.ends.push(end);
         EventId(index)
     }
 
@@ -110,8 +178,8 @@ impl EventIds {
 
     pub fn get(&self, id: EventId) -> &str {
         let i = id.index();
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
     }
 
     pub fn len(&self) -> usize {
@@ -236,9 +304,9 @@ pub struct Event {
     pub sub_event_type: Sym,
     /// actor1/actor2 (ACLED), side_a/side_b (GED); in the monadic export, the actor1 of
     /// every row of the event.
-    pub primary_actors: SmallVec<[Sym; 2]>,
+    pub primary_actors: ActorList,
     /// assoc_actor_1/assoc_actor_2, split on ';'.
-    pub associated_actors: SmallVec<[Sym; 2]>,
+    pub associated_actors: ActorList,
     pub fatalities: u32,
     /// Admin names as the source gives them (ACLED admin1..3, GED adm_1/adm_2).
     pub admin1: Sym,
@@ -339,6 +407,30 @@ mod tests {
     }
 
     #[test]
+    fn actor_lists_round_trip_inline_and_spilled() {
+        let s = Strings::new();
+        let [a, b, c] = ["JNIM", "ISGS", "Wagner"].map(|n| s.intern(n));
+        for list in [
+            vec![],
+            vec![a],
+            vec![b, a],
+            vec![a, b, c],
+            vec![c, b, a, s.empty()],
+        ] {
+            let l = s.actor_list(&list);
+            assert_eq!(s.actors(l).as_slice(), list.as_slice());
+            // Equal lists are equal keys, so events compare and hash by them.
+            assert_eq!(s.actor_list(&list), l);
+        }
+        assert_ne!(s.actor_list(&[a, b]), s.actor_list(&[b, a]));
+        assert_eq!(ActorList::default(), s.actor_list(&[]));
+        // Shared by the clones of the table.
+        let clone = s.clone();
+        let long = s.actor_list(&[a, b, c]);
+        assert_eq!(clone.actors(long).as_slice(), [a, b, c]);
+    }
+
+    #[test]
     fn event_ids_stored_end_to_end() {
         let mut ids = EventIds::default();
         let a = ids.push(" MLI1 ");
@@ -371,7 +463,7 @@ mod tests {
     fn event_stays_small() {
         // Ten million events must fit in memory comfortably.
         assert!(
-            std::mem::size_of::<Event>() <= 112,
+            std::mem::size_of::<Event>() <= 80,
             "{}",
             std::mem::size_of::<Event>()
         );

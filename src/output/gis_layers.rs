@@ -153,8 +153,8 @@ fn event_values(s: &EventSet, e: &Event, details: Option<&EventDetails>) -> Vec<
         Value::Int(i64::from(e.year())),
         text(e.event_type),
         text(e.sub_event_type),
-        joined(&e.primary_actors),
-        joined(&e.associated_actors),
+        joined(&s.strings.actors(e.primary_actors)),
+        joined(&s.strings.actors(e.associated_actors)),
     ];
     if let Some(d) = details {
         values.extend(

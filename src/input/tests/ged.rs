@@ -20,7 +20,8 @@ fn ged_sample_of_1000_reads_without_a_skipped_row() {
     // Every event has a precision on the 1..=3 scale and at least one actor per side.
     for e in &out.events.events {
         assert!(matches!(e.geo_precision, Some(1..=3)));
-        assert!(e.primary_actors.len() >= 2, "{}", out.events.id(e.id));
+        let actors = out.events.strings.actors(e.primary_actors);
+        assert!(actors.len() >= 2, "{}", out.events.id(e.id));
     }
 }
 

@@ -159,11 +159,11 @@ impl Classifier<'_> {
                 let mut types = SymBits::with_room(room);
                 for e in chunk {
                     types.insert(e.event_type);
-                    for &a in &e.primary_actors {
+                    for a in self.strings.actors(e.primary_actors) {
                         actors.insert(a);
                     }
                     if uses_associated {
-                        for &a in &e.associated_actors {
+                        for a in self.strings.actors(e.associated_actors) {
                             actors.insert(a);
                         }
                     }
@@ -199,11 +199,10 @@ impl Classifier<'_> {
         if types.is_empty() {
             return types;
         }
-        let primary = e.primary_actors.iter().fold(0, |m, &s| m | self.groups(s));
+        let actors = |list| self.strings.actors(list).into_iter();
+        let primary = actors(e.primary_actors).fold(0, |m, s| m | self.groups(s));
         let any = if self.uses_associated {
-            e.associated_actors
-                .iter()
-                .fold(primary, |m, &s| m | self.groups(s))
+            actors(e.associated_actors).fold(primary, |m, s| m | self.groups(s))
         } else {
             primary
         };

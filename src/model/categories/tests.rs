@@ -21,7 +21,13 @@ fn state(name: &str) -> bool {
 
 fn event(set: &mut EventSet, event_type: &str, primary: &[&str], assoc: &[&str]) -> Event {
     let s = &set.strings;
-    let syms = |names: &[&str]| names.iter().map(|n| s.intern(n)).collect::<SmallVec<_>>();
+    let syms = |names: &[&str]| {
+        let list = names
+            .iter()
+            .map(|n| s.intern(n))
+            .collect::<SmallVec<[_; 2]>>();
+        s.actor_list(&list)
+    };
     Event {
         id: set.ids.push(&format!("MLI{}", set.events.len() + 1)),
         date: NaiveDate::from_ymd_opt(2024, 9, 17).unwrap(),
