@@ -418,16 +418,26 @@ pub fn compute(
     let events = &loaded.read.events;
     let year_of = |k: usize| events.events[pts.selected[k]].year();
     let all = pts.bin(&(0..pts.selected.len()).collect::<Vec<_>>());
+    // The points of each year, in one pass over them (not one pass per year).
+    let first = *years.start();
+    let mut by_year: Vec<Vec<usize>> = vec![Vec::new(); years.clone().count()];
+    let offsets: Vec<i32> = (0..pts.selected.len())
+        .into_par_iter()
+        .map(|k| year_of(k) - first)
+        .collect();
+    for (k, &y) in offsets.iter().enumerate() {
+        if let Some(ks) = usize::try_from(y).ok().and_then(|y| by_year.get_mut(y)) {
+            ks.push(k);
+        }
+    }
     let per_year: Vec<_> = years
         .clone()
-        .into_par_iter()
-        .map(|year| {
-            let ks: Vec<usize> = (0..pts.selected.len())
-                .filter(|&k| year_of(k) == year)
-                .collect();
-            (year, pts.bin(&ks))
-        })
+        .zip(by_year)
+        .par_bridge()
+        .map(|(year, ks)| (year, pts.bin(&ks)))
         .collect();
+    let mut per_year = per_year;
+    per_year.sort_by_key(|(year, _)| *year);
     run.lap("grid");
     let plan = pts.plan();
     let mut grids: Vec<YearGrid> = per_year

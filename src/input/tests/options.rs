@@ -124,6 +124,55 @@ fn diagnostics_limit_and_callback_see_every_problem() {
     );
 }
 
+/// A sink that stops wanting a problem gets no more of it, yet every problem is
+/// counted and the read keeps its own diagnostics up to the limit; an "outside"
+/// diagnostic reads as it did when every row's was written out.
+#[test]
+fn a_sink_gets_only_the_problems_it_wants() {
+    struct FirstOfEach(Mutex<Vec<(Problem, u64, String)>>);
+    impl DiagnosticSink for FirstOfEach {
+        fn wants(&self, problem: Problem) -> bool {
+            !self.0.lock().unwrap().iter().any(|(p, ..)| *p == problem)
+        }
+        fn report(&self, d: &Diagnostic) {
+            let seen = (d.problem, d.line, d.detail.clone());
+            self.0.lock().unwrap().push(seen);
+        }
+    }
+    let paris: &[(&str, &str)] = &[("latitude", "48.8566"), ("longitude", "2.3522")];
+    let bad: &[(&str, &str)] = &[("event_date", "")];
+    let text = acled_file(&[paris, bad, paris, &[], paris, bad]);
+    let m = mali();
+    let sink = FirstOfEach(Mutex::new(Vec::new()));
+    let opts = ReadOptions {
+        territory: Some(&m),
+        diagnostics_limit: 2,
+        on_diagnostic: Some(&sink),
+        ..Default::default()
+    };
+    let out = read_text(text, &opts).unwrap();
+    assert_eq!(out.summary.skipped[&Problem::OutsideCountry], 3);
+    assert_eq!(out.summary.skipped[&Problem::MissingDate], 2);
+    let outside = "latitude 48.8566, longitude 2.3522 is outside Mali";
+    assert_eq!(
+        sink.0.into_inner().unwrap(),
+        [
+            (Problem::OutsideCountry, 2, outside.to_string()),
+            (Problem::MissingDate, 3, "the date is empty".to_string()),
+        ]
+    );
+    // Two of each problem kept, in file order.
+    let kept: Vec<(Problem, u64)> = out
+        .diagnostics
+        .iter()
+        .map(|d| (d.problem, d.line))
+        .collect();
+    let (o, m) = (Problem::OutsideCountry, Problem::MissingDate);
+    assert_eq!(kept, [(o, 2), (m, 3), (o, 4), (m, 7)]);
+    assert_eq!(out.diagnostics[1].detail, "the date is empty");
+    assert_eq!(out.diagnostics[2].detail, outside);
+}
+
 /// Everything a read produces, for comparing two reads.
 fn everything(out: &ReadOutput) -> (Vec<Event>, Vec<View>, ReadSummary, Vec<Diagnostic>) {
     (
