@@ -47,7 +47,10 @@ fn bench_file(
     report: &mut String,
 ) -> Result<()> {
     let name = format!("{}_{rows}", shape.name());
-    let file = args.dir.join(format!("events_{name}_seed{SEED}.csv"));
+    // "synthetic" in the name: every product made from the file says so on its face.
+    let file = args
+        .dir
+        .join(format!("synthetic_events_{name}_seed{SEED}.csv"));
     if !file.exists() {
         eprintln!(
             "bench: generating {rows} {} events into {}",
