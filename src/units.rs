@@ -85,8 +85,10 @@ impl Places {
         // Per chunk: its places in first-seen order, and per item its place in the chunk.
         let chunks: Vec<(Vec<LonLat>, Vec<u32>)> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
-            .map(|c| {
-                let mut local: FxHashMap<Key, u32> = FxHashMap::default();
+            // One table per worker, emptied for each chunk: growing a fresh table to 64k
+            // entries per chunk re-hashed it a dozen times and churned the allocator.
+            .map_init(FxHashMap::<Key, u32>::default, |local, c| {
+                local.clear();
                 let mut distinct = Vec::new();
                 let slots = (c * CHUNK..((c + 1) * CHUNK).min(n))
                     .map(|i| {
