@@ -108,34 +108,44 @@ pub fn within(a: LonLat, b: LonLat, limit: Km) -> bool {
     }
 }
 
-/// "Within `radius` of `centre`?" for many points: [`within`], after a lon/lat box
-/// around the disc that rejects most far points with two comparisons. A path of length d
-/// moves at most d / a(1 − e²) radians of latitude (the smallest meridional radius) and
-/// d / (a·cos φ_max) radians of longitude (the prime vertical radius is at least a),
-/// where φ_max is the highest latitude within reach; outside the box the distance is
-/// more than the radius, so the answer is the same as [`within`]'s everywhere.
+/// Metres per degree of latitude at the equator, a(1 − e²)·π/180 rounded down: the
+/// smallest on the WGS84 ellipsoid.
+pub(crate) const MIN_M_PER_DEG_LAT: f64 = 110_574.0;
+/// Metres per degree of longitude on the equator, a·π/180 rounded down (the prime
+/// vertical radius is at least a).
+pub(crate) const MIN_M_PER_DEG_LON_EQ: f64 = 111_319.0;
+
+/// Half-height and half-width (degrees) of a lon/lat box around a point at latitude
+/// `lat` that holds every point within `metres` of it. A path of length d moves at most
+/// d / 110.574 km degrees of latitude, and at most d / (111.319 km · cos φ_max) degrees
+/// of longitude, φ_max being the highest latitude it can reach; the width is 360 (no
+/// bound) when that is within a tenth of a degree of a pole.
+pub fn reach_deg(lat: f64, metres: f64) -> (f64, f64) {
+    let dlat = metres / MIN_M_PER_DEG_LAT;
+    let lat_max = lat.abs() + dlat;
+    let dlon = if lat_max < 89.9 {
+        (metres / (MIN_M_PER_DEG_LON_EQ * lat_max.to_radians().cos())).min(360.0)
+    } else {
+        360.0
+    };
+    (dlat, dlon)
+}
+
+/// "Within `radius` of `centre`?" for many points: [`within`], after the box of
+/// [`reach_deg`] around the disc rejects most far points with two comparisons; outside
+/// it the distance is more than the radius, so the answer is [`within`]'s everywhere.
 #[derive(Debug, Clone, Copy)]
 pub struct Disc {
     centre: LonLat,
     radius: Km,
-    /// Half-height and half-width of the box, degrees (longitude: infinite near a pole).
+    /// Half-height and half-width of the box, degrees.
     dlat: f64,
     dlon: f64,
 }
 
-/// WGS84 equatorial radius, metres.
-const EQUATORIAL_RADIUS_M: f64 = 6_378_137.0;
-
 impl Disc {
     pub fn new(centre: LonLat, radius: Km) -> Self {
-        let dlat = (radius.metres() / MIN_CURVATURE_RADIUS_M).to_degrees() * (1.0 + BOUND_SLACK);
-        let lat_max = centre.lat().abs() + dlat;
-        let dlon = if lat_max < 89.0 {
-            (radius.metres() / (EQUATORIAL_RADIUS_M * lat_max.to_radians().cos())).to_degrees()
-                * (1.0 + BOUND_SLACK)
-        } else {
-            f64::INFINITY
-        };
+        let (dlat, dlon) = reach_deg(centre.lat(), radius.metres());
         Disc {
             centre,
             radius,

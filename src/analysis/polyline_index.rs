@@ -19,13 +19,8 @@ use geo::MultiLineString;
 use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, Envelope, PointDistance, RTree};
 
-use super::geodesy::{self, GeodesicSegment};
+use super::geodesy::{self, GeodesicSegment, MIN_M_PER_DEG_LAT, MIN_M_PER_DEG_LON_EQ};
 use crate::units::{Km, LonLat};
-
-/// Metres per degree of latitude at the equator: the smallest on the WGS84 ellipsoid.
-const MIN_M_PER_DEG_LAT: f64 = 110_574.0;
-/// Metres per degree of longitude on the equator (prime vertical, smallest value).
-const MIN_M_PER_DEG_LON_EQ: f64 = 111_319.0;
 /// Smallest radius of curvature of WGS84 (meridional, at the equator), metres.
 const MIN_RADIUS_M: f64 = 6_335_439.0;
 /// Margin (degrees) on the latitude range a geodesic may reach between two points.
@@ -190,10 +185,9 @@ impl PolylineIndex {
     pub fn reach_box(&self, limit: Km) -> [f64; 4] {
         let (min, max) = self.bounds();
         let reach = limit.metres() + self.bulge_m;
-        let dlat = reach / MIN_M_PER_DEG_LAT;
+        let (dlat, _) = geodesy::reach_deg(0.0, reach);
         let (south, north) = (min.lat() - dlat, max.lat() + dlat);
-        let lat_max = (south.abs().max(north.abs()) + dlat).min(89.9);
-        let dlon = (reach / (MIN_M_PER_DEG_LON_EQ * lat_max.to_radians().cos())).min(360.0);
+        let (_, dlon) = geodesy::reach_deg(south.abs().max(north.abs()), reach);
         // A hair wider, against rounding where the tree compares scaled longitudes.
         let spare = 1e-9;
         [
@@ -208,9 +202,7 @@ impl PolylineIndex {
     /// straddle the limit.
     ///
     /// Candidates are the segments whose box meets a box around `p` that holds every
-    /// point within `limit` (plus `bulge_m`): a path of length d moves at most
-    /// d / 110.574 km degrees of latitude, and at most d / (111.319 km · cos φ_max)
-    /// degrees of longitude where φ_max is the highest latitude it can reach. Upper bound:
+    /// point within `limit` (plus `bulge_m`, [`geodesy::reach_deg`]). Upper bound:
     /// the distance to the nearer end of a candidate (every end is a point of the lines).
     /// Lower bound per candidate: the larger of the tree bound (less `bulge_m`) and the
     /// nearer end's lower bound less half the segment's length (every point of a segment
@@ -218,10 +210,7 @@ impl PolylineIndex {
     /// search, keeps no heap: most points meet no candidate at all.
     pub fn decide(&self, p: LonLat, limit: Km) -> Option<bool> {
         let limit = limit.metres();
-        let reach = limit + self.bulge_m;
-        let dlat = reach / MIN_M_PER_DEG_LAT;
-        let lat_max = (p.lat().abs() + dlat).min(89.9);
-        let dlon = (reach / (MIN_M_PER_DEG_LON_EQ * lat_max.to_radians().cos())).min(360.0);
+        let (dlat, dlon) = geodesy::reach_deg(p.lat(), limit + self.bulge_m);
         let window = AABB::from_corners(
             [(p.lon() - dlon) * self.cos_ref, p.lat() - dlat],
             [(p.lon() + dlon) * self.cos_ref, p.lat() + dlat],

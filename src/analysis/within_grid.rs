@@ -32,8 +32,6 @@ const OPEN: u8 = 3;
 const CELLS_PER_LIMIT: f64 = 8.0;
 /// At most this many cells (4 MB).
 const MAX_CELLS: usize = 1 << 22;
-/// Metres of latitude per degree, a lower bound (at the equator).
-const MIN_M_PER_DEG_LAT: f64 = 110_574.0;
 /// Metres kept to spare on each side of the limit against rounding.
 const SPARE_M: f64 = 1.0;
 
@@ -58,12 +56,12 @@ impl<'a> WithinGrid<'a> {
     /// decided by the index at once, without candidates).
     pub fn new(index: &'a PolylineIndex, limit: Km) -> Self {
         let (min, max) = index.bounds();
-        let reach = 2.0 * limit.metres() / MIN_M_PER_DEG_LAT;
+        let (reach, _) = geodesy::reach_deg(0.0, 2.0 * limit.metres());
         let south = (min.lat() - reach).max(-89.0);
         let north = (max.lat() + reach).min(89.0);
         let cos = south.abs().max(north.abs()).to_radians().cos().max(0.01);
         let (west, east) = (min.lon() - reach / cos, max.lon() + reach / cos);
-        let mut dy = (limit.metres() / CELLS_PER_LIMIT / MIN_M_PER_DEG_LAT).max(1e-6);
+        let mut dy = (reach / 2.0 / CELLS_PER_LIMIT).max(1e-6);
         let mut dx = dy / cos;
         // Coarser cells rather than more than MAX_CELLS of them.
         let cells = |dx: f64, dy: f64| ((east - west) / dx).ceil() * ((north - south) / dy).ceil();

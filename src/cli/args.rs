@@ -683,6 +683,18 @@ pub enum Pipeline {
     Tiles,
 }
 
+impl Pipeline {
+    /// The command that runs the pipeline.
+    pub fn command(self) -> &'static str {
+        match self {
+            Pipeline::Inspect => "inspect",
+            Pipeline::Zones => "zones",
+            Pipeline::Maps => "maps",
+            Pipeline::Tiles => "tiles",
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// The folder to serve: the tiles folder with the viewer's index.html.

@@ -69,39 +69,29 @@ fn bench_file(
         })?;
     }
     for &pipeline in &args.pipelines {
-        let (prefix, what, stages) = match pipeline {
-            Pipeline::Inspect => {
-                let inspect = match parse_command("inspect", &file, None)? {
-                    Command::Inspect(a) => a,
-                    _ => unreachable!("parsed an inspect command"),
-                };
-                let (_, _, stages) = inspect::overview_timed(&inspect)?;
+        // Parsed like the command line so the benchmark measures exactly what users run.
+        let out = args.dir.join(format!("{}_{name}", pipeline.command()));
+        let out = (pipeline != Pipeline::Inspect).then_some(out.as_path());
+        let (prefix, what, stages) = match parse_command(pipeline.command(), &file, out)? {
+            Command::Inspect(a) => {
+                let (_, _, stages) = inspect::overview_timed(&a)?;
                 ("inspect: ", "overview".to_string(), stages)
             }
-            Pipeline::Zones => {
-                let out = args.dir.join(format!("zones_{name}"));
-                let zones_args = match parse_command("zones", &file, Some(&out))? {
-                    Command::Zones(a) => a,
-                    _ => unreachable!("parsed a zones command"),
-                };
-                let (_, stages) = zones::run_timed(&zones_args)?;
-                ("zones: ", "zone tables".to_string(), stages)
-            }
-            Pipeline::Maps => {
-                let out = args.dir.join(format!("maps_{name}"));
-                let (written, stages) = maps::run_timed(&maps_args(&file, &out)?)?;
+            Command::Zones(a) => (
+                "zones: ",
+                "zone tables".to_string(),
+                zones::run_timed(&a)?.1,
+            ),
+            Command::Maps(a) => {
+                let (written, stages) = maps::run_timed(&a)?;
                 ("", format!("{} maps", written.len()), stages)
             }
-            Pipeline::Tiles => {
-                // Zooms 0-10, every year, all containers.
-                let out = args.dir.join(format!("tiles_{name}"));
-                let tiles_args = match parse_command("tiles", &file, Some(&out))? {
-                    Command::Tiles(a) => a,
-                    _ => unreachable!("parsed a tiles command"),
-                };
-                let (written, stages) = tiles::run_timed(&tiles_args)?;
+            // Zooms 0-10, every year, all containers.
+            Command::Tiles(a) => {
+                let (written, stages) = tiles::run_timed(&a)?;
                 ("tiles: ", format!("{} tile sets", written.len()), stages)
             }
+            _ => unreachable!("a pipeline parses as its own command"),
         };
         eprintln!("\n{rows} {} events: {what}", shape.name());
         report_stages(report, rows, prefix, &stages);
@@ -149,15 +139,6 @@ fn report_stages(report: &mut String, rows: u64, prefix: &str, stages: &[Stage])
 /// Seconds of all stages.
 fn total(stages: &[Stage]) -> f64 {
     stages.iter().map(|s| s.wall.as_secs_f64()).sum()
-}
-
-/// The `maps` arguments of a default run on `events`, parsed like the command line so the
-/// benchmark measures exactly what users run.
-fn maps_args(events: &Path, out: &Path) -> Result<crate::cli::args::MapsArgs> {
-    match parse_command("maps", events, Some(out))? {
-        Command::Maps(a) => Ok(a),
-        _ => unreachable!("parsed a maps command"),
-    }
 }
 
 /// `conflictmap <command> --events <events> [--out <out>] --show-problems 0`, parsed.

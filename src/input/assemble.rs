@@ -8,13 +8,12 @@
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
-use std::sync::Arc;
-
 use super::draft::{Draft, Fields, Issue, Known, Learning, Origin, Text};
 use super::id_table::{IdTable, RowId};
 use super::layout::FieldNames;

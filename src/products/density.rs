@@ -433,11 +433,10 @@ pub fn compute(
     let per_year: Vec<_> = years
         .clone()
         .zip(by_year)
-        .par_bridge()
+        .collect::<Vec<_>>()
+        .into_par_iter()
         .map(|(year, ks)| (year, pts.bin(&ks)))
         .collect();
-    let mut per_year = per_year;
-    per_year.sort_by_key(|(year, _)| *year);
     run.lap("grid");
     let plan = pts.plan();
     let mut grids: Vec<YearGrid> = per_year

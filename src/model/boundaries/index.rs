@@ -21,7 +21,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree, RTreeObject};
 
 use super::grid::{Cell, Grid};
-use crate::analysis::geodesy::distance_bounds;
+use crate::analysis::geodesy::{self, distance_bounds};
 use crate::units::LonLat;
 
 /// One edge of a unit's rings.
@@ -57,10 +57,6 @@ impl fmt::Debug for AreaIndex {
             .finish()
     }
 }
-
-/// Kilometres per degree of latitude, a lower bound (the meridian degree is 110.57 km at
-/// the equator, more towards the poles); used only to size search windows.
-const KM_PER_DEGREE_MIN: f64 = 110.5;
 
 impl AreaIndex {
     /// Indexes the units, numbered in the order given. Rings must be oriented (exterior
@@ -186,9 +182,7 @@ impl AreaIndex {
 
 /// A lon/lat box holding every point within `max_km` of `c`.
 fn search_window(c: Coord<f64>, max_km: f64) -> AABB<[f64; 2]> {
-    let dlat = max_km / KM_PER_DEGREE_MIN;
-    let cos_far = (c.y.abs() + dlat).min(89.0).to_radians().cos();
-    let dlon = (dlat / cos_far).min(180.0);
+    let (dlat, dlon) = geodesy::reach_deg(c.y, max_km * 1000.0);
     AABB::from_corners([c.x - dlon, c.y - dlat], [c.x + dlon, c.y + dlat])
 }
 
