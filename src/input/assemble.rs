@@ -10,7 +10,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 
 use super::diagnostics::{Diagnostic, Outcome, Problem, ReadSummary};
@@ -39,6 +38,9 @@ struct Seen {
 const DROPPED: u32 = u32::MAX;
 /// An id not read yet (a slot is made when the id is first met).
 const UNSEEN: u32 = u32::MAX - 1;
+/// Marks a slot of `seen` whose first row was dropped: the other bits number it in
+/// `dropped` (kept events are numbered below this bit).
+const DROPPED_BIT: u32 = 1 << 31;
 
 /// What differs when the first row was dropped (outside) and only its hash is known.
 const UNCOMPARED: &str = "content (the first row was dropped as outside the territory, \
@@ -67,9 +69,9 @@ pub(crate) struct Assembler<'o> {
     details: Vec<EventDetails>,
     /// Per id (by index): the index of its first row's event in `events`, `DROPPED` or
     /// `UNSEEN`. 4 bytes per id: a kept first row's line is its event's; a dropped one's
-    /// line and fingerprint are in `dropped` (rows outside the territory: few).
+    /// line and fingerprint are in `dropped`, numbered in the slot (`DROPPED_BIT`).
     seen: Vec<u32>,
-    dropped: FxHashMap<u32, (u64, u64)>,
+    dropped: Vec<(u64, u64)>,
     summary: ReadSummary,
     diagnostics: Vec<Diagnostic>,
     kept_per_problem: BTreeMap<Problem, usize>,
@@ -105,7 +107,7 @@ impl<'o> Assembler<'o> {
             timestamps: Vec::new(),
             details: Vec::new(),
             seen: Vec::new(),
-            dropped: FxHashMap::default(),
+            dropped: Vec::new(),
             summary,
             diagnostics: Vec::new(),
             kept_per_problem: BTreeMap::new(),
@@ -161,9 +163,9 @@ impl<'o> Assembler<'o> {
         if let Some(issue) = &fields.outside {
             self.summary.outside_country += 1;
             if self.opts.keep_outside {
-                self.report(origin, issue.clone(), Outcome::Kept)?;
+                self.report(origin, (**issue).clone(), Outcome::Kept)?;
             } else {
-                self.report(origin, issue.clone(), Outcome::Skipped)?;
+                self.report(origin, (**issue).clone(), Outcome::Skipped)?;
                 index = DROPPED;
             }
         }
@@ -172,7 +174,8 @@ impl<'o> Assembler<'o> {
             // Only a dropped row needs its fingerprint: a kept one is compared field by
             // field.
             let print = fingerprint(&event, self.monadic());
-            self.dropped.insert(slot as u32, (print, origin.line));
+            self.seen[slot] = DROPPED_BIT | self.dropped.len() as u32;
+            self.dropped.push((print, origin.line));
         }
         if index != DROPPED {
             self.events.push(event);
@@ -191,8 +194,8 @@ impl<'o> Assembler<'o> {
     fn seen_at(&self, slot: usize) -> Option<Seen> {
         match self.seen[slot] {
             UNSEEN => None,
-            DROPPED => {
-                let (fingerprint, line) = self.dropped[&(slot as u32)];
+            at if at & DROPPED_BIT != 0 => {
+                let (fingerprint, line) = self.dropped[(at & !DROPPED_BIT) as usize];
                 Some(Seen {
                     fingerprint,
                     line,

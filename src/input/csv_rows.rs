@@ -118,7 +118,19 @@ struct Decoder<'a> {
 }
 
 impl<'a> Decoder<'a> {
+    #[inline]
     fn get(&mut self, i: usize) -> Cow<'a, str> {
+        if self.utf8
+            && let RowRef::Scanned(r) = self.record
+            && let Some(b) = r.plain(i)
+        {
+            // SAFETY: as in `get_any`.
+            return Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(b) });
+        }
+        self.get_any(i)
+    }
+
+    fn get_any(&mut self, i: usize) -> Cow<'a, str> {
         let bytes = self.record.field(i);
         if self.utf8 {
             // SAFETY: the scanner checked that the text the record lies in is UTF-8;
@@ -302,7 +314,7 @@ impl RowParser<'_> {
             id,
             date,
             position,
-            outside,
+            outside: outside.map(Box::new),
             country,
             geo_precision,
             event_type,

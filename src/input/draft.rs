@@ -24,7 +24,8 @@ use crate::units::LonLat;
 #[derive(Debug)]
 pub(crate) enum Text {
     Known(Sym),
-    New(String),
+    /// Boxed, not a `String`: drafts are moved between threads, so every byte counts.
+    New(Box<str>),
 }
 
 impl Text {
@@ -69,7 +70,7 @@ impl Known {
     pub fn text(&self, s: Cow<'_, str>) -> Text {
         match self.map.get(trim(&s)) {
             Some(&sym) => Text::Known(sym),
-            None => Text::New(s.into_owned()),
+            None => Text::New(s.into_owned().into_boxed_str()),
         }
     }
 
@@ -85,7 +86,7 @@ impl Known {
     /// The text as a [`Text`] without looking it up: for free text, which almost never
     /// repeats ([`crate::model::Detail::is_free_text`]).
     pub fn free_text(s: Cow<'_, str>) -> Text {
-        Text::New(s.into_owned())
+        Text::New(s.into_owned().into_boxed_str())
     }
 
     /// The symbol of `t`, interning new text without remembering it (free text).
@@ -219,7 +220,8 @@ pub(crate) struct Fields {
     /// Set when the event is not the study country's (outside the outline with no code,
     /// or coded as another country); reported (kept or dropped by the sequential step,
     /// which first checks whether the row is a duplicate).
-    pub outside: Option<Issue>,
+    /// Boxed: few rows have one, and drafts are moved between threads.
+    pub outside: Option<Box<Issue>>,
     /// Whether the event is the study country's, and how that was decided.
     pub country: CountryMatch,
     pub geo_precision: Option<u8>,
@@ -487,5 +489,20 @@ mod tests {
         // No territory: nothing is judged.
         let (c, ..) = settle_country(p, outside(), Some(Coded::Same), "iso", None);
         assert_eq!(c, CountryMatch::Inside);
+    }
+}
+
+#[cfg(test)]
+mod size_tests {
+    /// Drafts are written by the parsing threads and read by the assembling one, tens
+    /// of thousands per block: their size is read and written memory on every row.
+    #[test]
+    fn drafts_stay_small() {
+        assert!(size_of::<super::Text>() <= 16);
+        assert!(
+            size_of::<super::Draft>() <= 336,
+            "{}",
+            size_of::<super::Draft>()
+        );
     }
 }

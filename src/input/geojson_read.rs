@@ -288,7 +288,7 @@ impl FeatureParser<'_> {
             id,
             date,
             position,
-            outside,
+            outside: outside.map(Box::new),
             country,
             geo_precision,
             event_type,
