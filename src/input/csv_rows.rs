@@ -182,8 +182,9 @@ impl RowParser<'_> {
             utf8: record.utf8(),
             invalid: SmallVec::new(),
         };
-        let row = self.fields(&mut dec, ending, known);
         let mut warnings = Vec::new();
+        // Built in place: a draft is a few hundred bytes, moved once per row otherwise.
+        let row = self.fields(&mut dec, ending, known, &mut warnings);
         if let Some(&first) = dec.invalid.first() {
             let cols: Vec<&str> = dec.invalid.iter().map(|&i| self.layout.name(i)).collect();
             let detail = format!(
@@ -191,12 +192,8 @@ impl RowParser<'_> {
                 cols.join(", ")
             );
             let name = self.layout.name(first);
-            warnings.push(Issue::new(Problem::InvalidUtf8, name, detail));
+            warnings.insert(0, Issue::new(Problem::InvalidUtf8, name, detail));
         }
-        let row = row.map(|(fields, notes)| {
-            warnings.extend(notes);
-            fields
-        });
         Draft {
             origin,
             row,
@@ -204,14 +201,15 @@ impl RowParser<'_> {
         }
     }
 
-    /// The row's fields, or the first problem that skips it; plus warnings (precision)
-    /// and notes (kept by its country code) that apply if the row is kept.
+    /// The row's fields, or the first problem that skips it; warnings (precision) and
+    /// notes (kept by its country code) that apply if the row is kept go to `notes`.
     fn fields<'a>(
         &self,
         dec: &mut Decoder<'a>,
         ending: Ending,
         known: &Known,
-    ) -> Result<(Fields, SmallVec<[Issue; 2]>), Issue> {
+        notes: &mut Vec<Issue>,
+    ) -> Result<Fields, Issue> {
         let l = self.layout;
         self.check_field_count(dec.record.len(), ending)?;
         if let Some((i, n)) = dec.record.field_over(MAX_FIELD) {
@@ -310,7 +308,8 @@ impl RowParser<'_> {
             known.actors(dec.get(i), ';', &mut associated);
         }
 
-        let fields = Fields {
+        notes.extend(precision_issue.into_iter().chain(note));
+        Ok(Fields {
             id,
             date,
             position,
@@ -335,8 +334,7 @@ impl RowParser<'_> {
                     })
                 }))
             }),
-        };
-        Ok((fields, precision_issue.into_iter().chain(note).collect()))
+        })
     }
 
     /// The row's country, by its code columns if it has them (see [`settle_country`]).

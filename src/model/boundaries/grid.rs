@@ -1,7 +1,7 @@
 //! A regular lon/lat grid over a set of areas that answers point location in constant
 //! time for most points: a cell that no edge touches lies wholly inside one unit (or
 //! outside all), so every point in it gets the same answer; only points in cells that
-//! an edge crosses need the exact test.
+//! an edge crosses need more.
 //!
 //! Built in two passes. Each edge marks the cells it intersects (geo's exact
 //! segment-rectangle test, on cells widened by [`CELL_PAD_DEG`] so that rounding in the
@@ -10,6 +10,16 @@
 //! with no boundary on it, so the answer carries over from the left or upper neighbour,
 //! and the exact locator is asked only for a free cell whose left and upper neighbours
 //! are both crossed (or off the grid), at the cell's centre.
+//!
+//! A crossed cell is split the same way into [`SUB`]×[`SUB`] sub-cells the first time a
+//! point falls in it (on distinct-coordinate data a country's crossed cells are met
+//! tens of times each; built eagerly they would cost every small run a few hundred
+//! thousand exact tests). A free sub-cell takes its answer from a free cell beside
+//! the crossed one, through the side they share; only a group of free sub-cells that
+//! touches no free cell asks the exact locator. Points in crossed sub-cells (about one
+//! in a hundred on country data) take the exact path.
+
+use std::sync::OnceLock;
 
 use geo::{Coord, Intersects, Line, Rect};
 
@@ -17,6 +27,15 @@ use geo::{Coord, Intersects, Line, Rect};
 const CROSSED: u32 = u32::MAX;
 /// A free cell outside every unit.
 const OUTSIDE: u32 = u32::MAX - 1;
+/// A crossed cell once numbered: `SPLIT + k` is the k-th crossed cell (its edges and
+/// sub-cells are kept under that number). Units are numbered below.
+const SPLIT: u32 = 1 << 31;
+/// Sub-cells per side of a crossed cell.
+const SUB: usize = 8;
+/// A sub-cell not given its answer yet, and one whose group is being gathered (while a
+/// block is made).
+const UNSET: u32 = u32::MAX - 2;
+const TAKEN: u32 = u32::MAX - 3;
 /// Widening of each cell (degrees) when testing edges against it.
 const CELL_PAD_DEG: f64 = 1e-9;
 /// Cells per edge aimed at (a crossed cell then holds a few edges), within the limits.
@@ -37,6 +56,9 @@ pub(super) enum Cell {
     Crossed,
 }
 
+/// The exact locator: the unit containing a point (lowest-numbered on ties).
+pub(super) type Exact<'a> = &'a dyn Fn(Coord<f64>) -> Option<usize>;
+
 #[derive(Debug)]
 pub(super) struct Grid {
     west: f64,
@@ -47,13 +69,30 @@ pub(super) struct Grid {
     rows: usize,
     dx: f64,
     dy: f64,
+    /// Per cell: a unit, `OUTSIDE`, or `SPLIT + k` for the k-th crossed cell (while
+    /// built; then in `narrow` when that fits, and this is emptied).
     cells: Vec<u32>,
+    /// The cells in two bytes each where units, outside and crossed cells fit: code
+    /// `u < units` is unit u, `units` is outside, `units + 1 + k` the k-th crossed cell.
+    /// Half the memory is half the cache misses: points with distinct coordinates meet
+    /// the cells in no order, and this lookup runs for every event.
+    narrow: Vec<u16>,
+    /// Units in the narrow code.
+    units: u32,
+    /// Per crossed cell: its index in `cells`.
+    crossed: Vec<u32>,
+    /// The edges crossing the k-th crossed cell are `lines[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+    lines: Vec<Line<f64>>,
+    /// Per crossed cell: its sub-cells' answers (unit, `OUTSIDE` or `CROSSED`), row by
+    /// row from the south-west, made when first asked.
+    blocks: Vec<OnceLock<Box<[u32; SUB * SUB]>>>,
 }
 
 impl Grid {
     /// The grid over `edges` (every edge of every unit), with `locate` the exact locator
     /// (asked about free cells' centres only). `None` when there is no edge.
-    pub fn new(edges: &[Line<f64>], locate: impl Fn(Coord<f64>) -> Option<usize>) -> Option<Grid> {
+    pub fn new(edges: &[Line<f64>], locate: Exact<'_>) -> Option<Grid> {
         let first = edges.first()?;
         let (mut west, mut south) = (first.start.x, first.start.y);
         let (mut east, mut north) = (west, south);
@@ -77,63 +116,137 @@ impl Grid {
             dx: w / cols as f64,
             dy: h / rows as f64,
             cells: vec![OUTSIDE; cols * rows],
+            narrow: Vec::new(),
+            units: 0,
+            crossed: Vec::new(),
+            starts: Vec::new(),
+            lines: Vec::new(),
+            blocks: Vec::new(),
         };
-        for line in edges {
-            grid.mark(line);
+        // (cell, edge) for every cell an edge crosses.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (e, line) in edges.iter().enumerate() {
+            grid.mark(line, |cell| pairs.push((cell as u32, e as u32)));
         }
         grid.fill(locate);
+        grid.number_crossed(edges, pairs);
         Some(grid)
     }
 
-    /// The cell holding `c`, by index; `None` off the grid.
-    fn index(&self, c: Coord<f64>) -> Option<(usize, usize)> {
+    /// Numbers the crossed cells in `cells` and keeps each one's edges.
+    fn number_crossed(&mut self, edges: &[Line<f64>], mut pairs: Vec<(u32, u32)>) {
+        pairs.sort_unstable();
+        for (i, v) in self.cells.iter_mut().enumerate() {
+            if *v == CROSSED {
+                *v = SPLIT + self.crossed.len() as u32;
+                self.crossed.push(i as u32);
+            }
+        }
+        assert!(self.crossed.len() < (TAKEN - SPLIT) as usize);
+        let mut at = 0;
+        for &cell in &self.crossed {
+            self.starts.push(self.lines.len() as u32);
+            while at < pairs.len() && pairs[at].0 == cell {
+                self.lines.push(edges[pairs[at].1 as usize]);
+                at += 1;
+            }
+        }
+        self.starts.push(self.lines.len() as u32);
+        self.blocks = (0..self.crossed.len()).map(|_| OnceLock::new()).collect();
+        self.narrow();
+    }
+
+    /// Moves the cells to `narrow` if their codes fit in two bytes.
+    fn narrow(&mut self) {
+        let units = self
+            .cells
+            .iter()
+            .filter(|&&v| v < SPLIT)
+            .map(|&v| v + 1)
+            .max()
+            .unwrap_or(0);
+        if units as usize + 1 + self.crossed.len() > usize::from(u16::MAX) + 1 {
+            return;
+        }
+        self.units = units;
+        self.narrow = self
+            .cells
+            .iter()
+            .map(|&v| match v {
+                OUTSIDE => units as u16,
+                v if v >= SPLIT => (units + 1 + (v - SPLIT)) as u16,
+                u => u as u16,
+            })
+            .collect();
+        self.cells = Vec::new();
+    }
+
+    /// The code of cell `i`: a unit, `OUTSIDE` or `SPLIT + k`.
+    #[inline]
+    fn code(&self, i: usize) -> u32 {
+        if self.narrow.is_empty() {
+            return self.cells[i];
+        }
+        match u32::from(self.narrow[i]) {
+            u if u < self.units => u,
+            u if u == self.units => OUTSIDE,
+            k => SPLIT + (k - self.units - 1),
+        }
+    }
+
+    /// The cell holding `c`, by index and by its position in the cell (0 to 1 across,
+    /// each way); `None` off the grid.
+    fn index(&self, c: Coord<f64>) -> Option<(usize, usize, f64, f64)> {
         if !(self.west..=self.east).contains(&c.x) || !(self.south..=self.north).contains(&c.y) {
             return None;
         }
-        let col = (((c.x - self.west) / self.dx) as usize).min(self.cols - 1);
-        let row = (((c.y - self.south) / self.dy) as usize).min(self.rows - 1);
-        Some((col, row))
+        let (fx, fy) = ((c.x - self.west) / self.dx, (c.y - self.south) / self.dy);
+        let col = (fx as usize).min(self.cols - 1);
+        let row = (fy as usize).min(self.rows - 1);
+        Some((col, row, fx - col as f64, fy - row as f64))
     }
 
-    /// The cell's rectangle, widened by [`CELL_PAD_DEG`].
-    fn rect(&self, col: usize, row: usize) -> Rect<f64> {
-        let x = self.west + col as f64 * self.dx;
-        let y = self.south + row as f64 * self.dy;
+    /// The rectangle of the cell at `col`, `row` of a grid of `dx` × `dy` cells from
+    /// `west`, `south`, widened by [`CELL_PAD_DEG`].
+    fn rect(west: f64, south: f64, dx: f64, dy: f64, col: usize, row: usize) -> Rect<f64> {
+        let x = west + col as f64 * dx;
+        let y = south + row as f64 * dy;
         Rect::new(
             Coord {
                 x: x - CELL_PAD_DEG,
                 y: y - CELL_PAD_DEG,
             },
             Coord {
-                x: x + self.dx + CELL_PAD_DEG,
-                y: y + self.dy + CELL_PAD_DEG,
+                x: x + dx + CELL_PAD_DEG,
+                y: y + dy + CELL_PAD_DEG,
             },
         )
     }
 
-    /// Marks the cells `line` intersects as crossed.
-    fn mark(&mut self, line: &Line<f64>) {
-        let lo = |v: f64, origin: f64, step: f64, n: usize| {
-            (((v - CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
-        };
-        let hi = |v: f64, origin: f64, step: f64, n: usize| {
-            (((v + CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
-        };
-        let (x0, x1) = (line.start.x.min(line.end.x), line.start.x.max(line.end.x));
-        let (y0, y1) = (line.start.y.min(line.end.y), line.start.y.max(line.end.y));
-        for row in lo(y0, self.south, self.dy, self.rows)..=hi(y1, self.south, self.dy, self.rows) {
-            for col in lo(x0, self.west, self.dx, self.cols)..=hi(x1, self.west, self.dx, self.cols)
-            {
-                let i = row * self.cols + col;
-                if self.cells[i] != CROSSED && line.intersects(&self.rect(col, row)) {
-                    self.cells[i] = CROSSED;
+    /// Calls `crossed` with the index of every cell `line` intersects (and marks it).
+    fn mark(&mut self, line: &Line<f64>, mut crossed: impl FnMut(usize)) {
+        let (west, south, dx, dy) = (self.west, self.south, self.dx, self.dy);
+        let cells = &mut self.cells;
+        let cols = self.cols;
+        span(
+            line,
+            west,
+            south,
+            dx,
+            dy,
+            (self.cols, self.rows),
+            |col, row| {
+                let i = row * cols + col;
+                if line.intersects(&Grid::rect(west, south, dx, dy, col, row)) {
+                    cells[i] = CROSSED;
+                    crossed(i);
                 }
-            }
-        }
+            },
+        );
     }
 
     /// Gives every free cell its answer (see the module documentation).
-    fn fill(&mut self, locate: impl Fn(Coord<f64>) -> Option<usize>) {
+    fn fill(&mut self, locate: Exact<'_>) {
         for row in 0..self.rows {
             for col in 0..self.cols {
                 let i = row * self.cols + col;
@@ -157,21 +270,229 @@ impl Grid {
         }
     }
 
-    /// What the grid knows about `c`.
-    pub fn cell(&self, c: Coord<f64>) -> Cell {
-        match self.index(c) {
-            None => Cell::Outside,
-            Some((col, row)) => match self.cells[row * self.cols + col] {
-                CROSSED => Cell::Crossed,
-                OUTSIDE => Cell::Outside,
-                u => Cell::Unit(u),
-            },
+    /// What the grid knows about `c`; `locate` is the exact locator, asked when a
+    /// crossed cell is split.
+    pub fn cell(&self, c: Coord<f64>, locate: Exact<'_>) -> Cell {
+        let Some((col, row, fx, fy)) = self.index(c) else {
+            return Cell::Outside;
+        };
+        let v = match self.code(row * self.cols + col) {
+            v if (SPLIT..TAKEN).contains(&v) => {
+                let k = (v - SPLIT) as usize;
+                let block = self.blocks[k].get_or_init(|| self.split(k, locate));
+                let sub = |f: f64| ((f * SUB as f64) as usize).min(SUB - 1);
+                block[sub(fy) * SUB + sub(fx)]
+            }
+            v => v,
+        };
+        match v {
+            CROSSED => Cell::Crossed,
+            OUTSIDE => Cell::Outside,
+            u => Cell::Unit(u),
         }
+    }
+
+    /// The free answer of the cell at `col`, `row` (a unit or `OUTSIDE`), if the cell
+    /// is on the grid and free.
+    fn free(&self, col: isize, row: isize) -> Option<u32> {
+        if col < 0 || row < 0 || col as usize >= self.cols || row as usize >= self.rows {
+            return None;
+        }
+        let v = self.code(row as usize * self.cols + col as usize);
+        (!(SPLIT..TAKEN).contains(&v)).then_some(v)
+    }
+
+    /// The sub-cells of the k-th crossed cell (see the module documentation).
+    fn split(&self, k: usize, locate: Exact<'_>) -> Box<[u32; SUB * SUB]> {
+        let i = self.crossed[k] as usize;
+        let (col, row) = (i % self.cols, i / self.cols);
+        let (sdx, sdy) = (self.dx / SUB as f64, self.dy / SUB as f64);
+        let (x0, y0) = (
+            self.west + col as f64 * self.dx,
+            self.south + row as f64 * self.dy,
+        );
+        let mut block = Box::new([UNSET; SUB * SUB]);
+        let lines = &self.lines[self.starts[k] as usize..self.starts[k + 1] as usize];
+        for line in lines {
+            span(line, x0, y0, sdx, sdy, (SUB, SUB), |sc, sr| {
+                if line.intersects(&Grid::rect(x0, y0, sdx, sdy, sc, sr)) {
+                    block[sr * SUB + sc] = CROSSED;
+                }
+            });
+        }
+        // Each group of free sub-cells (side by side) gets one answer: from a free cell
+        // beside the crossed one that a sub-cell of the group touches, else the exact one
+        // at the first sub-cell's centre.
+        let (col, row) = (col as isize, row as isize);
+        let mut group = Vec::with_capacity(SUB * SUB);
+        for first in 0..SUB * SUB {
+            if block[first] != UNSET {
+                continue;
+            }
+            group.clear();
+            group.push(first);
+            block[first] = TAKEN;
+            let mut at = 0;
+            let mut answer = None;
+            while at < group.len() {
+                let s = group[at];
+                at += 1;
+                let (sc, sr) = ((s % SUB) as isize, (s / SUB) as isize);
+                for (dc, dr) in [(-1, 0), (1, 0), (0, -1), (0, 1)] {
+                    let (nc, nr) = (sc + dc, sr + dr);
+                    if (0..SUB as isize).contains(&nc) && (0..SUB as isize).contains(&nr) {
+                        let n = nr as usize * SUB + nc as usize;
+                        if block[n] == UNSET {
+                            block[n] = TAKEN;
+                            group.push(n);
+                        }
+                    } else if answer.is_none() {
+                        answer = self.free(col + dc, row + dr);
+                    }
+                }
+            }
+            let answer = answer.unwrap_or_else(|| {
+                let centre = Coord {
+                    x: x0 + ((first % SUB) as f64 + 0.5) * sdx,
+                    y: y0 + ((first / SUB) as f64 + 0.5) * sdy,
+                };
+                locate(centre).map_or(OUTSIDE, |u| u as u32)
+            });
+            for &s in &group {
+                block[s] = answer;
+            }
+        }
+        block
+    }
+
+    /// Share of the grid's area whose points take the exact path, with every crossed
+    /// cell split (for tests and tuning).
+    #[cfg(test)]
+    pub fn crossed_share(&self, locate: Exact<'_>) -> f64 {
+        let sub = (0..self.crossed.len())
+            .map(|k| {
+                let b = self.blocks[k].get_or_init(|| self.split(k, locate));
+                b.iter().filter(|&&v| v == CROSSED).count()
+            })
+            .sum::<usize>();
+        sub as f64 / (self.cols * self.rows * SUB * SUB) as f64
+    }
+
+    /// The cells back in four bytes each (for tests of the two forms).
+    #[cfg(test)]
+    fn widen(&mut self) {
+        self.cells = (0..self.cols * self.rows).map(|i| self.code(i)).collect();
+        self.narrow = Vec::new();
+    }
+
+    /// The rectangles of the crossed cells (for tests).
+    #[cfg(test)]
+    pub fn crossed_rects(&self) -> impl Iterator<Item = Rect<f64>> + '_ {
+        self.crossed.iter().map(|&i| {
+            let (col, row) = (i as usize % self.cols, i as usize / self.cols);
+            let x = self.west + col as f64 * self.dx;
+            let y = self.south + row as f64 * self.dy;
+            Rect::new(
+                Coord { x, y },
+                Coord {
+                    x: x + self.dx,
+                    y: y + self.dy,
+                },
+            )
+        })
     }
 
     /// Share of cells a boundary crosses (for tests and tuning).
     #[cfg(test)]
-    pub fn crossed_share(&self) -> f64 {
-        self.cells.iter().filter(|&&c| c == CROSSED).count() as f64 / self.cells.len() as f64
+    pub fn crossed_cell_share(&self) -> f64 {
+        self.crossed.len() as f64 / (self.cols * self.rows) as f64
+    }
+}
+
+/// Calls `f` with every cell (column, row) of a grid of `dims` cells of `dx` × `dy`
+/// from `west`, `south` that the bounding box of `line`, widened by [`CELL_PAD_DEG`],
+/// overlaps.
+fn span(
+    line: &Line<f64>,
+    west: f64,
+    south: f64,
+    dx: f64,
+    dy: f64,
+    dims: (usize, usize),
+    mut f: impl FnMut(usize, usize),
+) {
+    let lo = |v: f64, origin: f64, step: f64, n: usize| {
+        (((v - CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
+    };
+    let hi = |v: f64, origin: f64, step: f64, n: usize| {
+        (((v + CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
+    };
+    let (x0, x1) = (line.start.x.min(line.end.x), line.start.x.max(line.end.x));
+    let (y0, y1) = (line.start.y.min(line.end.y), line.start.y.max(line.end.y));
+    // A line wholly off the block (possible for a sub-grid: its bounding box overlaps
+    // the crossed cell only through the padding) still clamps to the border cells,
+    // which the exact rectangle test then rejects.
+    for row in lo(y0, south, dy, dims.1)..=hi(y1, south, dy, dims.1) {
+        for col in lo(x0, west, dx, dims.0)..=hi(x1, west, dx, dims.0) {
+            f(col, row);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use geo::{Contains, Coord, Intersects, LineString, Polygon};
+
+    use super::{Cell, Grid};
+    use crate::analysis::geodesy::tests::unit_stream as stream;
+
+    /// Three triangles, two sharing an edge, one inside another's bounding box.
+    fn units() -> Vec<Polygon<f64>> {
+        let tri = |a: (f64, f64), b: (f64, f64), c: (f64, f64)| {
+            Polygon::new(LineString::from(vec![a, b, c, a]), vec![])
+        };
+        vec![
+            tri((0.0, 0.0), (4.0, 0.0), (0.0, 3.0)),
+            tri((4.0, 0.0), (0.0, 3.0), (4.0, 3.0)),
+            tri((1.0, 4.0), (3.0, 4.0), (2.0, 5.5)),
+        ]
+    }
+
+    /// The exact answer: the lowest-numbered unit containing the point, edges included.
+    fn exact(units: &[Polygon<f64>], c: Coord<f64>) -> Option<usize> {
+        units
+            .iter()
+            .position(|p| p.contains(&c) || p.exterior().intersects(&c))
+    }
+
+    #[test]
+    fn narrow_and_wide_cells_give_the_exact_answer() {
+        let polys = units();
+        let edges: Vec<_> = polys.iter().flat_map(|p| p.exterior().lines()).collect();
+        let locate = |c| exact(&polys, c);
+        let narrow = Grid::new(&edges, &locate).expect("a grid");
+        assert!(!narrow.narrow.is_empty(), "three units fit in two bytes");
+        let mut wide = Grid::new(&edges, &locate).expect("a grid");
+        wide.widen();
+        let mut u = stream(3);
+        let mut exact_path = 0;
+        for _ in 0..50_000 {
+            let c = Coord {
+                x: -0.5 + 5.0 * u(),
+                y: -0.5 + 6.5 * u(),
+            };
+            let want = locate(c);
+            for grid in [&narrow, &wide] {
+                match grid.cell(c, &locate) {
+                    Cell::Unit(got) => assert_eq!(Some(got as usize), want, "{c:?}"),
+                    Cell::Outside => assert_eq!(None, want, "{c:?}"),
+                    Cell::Crossed => exact_path += 1,
+                }
+            }
+        }
+        assert!(
+            exact_path < 200,
+            "{exact_path} of 100000 left to the exact test"
+        );
     }
 }
