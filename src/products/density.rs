@@ -301,11 +301,7 @@ pub fn points(
         category, selected, ..
     } = select(args, filter, setup, loaded)?;
     let events = &loaded.read.events;
-    let positions: Vec<_> = selected
-        .iter()
-        .map(|&i| events.events[i].position)
-        .collect();
-    let xy = view.projection().project_all_xy(&positions);
+    let xy = project_selected(view, loaded, &selected);
     let weights: Option<Vec<f32>> = (args.weight == Weight::Fatalities).then(|| {
         selected
             .iter()
@@ -352,6 +348,25 @@ pub fn points(
         kernel,
         bandwidth_m,
     })
+}
+
+/// The map coordinates of the `selected` events. Events repeat places (ACLED geocodes to
+/// named towns: a few thousand places for millions of events), so when there are no
+/// more places than selected events each place is projected once and its events take
+/// its coordinates; otherwise (distinct coordinates, or a small selection) the selected
+/// events are projected one by one. Same coordinates either way: PROJ maps a point the
+/// same wherever it sits in a batch.
+fn project_selected(view: &MapView, loaded: &Loaded, selected: &[usize]) -> Vec<[f64; 2]> {
+    let (events, places) = (&loaded.read.events.events, &loaded.places);
+    if places.slots.len() == events.len() && places.distinct.len() <= selected.len() {
+        let at = view.projection().project_all_xy(&places.distinct);
+        return selected
+            .iter()
+            .map(|&i| at[places.slots[i] as usize])
+            .collect();
+    }
+    let positions: Vec<_> = selected.iter().map(|&i| events[i].position).collect();
+    view.projection().project_all_xy(&positions)
 }
 
 /// The years mapped: `--years`, else those of the data.
@@ -481,5 +496,39 @@ pub fn span(years: &RangeInclusive<i32>) -> String {
         years.start().to_string()
     } else {
         format!("{}–{}", years.start(), years.end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::products::maps::MapOptions;
+    use crate::run::EventOptions;
+
+    /// Projecting each place once gives every event the coordinates of projecting it
+    /// alone, on the sample's town-based events (places repeat) and on a selection
+    /// smaller than the places (projected event by event).
+    #[test]
+    fn places_projected_once_give_each_event_its_own_coordinates() {
+        let run = Run::load(&Default::default(), &EventOptions::default()).unwrap();
+        let maps = run.maps(&MapOptions::default()).unwrap();
+        let view = &maps.view;
+        let loaded = &run.loaded;
+        let events = &loaded.read.events.events;
+        assert!(loaded.places.distinct.len() < events.len() / 2);
+        let alone = |selected: &[usize]| {
+            let positions: Vec<_> = selected.iter().map(|&i| events[i].position).collect();
+            view.projection().project_all_xy(&positions)
+        };
+        let all: Vec<usize> = (0..events.len()).collect();
+        let few: Vec<usize> = (0..events.len()).step_by(97).take(20).collect();
+        for selected in [&all[..], &few[..]] {
+            let got = project_selected(view, loaded, selected);
+            let want = alone(selected);
+            assert_eq!(got.len(), want.len());
+            for (g, w) in got.iter().zip(&want) {
+                assert_eq!(g.map(f64::to_bits), w.map(f64::to_bits));
+            }
+        }
     }
 }
