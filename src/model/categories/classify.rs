@@ -107,6 +107,10 @@ impl SymBits {
     }
 }
 
+/// Below this many events per interned string, [`Classifier::prepare`] matches only the
+/// strings the events use (found in a pass over them); above it, every string.
+const EVENTS_PER_STRING: usize = 8;
+
 /// Classifies events of one [`Strings`] table. Call [`Classifier::prepare`] with the
 /// events first (or use [`Categories::classify_all`]); `classify` takes `&self`, so a
 /// prepared classifier can be shared between rayon threads. Strings it was not prepared
@@ -150,8 +154,18 @@ impl Categories {
 impl Classifier<'_> {
     /// Matches every distinct actor name and event type of `events` once and caches it.
     pub fn prepare(&mut self, events: &[Event]) {
-        let uses_associated = self.uses_associated;
         let room = self.strings.len();
+        if room.saturating_mul(EVENTS_PER_STRING) <= events.len() {
+            self.prepare_every_string(room);
+        } else {
+            self.prepare_from_events(events);
+        }
+    }
+
+    /// [`Self::prepare`] for the strings `events` use, found in a pass over them.
+    pub(super) fn prepare_from_events(&mut self, events: &[Event]) {
+        let room = self.strings.len();
+        let uses_associated = self.uses_associated;
         let (actors, types) = events
             .par_chunks(1 << 16)
             .map(|chunk| {
@@ -190,6 +204,25 @@ impl Classifier<'_> {
             if self.type_sets.get(t).is_none() {
                 self.type_sets.insert(t, cats.type_set_of(strings.get(t)));
             }
+        }
+    }
+
+    /// Matches every interned string once, as an actor name and as an event type. The
+    /// answers are those of matching only the strings the events use, found without a
+    /// pass over the events (at millions of events, hundreds of megabytes to stream).
+    pub(super) fn prepare_every_string(&mut self, room: usize) {
+        let (cats, strings) = (self.categories, self.strings);
+        let matched: Vec<(Sym, u64, CategorySet)> = (0..room)
+            .into_par_iter()
+            .filter_map(Sym::try_from_usize)
+            .map(|s| {
+                let text = strings.get(s);
+                (s, cats.group_mask_of(text), cats.type_set_of(text))
+            })
+            .collect();
+        for (s, mask, types) in matched {
+            self.actor_groups.insert(s, mask);
+            self.type_sets.insert(s, types);
         }
     }
 

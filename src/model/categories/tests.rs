@@ -427,3 +427,23 @@ fn exclude_is_a_whole_name_veto() {
         ["militia"]
     );
 }
+
+/// Matching every interned string (many events per string) gives each event of the
+/// sample the categories of matching only the strings the events use.
+#[test]
+fn every_string_matched_equals_the_strings_used() {
+    let run = crate::run::Run::load(&Default::default(), &Default::default()).unwrap();
+    let set = &run.loaded.read.events;
+    let cats = mali();
+    let mut used = cats.classifier(&set.strings);
+    used.prepare_from_events(&set.events);
+    let mut every = cats.classifier(&set.strings);
+    every.prepare_every_string(set.strings.len());
+    let mut in_some = 0;
+    for e in &set.events {
+        let want = used.classify(e);
+        assert_eq!(every.classify(e), want);
+        in_some += usize::from(want != CategorySet::EMPTY);
+    }
+    assert!(in_some > set.len() / 10, "{in_some} of {}", set.len());
+}
