@@ -7,7 +7,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A WGS84 position in degrees, longitude first (the GeoJSON / RFC 7946 order).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -64,7 +64,8 @@ impl fmt::Display for LonLat {
 /// When positions hardly repeat (jittered or geocoded data, UCDP GED), a table of every
 /// distinct position would be as large as the file and save no work; then places are
 /// only told apart within chunks of items, and a position may appear once per chunk
-/// in [`Places::distinct`]. Per-place values depend only on the position, so the
+/// in [`Places::distinct`]; and when nearly every position of the first chunk is new,
+/// every item is its own place. Per-place values depend only on the position, so the
 /// results are the same either way.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
@@ -82,6 +83,17 @@ impl Places {
         const CHUNK: usize = 1 << 16;
         type Key = (u64, u64);
         let key = |p: LonLat| (p.lon.to_bits(), p.lat.to_bits());
+        // Distinct coordinates (at least 95 % of the first chunk's positions new): each
+        // event is its own place, without the tables that would find the few repeats.
+        if n >= 2 * CHUNK {
+            let first: FxHashSet<Key> = (0..CHUNK).map(|i| key(position(i))).collect();
+            if first.len() * 20 >= CHUNK * 19 {
+                return Places {
+                    distinct: (0..n).into_par_iter().map(&position).collect(),
+                    slots: (0..n as u32).collect(),
+                };
+            }
+        }
         // Per chunk: its places in first-seen order, and per item its place in the chunk.
         let chunks: Vec<(Vec<LonLat>, Vec<u32>)> = (0..n.div_ceil(CHUNK))
             .into_par_iter()
@@ -205,6 +217,29 @@ mod tests {
         assert!(LonLat::new(181.0, 0.0).is_none());
         assert!(LonLat::new(0.0, 90.5).is_none());
         assert!(LonLat::new(f64::NAN, 0.0).is_none());
+    }
+
+    /// Large sets: distinct coordinates make each item its own place, repeating ones
+    /// are numbered once; either way every item finds its own position.
+    #[test]
+    fn distinct_coordinates_are_their_own_places() {
+        let n = 140_000;
+        let spread = |i: usize| {
+            LonLat::new(
+                -12.0 + (i % 400) as f64 * 0.01,
+                10.0 + (i / 400) as f64 * 0.01,
+            )
+            .unwrap()
+        };
+        let repeat = |i: usize| spread(i % 1000);
+        let each = Places::of(n, spread);
+        assert_eq!(each.distinct.len(), n);
+        let few = Places::of(n, repeat);
+        assert_eq!(few.distinct.len(), 1000);
+        for i in (0..n).step_by(7) {
+            assert_eq!(each.distinct[each.slots[i] as usize], spread(i));
+            assert_eq!(few.distinct[few.slots[i] as usize], repeat(i));
+        }
     }
 
     #[test]
