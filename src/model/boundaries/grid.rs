@@ -59,16 +59,87 @@ pub(super) enum Cell {
 /// The exact locator: the unit containing a point (lowest-numbered on ties).
 pub(super) type Exact<'a> = &'a dyn Fn(Coord<f64>) -> Option<usize>;
 
-#[derive(Debug)]
-pub(super) struct Grid {
+/// A regular lattice of `cols` × `rows` cells of `dx` × `dy` degrees from `west`,
+/// `south`: the grid itself, and each crossed cell's sub-cells.
+#[derive(Debug, Clone, Copy)]
+struct Lattice {
     west: f64,
     south: f64,
-    east: f64,
-    north: f64,
-    cols: usize,
-    rows: usize,
     dx: f64,
     dy: f64,
+    cols: usize,
+    rows: usize,
+}
+
+impl Lattice {
+    /// The south-west corner of the cell at `col`, `row`, with `(fx, fy)` the position
+    /// in it (0 to 1 across, each way): (0, 0) is the corner, (0.5, 0.5) the centre.
+    fn at(&self, col: usize, row: usize, fx: f64, fy: f64) -> Coord<f64> {
+        Coord {
+            x: self.west + (col as f64 + fx) * self.dx,
+            y: self.south + (row as f64 + fy) * self.dy,
+        }
+    }
+
+    /// The cell's rectangle, widened by [`CELL_PAD_DEG`] when `pad`.
+    fn rect(&self, col: usize, row: usize, pad: bool) -> Rect<f64> {
+        let p = if pad { CELL_PAD_DEG } else { 0.0 };
+        let (a, b) = (self.at(col, row, 0.0, 0.0), self.at(col, row, 1.0, 1.0));
+        Rect::new(
+            Coord {
+                x: a.x - p,
+                y: a.y - p,
+            },
+            Coord {
+                x: b.x + p,
+                y: b.y + p,
+            },
+        )
+    }
+
+    /// The cell at `col`, `row` split into `SUB` × `SUB` cells.
+    fn split(&self, col: usize, row: usize) -> Lattice {
+        let sw = self.at(col, row, 0.0, 0.0);
+        Lattice {
+            west: sw.x,
+            south: sw.y,
+            dx: self.dx / SUB as f64,
+            dy: self.dy / SUB as f64,
+            cols: SUB,
+            rows: SUB,
+        }
+    }
+
+    /// Calls `f` with every cell (column, row) that `line` intersects, by geo's exact
+    /// segment-rectangle test on the cells widened by [`CELL_PAD_DEG`].
+    fn crossed_by(&self, line: &Line<f64>, mut f: impl FnMut(usize, usize)) {
+        let lo = |v: f64, origin: f64, step: f64, n: usize| {
+            (((v - CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
+        };
+        let hi = |v: f64, origin: f64, step: f64, n: usize| {
+            (((v + CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
+        };
+        let (x0, x1) = (line.start.x.min(line.end.x), line.start.x.max(line.end.x));
+        let (y0, y1) = (line.start.y.min(line.end.y), line.start.y.max(line.end.y));
+        // A line wholly off the lattice (possible for a split cell: the line's box may
+        // overlap the cell only through the padding) clamps to the border cells, which
+        // the exact test then rejects.
+        let (s, w, dy, dx) = (self.south, self.west, self.dy, self.dx);
+        for row in lo(y0, s, dy, self.rows)..=hi(y1, s, dy, self.rows) {
+            for col in lo(x0, w, dx, self.cols)..=hi(x1, w, dx, self.cols) {
+                if line.intersects(&self.rect(col, row, true)) {
+                    f(col, row);
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(super) struct Grid {
+    lattice: Lattice,
+    east: f64,
+    north: f64,
     /// Per cell: a unit, `OUTSIDE`, or `SPLIT + k` for the k-th crossed cell (while
     /// built; then in `narrow` when that fits, and this is emptied).
     cells: Vec<u32>,
@@ -107,14 +178,16 @@ impl Grid {
         let cols = ((want * w / h).sqrt().ceil() as usize).clamp(1, 4096);
         let rows = ((want / cols as f64).ceil() as usize).clamp(1, 4096);
         let mut grid = Grid {
-            west,
-            south,
+            lattice: Lattice {
+                west,
+                south,
+                dx: w / cols as f64,
+                dy: h / rows as f64,
+                cols,
+                rows,
+            },
             east,
             north,
-            cols,
-            rows,
-            dx: w / cols as f64,
-            dy: h / rows as f64,
             cells: vec![OUTSIDE; cols * rows],
             narrow: Vec::new(),
             units: 0,
@@ -197,74 +270,42 @@ impl Grid {
     /// The cell holding `c`, by index and by its position in the cell (0 to 1 across,
     /// each way); `None` off the grid.
     fn index(&self, c: Coord<f64>) -> Option<(usize, usize, f64, f64)> {
-        if !(self.west..=self.east).contains(&c.x) || !(self.south..=self.north).contains(&c.y) {
+        let l = &self.lattice;
+        if !(l.west..=self.east).contains(&c.x) || !(l.south..=self.north).contains(&c.y) {
             return None;
         }
-        let (fx, fy) = ((c.x - self.west) / self.dx, (c.y - self.south) / self.dy);
-        let col = (fx as usize).min(self.cols - 1);
-        let row = (fy as usize).min(self.rows - 1);
+        let (fx, fy) = ((c.x - l.west) / l.dx, (c.y - l.south) / l.dy);
+        let col = (fx as usize).min(l.cols - 1);
+        let row = (fy as usize).min(l.rows - 1);
         Some((col, row, fx - col as f64, fy - row as f64))
-    }
-
-    /// The rectangle of the cell at `col`, `row` of a grid of `dx` × `dy` cells from
-    /// `west`, `south`, widened by [`CELL_PAD_DEG`].
-    fn rect(west: f64, south: f64, dx: f64, dy: f64, col: usize, row: usize) -> Rect<f64> {
-        let x = west + col as f64 * dx;
-        let y = south + row as f64 * dy;
-        Rect::new(
-            Coord {
-                x: x - CELL_PAD_DEG,
-                y: y - CELL_PAD_DEG,
-            },
-            Coord {
-                x: x + dx + CELL_PAD_DEG,
-                y: y + dy + CELL_PAD_DEG,
-            },
-        )
     }
 
     /// Calls `crossed` with the index of every cell `line` intersects (and marks it).
     fn mark(&mut self, line: &Line<f64>, mut crossed: impl FnMut(usize)) {
-        let (west, south, dx, dy) = (self.west, self.south, self.dx, self.dy);
+        let cols = self.lattice.cols;
         let cells = &mut self.cells;
-        let cols = self.cols;
-        span(
-            line,
-            west,
-            south,
-            dx,
-            dy,
-            (self.cols, self.rows),
-            |col, row| {
-                let i = row * cols + col;
-                if line.intersects(&Grid::rect(west, south, dx, dy, col, row)) {
-                    cells[i] = CROSSED;
-                    crossed(i);
-                }
-            },
-        );
+        self.lattice.crossed_by(line, |col, row| {
+            let i = row * cols + col;
+            cells[i] = CROSSED;
+            crossed(i);
+        });
     }
 
     /// Gives every free cell its answer (see the module documentation).
     fn fill(&mut self, locate: Exact<'_>) {
-        for row in 0..self.rows {
-            for col in 0..self.cols {
-                let i = row * self.cols + col;
+        let l = self.lattice;
+        for row in 0..l.rows {
+            for col in 0..l.cols {
+                let i = row * l.cols + col;
                 if self.cells[i] == CROSSED {
                     continue;
                 }
                 let left = (col > 0).then(|| self.cells[i - 1]);
-                let below = (row > 0).then(|| self.cells[i - self.cols]);
+                let below = (row > 0).then(|| self.cells[i - l.cols]);
                 self.cells[i] = match (left, below) {
                     (Some(v), _) if v != CROSSED => v,
                     (_, Some(v)) if v != CROSSED => v,
-                    _ => {
-                        let centre = Coord {
-                            x: self.west + (col as f64 + 0.5) * self.dx,
-                            y: self.south + (row as f64 + 0.5) * self.dy,
-                        };
-                        locate(centre).map_or(OUTSIDE, |u| u as u32)
-                    }
+                    _ => locate(l.at(col, row, 0.5, 0.5)).map_or(OUTSIDE, |u| u as u32),
                 };
             }
         }
@@ -276,7 +317,7 @@ impl Grid {
         let Some((col, row, fx, fy)) = self.index(c) else {
             return Cell::Outside;
         };
-        let v = match self.code(row * self.cols + col) {
+        let v = match self.code(row * self.lattice.cols + col) {
             v if (SPLIT..TAKEN).contains(&v) => {
                 let k = (v - SPLIT) as usize;
                 let block = self.blocks[k].get_or_init(|| self.split(k, locate));
@@ -295,30 +336,23 @@ impl Grid {
     /// The free answer of the cell at `col`, `row` (a unit or `OUTSIDE`), if the cell
     /// is on the grid and free.
     fn free(&self, col: isize, row: isize) -> Option<u32> {
-        if col < 0 || row < 0 || col as usize >= self.cols || row as usize >= self.rows {
+        let l = &self.lattice;
+        if col < 0 || row < 0 || col as usize >= l.cols || row as usize >= l.rows {
             return None;
         }
-        let v = self.code(row as usize * self.cols + col as usize);
+        let v = self.code(row as usize * l.cols + col as usize);
         (!(SPLIT..TAKEN).contains(&v)).then_some(v)
     }
 
     /// The sub-cells of the k-th crossed cell (see the module documentation).
     fn split(&self, k: usize, locate: Exact<'_>) -> Box<[u32; SUB * SUB]> {
         let i = self.crossed[k] as usize;
-        let (col, row) = (i % self.cols, i / self.cols);
-        let (sdx, sdy) = (self.dx / SUB as f64, self.dy / SUB as f64);
-        let (x0, y0) = (
-            self.west + col as f64 * self.dx,
-            self.south + row as f64 * self.dy,
-        );
+        let (col, row) = (i % self.lattice.cols, i / self.lattice.cols);
+        let sub = self.lattice.split(col, row);
         let mut block = Box::new([UNSET; SUB * SUB]);
         let lines = &self.lines[self.starts[k] as usize..self.starts[k + 1] as usize];
         for line in lines {
-            span(line, x0, y0, sdx, sdy, (SUB, SUB), |sc, sr| {
-                if line.intersects(&Grid::rect(x0, y0, sdx, sdy, sc, sr)) {
-                    block[sr * SUB + sc] = CROSSED;
-                }
-            });
+            sub.crossed_by(line, |sc, sr| block[sr * SUB + sc] = CROSSED);
         }
         // Each group of free sub-cells (side by side) gets one answer: from a free cell
         // beside the crossed one that a sub-cell of the group touches, else the exact one
@@ -352,10 +386,7 @@ impl Grid {
                 }
             }
             let answer = answer.unwrap_or_else(|| {
-                let centre = Coord {
-                    x: x0 + ((first % SUB) as f64 + 0.5) * sdx,
-                    y: y0 + ((first / SUB) as f64 + 0.5) * sdy,
-                };
+                let centre = sub.at(first % SUB, first / SUB, 0.5, 0.5);
                 locate(centre).map_or(OUTSIDE, |u| u as u32)
             });
             for &s in &group {
@@ -375,67 +406,30 @@ impl Grid {
                 b.iter().filter(|&&v| v == CROSSED).count()
             })
             .sum::<usize>();
-        sub as f64 / (self.cols * self.rows * SUB * SUB) as f64
+        sub as f64 / (self.lattice.cols * self.lattice.rows * SUB * SUB) as f64
     }
 
     /// The cells back in four bytes each (for tests of the two forms).
     #[cfg(test)]
     fn widen(&mut self) {
-        self.cells = (0..self.cols * self.rows).map(|i| self.code(i)).collect();
+        let n = self.lattice.cols * self.lattice.rows;
+        self.cells = (0..n).map(|i| self.code(i)).collect();
         self.narrow = Vec::new();
     }
 
     /// The rectangles of the crossed cells (for tests).
     #[cfg(test)]
     pub fn crossed_rects(&self) -> impl Iterator<Item = Rect<f64>> + '_ {
-        self.crossed.iter().map(|&i| {
-            let (col, row) = (i as usize % self.cols, i as usize / self.cols);
-            let x = self.west + col as f64 * self.dx;
-            let y = self.south + row as f64 * self.dy;
-            Rect::new(
-                Coord { x, y },
-                Coord {
-                    x: x + self.dx,
-                    y: y + self.dy,
-                },
-            )
-        })
+        let l = self.lattice;
+        self.crossed
+            .iter()
+            .map(move |&i| l.rect(i as usize % l.cols, i as usize / l.cols, false))
     }
 
     /// Share of cells a boundary crosses (for tests and tuning).
     #[cfg(test)]
     pub fn crossed_cell_share(&self) -> f64 {
-        self.crossed.len() as f64 / (self.cols * self.rows) as f64
-    }
-}
-
-/// Calls `f` with every cell (column, row) of a grid of `dims` cells of `dx` × `dy`
-/// from `west`, `south` that the bounding box of `line`, widened by [`CELL_PAD_DEG`],
-/// overlaps.
-fn span(
-    line: &Line<f64>,
-    west: f64,
-    south: f64,
-    dx: f64,
-    dy: f64,
-    dims: (usize, usize),
-    mut f: impl FnMut(usize, usize),
-) {
-    let lo = |v: f64, origin: f64, step: f64, n: usize| {
-        (((v - CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
-    };
-    let hi = |v: f64, origin: f64, step: f64, n: usize| {
-        (((v + CELL_PAD_DEG - origin) / step).floor().max(0.0) as usize).min(n - 1)
-    };
-    let (x0, x1) = (line.start.x.min(line.end.x), line.start.x.max(line.end.x));
-    let (y0, y1) = (line.start.y.min(line.end.y), line.start.y.max(line.end.y));
-    // A line wholly off the block (possible for a sub-grid: its bounding box overlaps
-    // the crossed cell only through the padding) still clamps to the border cells,
-    // which the exact rectangle test then rejects.
-    for row in lo(y0, south, dy, dims.1)..=hi(y1, south, dy, dims.1) {
-        for col in lo(x0, west, dx, dims.0)..=hi(x1, west, dx, dims.0) {
-            f(col, row);
-        }
+        self.crossed.len() as f64 / (self.lattice.cols * self.lattice.rows) as f64
     }
 }
 
