@@ -35,6 +35,7 @@
 //! ```
 
 pub mod analysis;
+mod cache;
 pub mod cli;
 pub mod error;
 pub mod input;

@@ -72,7 +72,67 @@ pub struct Places {
     pub distinct: Vec<LonLat>,
     /// Shared: per-event values kept per place refer to it (see
     /// [`crate::analysis::zones::PerEvent`]).
-    pub slots: Arc<[u32]>,
+    pub slots: Slots,
+}
+
+/// Per item: the number of its place. Cheap to clone (shared).
+#[derive(Debug, Clone)]
+pub enum Slots {
+    /// Item i is place i (every position its own place): no table, which on ten million
+    /// events is 40 MB and a lookup per item.
+    Identity(usize),
+    /// Per item, its place.
+    Table(Arc<[u32]>),
+}
+
+impl Default for Slots {
+    fn default() -> Self {
+        Slots::Identity(0)
+    }
+}
+
+impl Slots {
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        match self {
+            Slots::Identity(n) => *n,
+            Slots::Table(t) => t.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The place of item `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> usize {
+        match self {
+            Slots::Identity(_) => i,
+            Slots::Table(t) => t[i] as usize,
+        }
+    }
+
+    /// Every item's place, in item order.
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// [`Self::iter`], in parallel.
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = usize> + '_ {
+        (0..self.len()).into_par_iter().map(|i| self.get(i))
+    }
+
+    /// Per item, its place, as a table of its own (to change some of them).
+    pub fn to_vec(&self) -> Vec<u32> {
+        self.iter().map(|s| s as u32).collect()
+    }
+}
+
+impl From<Vec<u32>> for Slots {
+    fn from(v: Vec<u32>) -> Self {
+        Slots::Table(v.into())
+    }
 }
 
 impl Places {
@@ -90,7 +150,7 @@ impl Places {
             if first.len() * 20 >= CHUNK * 19 {
                 return Places {
                     distinct: (0..n).into_par_iter().map(&position).collect(),
-                    slots: (0..n as u32).collect(),
+                    slots: Slots::Identity(n),
                 };
             }
         }
@@ -234,11 +294,12 @@ mod tests {
         let repeat = |i: usize| spread(i % 1000);
         let each = Places::of(n, spread);
         assert_eq!(each.distinct.len(), n);
+        assert!(matches!(each.slots, Slots::Identity(m) if m == n));
         let few = Places::of(n, repeat);
         assert_eq!(few.distinct.len(), 1000);
         for i in (0..n).step_by(7) {
-            assert_eq!(each.distinct[each.slots[i] as usize], spread(i));
-            assert_eq!(few.distinct[few.slots[i] as usize], repeat(i));
+            assert_eq!(each.distinct[each.slots.get(i)], spread(i));
+            assert_eq!(few.distinct[few.slots.get(i)], repeat(i));
         }
     }
 
@@ -249,7 +310,7 @@ mod tests {
         let points = [b, a, b, b, a];
         let p = Places::of(points.len(), |i| points[i]);
         assert_eq!(p.distinct, vec![b, a]);
-        assert_eq!(&p.slots[..], &[0, 1, 0, 0, 1]);
+        assert_eq!(p.slots.to_vec(), [0, 1, 0, 0, 1]);
     }
 
     #[test]
@@ -270,7 +331,7 @@ mod tests {
                     seen.len() - 1
                 }
             };
-            assert_eq!(p.slots[i] as usize, want, "item {i}");
+            assert_eq!(p.slots.get(i), want, "item {i}");
         }
         assert_eq!(p.distinct, seen);
     }
@@ -293,13 +354,13 @@ mod tests {
         };
         let p = Places::of(n, point);
         for i in 0..n {
-            assert_eq!(p.distinct[p.slots[i] as usize], point(i), "item {i}");
+            assert_eq!(p.distinct[p.slots.get(i)], point(i), "item {i}");
         }
         // Told apart within a chunk, not across chunks: the 50 repeated positions appear
         // once in each chunk, and every other position once.
         let chunk = 1 << 16;
         assert_eq!(p.distinct.len(), n - n / 10 + 50 * n.div_ceil(chunk));
-        for items in p.slots.chunks(chunk) {
+        for items in p.slots.to_vec().chunks(chunk) {
             let mut by_position = std::collections::HashMap::new();
             for &s in items {
                 let q = p.distinct[s as usize];

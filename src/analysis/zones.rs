@@ -7,8 +7,6 @@
 //! the exact geodesic only where the bounds straddle the threshold; the distances
 //! themselves are computed only for products that print them ([`distances`]).
 
-use std::sync::Arc;
-
 use geo::MultiPolygon;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -22,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::input::Territory;
 use crate::model::study::ZonesConfig;
 use crate::model::{Boundaries, CountryMatch, RegionId};
-use crate::units::{Km, LonLat, Places};
+use crate::units::{Km, LonLat, Places, Slots};
 use rustc_hash::FxHashMap;
 
 /// Vertices of a ring polygon (one per degree of bearing).
@@ -234,7 +232,7 @@ pub struct ZoneDistances {
 #[derive(Debug, Clone)]
 pub struct PerEvent {
     /// Per event: its distinct position.
-    slots: Arc<[u32]>,
+    slots: Slots,
     /// Per distinct position.
     values: Vec<f64>,
 }
@@ -252,7 +250,7 @@ impl PerEvent {
 impl std::ops::Index<usize> for PerEvent {
     type Output = f64;
     fn index(&self, event: usize) -> &f64 {
-        &self.values[self.slots[event] as usize]
+        &self.values[self.slots.get(event)]
     }
 }
 
@@ -286,7 +284,7 @@ impl InsideCountry<'_> {
         if let InsideCountry::Verdicts(v) = self {
             for (slot, verdict) in places.slots.iter().zip(v) {
                 if *verdict == CountryMatch::Inside {
-                    possible[*slot as usize] = true;
+                    possible[slot] = true;
                 }
             }
         }
@@ -426,7 +424,7 @@ pub fn apply_places(
         .coded()
         .into_iter()
         .map(|event| {
-            let slot = slots[event] as usize;
+            let slot = slots.get(event);
             let at = boundaries.zone_position(distinct[slot]);
             let ring_bits = near[slot] & ((1u64 << rings.len()) - 1);
             let mut bits = ring_bits;
@@ -442,7 +440,6 @@ pub fn apply_places(
         .zip(regions.par_iter())
         .enumerate()
         .map(|(event, (slot, region))| {
-            let slot = *slot as usize;
             let near = coded.get(&event).copied().unwrap_or(near[slot]);
             let inside_country = inside.decide(in_outline[slot], event);
             let mut mask = 0u64;
@@ -497,7 +494,7 @@ pub fn distances(
 ) -> ZoneDistances {
     let coded = inside.coded();
     // The coded events' border distances are their own values, after the places'.
-    let border_slots: Arc<[u32]> = if coded.is_empty() {
+    let border_slots: Slots = if coded.is_empty() {
         places.slots.clone()
     } else {
         let mut own = places.slots.to_vec();
@@ -508,7 +505,7 @@ pub fn distances(
     };
     let coded_at: Vec<LonLat> = coded
         .iter()
-        .map(|e| boundaries.zone_position(places.distinct[places.slots[*e] as usize]))
+        .map(|e| boundaries.zone_position(places.distinct[places.slots.get(*e)]))
         .collect();
     let per_event = |value: &(dyn Fn(LonLat) -> f64 + Sync), own: bool| PerEvent {
         slots: if own {

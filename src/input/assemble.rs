@@ -149,7 +149,7 @@ impl<'o> Assembler<'o> {
         let origin = draft.origin;
         let fields = match &draft.row {
             Ok(f) => f,
-            Err(issue) => return self.report(origin, issue.clone(), Outcome::Skipped),
+            Err(issue) => return self.report(origin, issue, Outcome::Skipped),
         };
         let event = self.event(fields, origin);
         let slot = event.id.index();
@@ -157,15 +157,15 @@ impl<'o> Assembler<'o> {
             return self.repeat(origin, event, fields, seen, &draft.warnings);
         }
         for w in &draft.warnings {
-            self.report(origin, w.clone(), Outcome::Kept)?;
+            self.report(origin, w, Outcome::Kept)?;
         }
         let mut index = self.events.len() as u32;
         if let Some(issue) = &fields.outside {
             self.summary.outside_country += 1;
             if self.opts.keep_outside {
-                self.report(origin, (**issue).clone(), Outcome::Kept)?;
+                self.report(origin, issue, Outcome::Kept)?;
             } else {
-                self.report(origin, (**issue).clone(), Outcome::Skipped)?;
+                self.report(origin, issue, Outcome::Skipped)?;
                 index = DROPPED;
             }
         }
@@ -353,7 +353,7 @@ impl<'o> Assembler<'o> {
             }
             self.summary.rows_merged += 1;
             for w in warnings {
-                self.report(origin, w.clone(), Outcome::Kept)?;
+                self.report(origin, w, Outcome::Kept)?;
             }
             return Ok(());
         }
@@ -369,7 +369,7 @@ impl<'o> Assembler<'o> {
             );
             Issue::new(Problem::DuplicateConflict, &self.id_column, detail)
         };
-        self.report(origin, issue, Outcome::Skipped)
+        self.report(origin, &issue, Outcome::Skipped)
     }
 
     /// "line 12", or for GeoJSON "feature 11".
@@ -385,7 +385,7 @@ impl<'o> Assembler<'o> {
     /// In strict mode every problem fails the read, but those that say whether the event
     /// is the country's ([`Problem::is_country_verdict`]). The diagnostic is written out
     /// only if the sink wants it, the read keeps it or it stops the read.
-    pub fn report(&mut self, origin: Origin, issue: Issue, outcome: Outcome) -> Result<()> {
+    pub fn report(&mut self, origin: Origin, issue: &Issue, outcome: Outcome) -> Result<()> {
         let problem = issue.problem;
         self.summary.count_problem(problem, outcome);
         let sink = self.opts.on_diagnostic.filter(|s| s.wants(problem));
@@ -408,7 +408,7 @@ impl<'o> Assembler<'o> {
                 origin.line
             },
             feature: origin.feature,
-            column: issue.column,
+            column: issue.column.clone(),
             problem,
             outcome,
             detail: issue.detail.text(territory),

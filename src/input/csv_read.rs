@@ -264,10 +264,13 @@ fn parse_group(
         drafts.clear();
         return None;
     };
+    // The drafts of the group before are parsed into (see `RowParser::parse_into`).
+    drafts.truncate(rows.len());
+    drafts.resize_with(rows.len(), Draft::blank);
     rows.par_iter()
+        .zip(drafts.par_iter_mut())
         .with_min_len(256)
-        .map(|&r| parser.parse(r, Ending::More, known))
-        .collect_into_vec(drafts);
+        .for_each(|(&r, d)| parser.parse_into(r, Ending::More, known, d));
     Some(last.to_record())
 }
 

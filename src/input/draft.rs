@@ -182,9 +182,9 @@ pub(crate) enum IssueDetail {
 
 impl IssueDetail {
     /// The text, naming the territory (`territory`) for a position outside it.
-    pub fn text(self, territory: &str) -> String {
+    pub fn text(&self, territory: &str) -> String {
         match self {
-            IssueDetail::Text(s) => s,
+            IssueDetail::Text(s) => s.clone(),
             IssueDetail::Outside { lat, lon } => {
                 format!("latitude {lat}, longitude {lon} is outside {territory}")
             }
@@ -254,6 +254,25 @@ pub(crate) struct Draft {
     pub origin: Origin,
     pub row: Result<Fields, Issue>,
     pub warnings: Vec<Issue>,
+}
+
+impl Draft {
+    /// A draft to parse into ([`super::csv_rows::RowParser::parse_into`]): every field
+    /// is overwritten there. Allocates nothing.
+    pub fn blank() -> Self {
+        Draft {
+            origin: Origin {
+                line: 0,
+                feature: None,
+            },
+            row: Err(Issue {
+                problem: Problem::MissingId,
+                column: None,
+                detail: IssueDetail::Text(String::new()),
+            }),
+            warnings: Vec::new(),
+        }
+    }
 }
 
 /// The date of `col`: MissingDate if empty, BadDate (quoting the value) if not a date.

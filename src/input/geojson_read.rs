@@ -70,7 +70,7 @@ pub(crate) fn read_geojson<R: Read>(
                 column: None,
                 detail: IssueDetail::Text(detail),
             };
-            assembler.report(origin, issue, Outcome::Kept)?;
+            assembler.report(origin, &issue, Outcome::Kept)?;
             String::from_utf8_lossy(&bytes).into_owned()
         }
     };

@@ -92,16 +92,7 @@ impl IdTable {
             return;
         }
         let at = home(hash, self.slots.len() - 1);
-        #[cfg(target_arch = "x86_64")]
-        {
-            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            // SAFETY: SSE is part of the x86_64 baseline, and a prefetch is only a hint:
-            // it reads nothing into the program and cannot fault (the address is in the
-            // table anyway).
-            unsafe { _mm_prefetch::<_MM_HINT_T0>(self.slots[at..].as_ptr().cast()) };
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = at;
+        crate::cache::prefetch(&self.slots[at]);
     }
 
     /// The index stored for an id with this hash for which `same(index)` holds, or else

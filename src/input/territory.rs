@@ -14,6 +14,9 @@ pub trait Territory: Sync {
     fn km_outside(&self, _p: LonLat) -> Option<f64> {
         None
     }
+    /// A hint that [`Self::contains`] will soon be asked about `p` (see
+    /// [`crate::cache`]); changes nothing but timing.
+    fn prefetch(&self, _p: LonLat) {}
 }
 
 /// A lon/lat box, for tests and for quick studies without an outline.

@@ -360,10 +360,7 @@ fn project_selected(view: &MapView, loaded: &Loaded, selected: &[usize]) -> Vec<
     let (events, places) = (&loaded.read.events.events, &loaded.places);
     if places.slots.len() == events.len() && places.distinct.len() <= selected.len() {
         let at = view.projection().project_all_xy(&places.distinct);
-        return selected
-            .iter()
-            .map(|&i| at[places.slots[i] as usize])
-            .collect();
+        return selected.iter().map(|&i| at[places.slots.get(i)]).collect();
     }
     let positions: Vec<_> = selected.iter().map(|&i| events[i].position).collect();
     view.projection().project_all_xy(&positions)

@@ -311,6 +311,19 @@ impl Grid {
         }
     }
 
+    /// Asks the CPU cache for the cell holding `c` (see [`crate::cache`]): a lookup
+    /// some points later then finds it there.
+    #[inline]
+    pub fn prefetch(&self, c: Coord<f64>) {
+        if let Some((col, row, _, _)) = self.index(c) {
+            let i = row * self.lattice.cols + col;
+            match self.narrow.get(i) {
+                Some(code) => crate::cache::prefetch(code),
+                None => crate::cache::prefetch(&self.cells[i]),
+            }
+        }
+    }
+
     /// What the grid knows about `c`; `locate` is the exact locator, asked when a
     /// crossed cell is split.
     pub fn cell(&self, c: Coord<f64>, locate: Exact<'_>) -> Cell {

@@ -119,6 +119,14 @@ impl AreaIndex {
         }
     }
 
+    /// Asks the CPU cache for what [`Self::locate`] will read first for `c`.
+    #[inline]
+    pub fn prefetch(&self, c: Coord<f64>) {
+        if let Some(g) = &self.grid {
+            g.prefetch(c);
+        }
+    }
+
     /// [`Self::locate`] by the exact point-in-polygon tests alone.
     fn locate_exact(&self, c: Coord<f64>) -> Option<usize> {
         let at = AABB::from_point([c.x, c.y]);
