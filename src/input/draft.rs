@@ -68,7 +68,12 @@ impl Known {
     /// drafts outlive the block they were read from: the next block is parsed while
     /// they are assembled).
     pub fn text(&self, s: Cow<'_, str>) -> Text {
-        match self.map.get(trim(&s)) {
+        let t = trim(&s);
+        if t.is_empty() {
+            // Empty cells are common (admin names, associated actors): no lookup.
+            return Text::Known(self.empty);
+        }
+        match self.map.get(t) {
             Some(&sym) => Text::Known(sym),
             None => Text::New(s.into_owned().into_boxed_str()),
         }

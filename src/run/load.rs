@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::error::{Error, Result};
 use crate::input::{
@@ -111,6 +112,11 @@ impl Loaded {
 struct ProblemLog {
     show: usize,
     shown: Mutex<HashMap<Problem, usize>>,
+    /// Bit `problem as u32`: that problem has been shown and said to be counted, so
+    /// (without a diagnostics file) no more of it is wanted. Read without the lock:
+    /// asked once per problem row, and a multi-country file has millions of rows
+    /// outside the country.
+    done: AtomicU64,
     csv: Option<Mutex<csv::Writer<Vec<u8>>>>,
 }
 
@@ -126,6 +132,7 @@ impl ProblemLog {
         ProblemLog {
             show,
             shown: Mutex::new(HashMap::new()),
+            done: AtomicU64::new(0),
             csv,
         }
     }
@@ -147,19 +154,26 @@ impl DiagnosticSink for ProblemLog {
     /// Everything for the diagnostics file; otherwise the problems still to be shown and
     /// the first one past them (which says that more were counted).
     fn wants(&self, problem: Problem) -> bool {
-        self.csv.is_some()
-            || self
-                .shown
-                .lock()
-                .expect("problem log")
-                .get(&problem)
-                .is_none_or(|&n| n <= self.show)
+        if self.csv.is_some() {
+            return true;
+        }
+        if self.done.load(Ordering::Relaxed) & done_bit(problem) != 0 {
+            return false;
+        }
+        self.shown
+            .lock()
+            .expect("problem log")
+            .get(&problem)
+            .is_none_or(|&n| n <= self.show)
     }
 
     fn report(&self, d: &Diagnostic) {
         let mut shown = self.shown.lock().expect("problem log");
         let n = shown.entry(d.problem).or_default();
         *n += 1;
+        if *n > self.show {
+            self.done.fetch_or(done_bit(d.problem), Ordering::Relaxed);
+        }
         if *n <= self.show {
             eprintln!("warning: {d}");
         } else if *n == self.show + 1 {
@@ -185,6 +199,12 @@ impl DiagnosticSink for ProblemLog {
             ]);
         }
     }
+}
+
+/// The bit of `problem` in [`ProblemLog::done`] (none past the 64th kind: those are
+/// always looked up).
+fn done_bit(problem: Problem) -> u64 {
+    1u64.checked_shl(problem as u32).unwrap_or(0)
 }
 
 /// Reads, classifies and places the events of `args` for the study of `setup`.
