@@ -17,3 +17,14 @@ pub(crate) fn prefetch<T>(item: &T) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = item;
 }
+
+/// [`prefetch`] for every cache line of `item` (a large struct read soon).
+#[inline]
+pub(crate) fn prefetch_whole<T>(item: &T) {
+    const LINE: usize = 64;
+    let start = (item as *const T).cast::<u8>();
+    for offset in (0..size_of::<T>()).step_by(LINE) {
+        // SAFETY: the offset lies inside `item`, so the pointer stays in its allocation.
+        prefetch(unsafe { &*start.add(offset) });
+    }
+}

@@ -160,12 +160,12 @@ impl<'o> Assembler<'o> {
             self.report(origin, w, Outcome::Kept)?;
         }
         let mut index = self.events.len() as u32;
-        if let Some(issue) = &fields.outside {
+        if let Some(out) = &fields.outside {
             self.summary.outside_country += 1;
             if self.opts.keep_outside {
-                self.report(origin, issue, Outcome::Kept)?;
+                self.report_as(origin, out.problem, &out.issue, Outcome::Kept)?;
             } else {
-                self.report(origin, issue, Outcome::Skipped)?;
+                self.report_as(origin, out.problem, &out.issue, Outcome::Skipped)?;
                 index = DROPPED;
             }
         }
@@ -240,17 +240,22 @@ impl<'o> Assembler<'o> {
         }
     }
 
-    /// Takes rows in file order, fetching each row's id slot a few rows ahead.
+    /// Takes rows in file order, fetching each row's id slot a few rows ahead, and
+    /// the draft itself (written by another core) a few rows before that.
     pub fn push_all(&mut self, drafts: &[Draft]) -> Result<()> {
         const AHEAD: usize = 16;
         let hash = |d: &Draft| d.row.as_ref().ok().map(|f| f.id.hash());
+        for d in drafts.iter().take(2 * AHEAD) {
+            crate::cache::prefetch_whole(d);
+        }
         for h in drafts.iter().take(AHEAD).filter_map(hash) {
             self.id_table.prefetch(h);
         }
-        let later: Vec<Option<u32>> = drafts.iter().skip(AHEAD).map(hash).collect();
-        let mut later = later.into_iter();
-        for d in drafts {
-            if let Some(Some(h)) = later.next() {
+        for (i, d) in drafts.iter().enumerate() {
+            if let Some(later) = drafts.get(i + 2 * AHEAD) {
+                crate::cache::prefetch_whole(later);
+            }
+            if let Some(h) = drafts.get(i + AHEAD).and_then(hash) {
                 self.id_table.prefetch(h);
             }
             self.push_one(d)?;
@@ -386,7 +391,19 @@ impl<'o> Assembler<'o> {
     /// is the country's ([`Problem::is_country_verdict`]). The diagnostic is written out
     /// only if the sink wants it, the read keeps it or it stops the read.
     pub fn report(&mut self, origin: Origin, issue: &Issue, outcome: Outcome) -> Result<()> {
-        let problem = issue.problem;
+        self.report_as(origin, issue.problem, issue, outcome)
+    }
+
+    /// [`Self::report`] for an issue of kind `problem`, which is read only if the
+    /// diagnostic is written out.
+    fn report_as(
+        &mut self,
+        origin: Origin,
+        problem: Problem,
+        issue: &Issue,
+        outcome: Outcome,
+    ) -> Result<()> {
+        debug_assert_eq!(problem, issue.problem);
         self.summary.count_problem(problem, outcome);
         let sink = self.opts.on_diagnostic.filter(|s| s.wants(problem));
         let stops = self.opts.strict && !problem.is_country_verdict();

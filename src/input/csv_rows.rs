@@ -9,8 +9,8 @@ use smallvec::SmallVec;
 use super::csv_scan::ScannedRow;
 use super::diagnostics::Problem;
 use super::draft::{
-    Draft, Fields, Issue, IssueDetail, Known, Origin, Text, date_field, fatalities_field, locate,
-    precision_field, settle_country,
+    Draft, Fields, Issue, IssueDetail, Known, Origin, Outside, Text, date_field, fatalities_field,
+    locate, precision_field, settle_country,
 };
 use super::id_table::RowId;
 use super::layout::Layout;
@@ -327,7 +327,7 @@ impl RowParser<'_> {
             id,
             date,
             position,
-            outside: outside.map(Box::new),
+            outside: outside.map(Outside::new),
             country,
             geo_precision,
             event_type,

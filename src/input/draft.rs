@@ -225,8 +225,7 @@ pub(crate) struct Fields {
     /// Set when the event is not the study country's (outside the outline with no code,
     /// or coded as another country); reported (kept or dropped by the sequential step,
     /// which first checks whether the row is a duplicate).
-    /// Boxed: few rows have one, and drafts are moved between threads.
-    pub outside: Option<Box<Issue>>,
+    pub outside: Option<Outside>,
     /// Whether the event is the study country's, and how that was decided.
     pub country: CountryMatch,
     pub geo_precision: Option<u8>,
@@ -246,6 +245,25 @@ pub(crate) struct Fields {
     /// lacks), read only when asked ([`crate::input::ReadOptions::details`]); boxed so
     /// that rows read without them stay small.
     pub details: Option<Box<DetailTexts>>,
+}
+
+/// Why a row is not the study country's: its kind inline, its issue boxed (few rows of
+/// a one-country file have one). The sequential step counts every such row but writes
+/// out only the first few: reading the kind from the draft, not from the box another
+/// thread allocated, spares it a cache miss per row on a multi-country file.
+#[derive(Debug)]
+pub(crate) struct Outside {
+    pub problem: Problem,
+    pub issue: Box<Issue>,
+}
+
+impl Outside {
+    pub fn new(issue: Issue) -> Self {
+        Outside {
+            problem: issue.problem,
+            issue: Box::new(issue),
+        }
+    }
 }
 
 /// The text of each [`crate::model::Detail`] of a row, in [`crate::model::Detail::ALL`]'s

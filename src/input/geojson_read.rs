@@ -16,8 +16,8 @@ use smallvec::SmallVec;
 use super::assemble::Assembler;
 use super::diagnostics::{Outcome, Problem};
 use super::draft::{
-    Draft, Fields, Issue, IssueDetail, Known, Origin, date_field, fatalities_field, locate,
-    precision_field, settle_country,
+    Draft, Fields, Issue, IssueDetail, Known, Origin, Outside, date_field, fatalities_field,
+    locate, precision_field, settle_country,
 };
 use super::id_table::RowId;
 use super::layout::{FieldNames, expected_layouts};
@@ -288,7 +288,7 @@ impl FeatureParser<'_> {
             id,
             date,
             position,
-            outside: outside.map(Box::new),
+            outside: outside.map(Outside::new),
             country,
             geo_precision,
             event_type,
