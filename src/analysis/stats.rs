@@ -7,6 +7,8 @@ use chrono::{Datelike, Months, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::model::categories::BitIter;
+
 /// Events and deaths in one zone, category and year.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Cell {
@@ -282,21 +284,6 @@ pub fn tabulate_par<I: ParallelIterator<Item = Tally>>(
         rows,
         projection: projection.filter(|p| years.contains(&p.year)),
         windows,
-    }
-}
-
-/// Indices of the set bits of a mask, lowest first.
-struct BitIter(u64);
-
-impl Iterator for BitIter {
-    type Item = usize;
-    fn next(&mut self) -> Option<usize> {
-        if self.0 == 0 {
-            return None;
-        }
-        let i = self.0.trailing_zeros() as usize;
-        self.0 &= self.0 - 1;
-        Some(i)
     }
 }
 

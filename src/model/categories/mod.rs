@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 use matching::Words;
 
-pub use classify::{CategorySet, Classifier};
+pub use classify::{BitIter, CategorySet, Classifier};
 
 /// The categories file shipped with the tool (DOMAIN.md definitions for Mali).
 pub const MALI_DEFAULT_TOML: &str = include_str!("../../../config/categories.toml");
