@@ -83,8 +83,8 @@ fn inspect_without_events_reads_the_shipped_sample_and_says_it_is_synthetic() {
 #[test]
 fn sample_is_deterministic_reads_back_cleanly_and_is_the_shipped_file() {
     let dir = tmp();
-    let a = dir.path().join("a.csv");
-    let b = dir.path().join("b.csv");
+    let a = dir.path().join("a_synthetic.csv");
+    let b = dir.path().join("b_synthetic.csv");
     run(&["sample", "--out", path_str(&a)]);
     run(&["sample", "--out", path_str(&b)]);
     let bytes = std::fs::read(&a).unwrap();
@@ -94,7 +94,7 @@ fn sample_is_deterministic_reads_back_cleanly_and_is_the_shipped_file() {
         bytes == shipped,
         "data/mali_synthetic_sample.csv is not `conflictmap sample` (seed 42, 8000 rows): regenerate it"
     );
-    let other = dir.path().join("c.csv");
+    let other = dir.path().join("c_synthetic.csv");
     run(&[
         "sample",
         "--rows",
@@ -109,6 +109,42 @@ fn sample_is_deterministic_reads_back_cleanly_and_is_the_shipped_file() {
     assert_eq!(v["summary"]["events_kept"], 500);
     assert_eq!(v["summary"]["skipped"], serde_json::json!({}));
     assert_eq!(v["summary"]["outside_country"], 0);
+}
+
+/// Products say their data is synthetic by the input's name, so a sample under any other
+/// name would credit ACLED for invented events: it is refused, and nothing is written.
+#[test]
+fn a_sample_must_be_named_synthetic_and_its_products_say_so() {
+    let dir = tmp();
+    let plain = dir.path().join("events.csv");
+    let o = bin()
+        .args(["sample", "--rows", "200", "--shape", "distinct", "--out"])
+        .arg(&plain)
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("synthetic") && err.contains("events.csv"),
+        "{err}"
+    );
+    assert!(
+        err.contains("synthetic_events.csv"),
+        "suggests a name: {err}"
+    );
+    assert!(!plain.exists(), "nothing written");
+    let named = dir.path().join("events_SYNTHETIC.csv");
+    run(&[
+        "sample",
+        "--rows",
+        "200",
+        "--shape",
+        "distinct",
+        "--out",
+        path_str(&named),
+    ]);
+    let v = json(&run(&["inspect", "--events", path_str(&named), "--json"]));
+    assert_eq!(v["synthetic"], true);
 }
 
 #[test]

@@ -1,5 +1,7 @@
 //! `conflictmap sample`: the deterministic synthetic ACLED-format sample.
 
+use std::path::Path;
+
 use crate::cli::args::SampleArgs;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
@@ -7,6 +9,7 @@ use crate::run::setup;
 use crate::sample::{SampleOptions, SamplePlace, write_sample};
 
 pub fn run(args: &SampleArgs) -> Result<()> {
+    check_name(&args.out)?;
     let setup = setup(&args.study.options())?;
     let places = sample_places(&setup.boundaries);
     // Without --last-date, a sample ending in the default last year stops at the default
@@ -42,6 +45,29 @@ pub fn run(args: &SampleArgs) -> Result<()> {
         eprintln!("  {year}: {n}");
     }
     Ok(())
+}
+
+/// Products say their data is synthetic when an input's file name contains
+/// "synthetic" (see `run::load`); the short rows of `--shape distinct` have no notes or
+/// sources to say it, so the name is the one mark every shape carries. A sample written
+/// under another name would make maps that credit ACLED for invented events.
+fn check_name(out: &Path) -> Result<()> {
+    let named = out
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"));
+    if named {
+        return Ok(());
+    }
+    let suggestion = out.with_file_name(format!(
+        "synthetic_{}",
+        out.file_name()
+            .map_or("events.csv".into(), |n| n.to_string_lossy())
+    ));
+    Err(Error::Usage(format!(
+        "sample: the output file name must contain \"synthetic\" ({} does not), so that every product made from it says its events are invented; for example {}",
+        out.display(),
+        suggestion.display()
+    )))
 }
 
 /// The study's towns with their region and cercle names (ACLED's admin1/admin2).
