@@ -44,8 +44,8 @@ pub fn measure<'a>(legend: &'a Legend, style: &Style) -> Option<LegendLayout<'a>
     }
     let bar_w = fs * 17.0;
     let bar = (!legend.stops.is_empty()).then_some((bar_w, fs * 0.9));
-    let ticks = thin_ticks(legend, fs, bar_w);
     let pad = fs * 0.85;
+    let ticks = thin_ticks(legend, fs, bar_w, pad);
     let mut inner = bar.map_or(0.0, |b| b.0);
     for t in title.iter().chain(&unit) {
         inner = inner.max(t.width);
@@ -77,8 +77,17 @@ pub fn measure<'a>(legend: &'a Legend, style: &Style) -> Option<LegendLayout<'a>
     })
 }
 
-/// Tick labels under the bar, dropping every other one until they do not collide.
-fn thin_ticks(legend: &Legend, fs: f32, bar_w: f32) -> Vec<(usize, TextLine)> {
+/// Where a tick label `width` wide for the tick at `x` starts, from the bar's left
+/// end: centred on its tick, but kept within half a pad of the bar's ends.
+fn label_left(x: f32, width: f32, bar_w: f32, pad: f32) -> f32 {
+    (x - width / 2.0)
+        .min(bar_w + pad * 0.5 - width)
+        .max(-pad * 0.5)
+}
+
+/// Tick labels under the bar, dropping every other one until they do not collide
+/// where they are drawn (the end labels pulled in by [`label_left`]).
+fn thin_ticks(legend: &Legend, fs: f32, bar_w: f32, pad: f32) -> Vec<(usize, TextLine)> {
     let n = legend.stops.len();
     let lines: Vec<TextLine> = legend
         .stops
@@ -100,8 +109,9 @@ fn thin_ticks(legend: &Legend, fs: f32, bar_w: f32) -> Vec<(usize, TextLine)> {
             keep.push(n - 1);
         }
         let fits = keep.windows(2).all(|w| {
-            let gap = x(w[1]) - x(w[0]);
-            gap >= (lines[w[0]].width + lines[w[1]].width) / 2.0 + fs * 0.6
+            let (a, b) = (&lines[w[0]], &lines[w[1]]);
+            let a_end = label_left(x(w[0]), a.width, bar_w, pad) + a.width;
+            label_left(x(w[1]), b.width, bar_w, pad) - a_end >= fs * 0.6
         });
         if fits {
             return keep.into_iter().map(|i| (i, lines[i].clone())).collect();
@@ -174,8 +184,7 @@ impl LegendLayout<'_> {
                 if let Some(p) = paint::lines_path(&tick) {
                     paint::stroke(pixmap, &p, &LineStyle::solid(c.text_muted, 1.0), ts, None);
                 }
-                let lx = (tx - t.width / 2.0)
-                    .clamp(left - self.pad * 0.5, left + bw + self.pad * 0.5 - t.width);
+                let lx = left + label_left(tx - left, t.width, bw, self.pad);
                 text::draw(pixmap, t, lx, r.y1 + fs * 1.25, Ink::plain(c.text), ts);
             }
             cy += bh + fs * 1.6;
@@ -266,6 +275,43 @@ fn symbol(pixmap: &mut dyn Surface, s: &Symbol, x: f32, mid: f32, fs: f32, ts: T
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scale of a synthetic 10M-event map, whose last two labels ("7,692",
+    /// "11,212") overlapped once the last was pulled in to the bar's end: labels must
+    /// not touch where they are drawn, and the top of the scale is always labelled.
+    #[test]
+    fn tick_labels_do_not_overlap_where_they_are_drawn() {
+        let style = crate::model::Style::builtin("report").unwrap();
+        for top in [1_970.0, 11_212.0, 987_654.0, 12.5] {
+            let stops = [0.02, 0.098, 0.235, 0.431, 0.686, 1.0]
+                .iter()
+                .map(|f| (top * f, [200, 80, 40, 255]))
+                .collect();
+            let legend = Legend {
+                title: "Attacks".into(),
+                unit: "events per 1,000 km²".into(),
+                stops,
+                items: Vec::new(),
+            };
+            let layout = measure(&legend, &style).expect("a legend");
+            let (bw, _) = layout.bar.expect("a bar");
+            let n = legend.stops.len();
+            let spans: Vec<(f32, f32)> = layout
+                .ticks
+                .iter()
+                .map(|(i, t)| {
+                    let x = bw * *i as f32 / (n - 1) as f32;
+                    let l = label_left(x, t.width, bw, layout.pad);
+                    (l, l + t.width)
+                })
+                .collect();
+            assert!(spans.len() >= 2, "{top}: {spans:?}");
+            assert_eq!(layout.ticks.last().map(|t| t.0), Some(n - 1), "{top}");
+            for w in spans.windows(2) {
+                assert!(w[1].0 - w[0].1 >= layout.fs * 0.6, "{top}: {spans:?}");
+            }
+        }
+    }
 
     #[test]
     fn values_read_well() {
