@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::cli::args::SampleArgs;
 use crate::error::{Error, Result};
 use crate::output::write_atomic;
-use crate::run::setup;
+use crate::run::{named_synthetic, setup};
 use crate::sample::{SampleOptions, SamplePlace, write_sample};
 
 pub fn run(args: &SampleArgs) -> Result<()> {
@@ -48,14 +48,11 @@ pub fn run(args: &SampleArgs) -> Result<()> {
 }
 
 /// Products say their data is synthetic when an input's file name contains
-/// "synthetic" (see `run::load`); the short rows of `--shape distinct` have no notes or
+/// "synthetic" ([`named_synthetic`]); the short rows of `--shape distinct` have no notes or
 /// sources to say it, so the name is the one mark every shape carries. A sample written
 /// under another name would make maps that credit ACLED for invented events.
 fn check_name(out: &Path) -> Result<()> {
-    let named = out
-        .file_name()
-        .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"));
-    if named {
+    if named_synthetic(out) {
         return Ok(());
     }
     let suggestion = out.with_file_name(format!(

@@ -201,6 +201,13 @@ impl DiagnosticSink for ProblemLog {
     }
 }
 
+/// True if the file's name says its events are synthetic (contains "synthetic", any
+/// case): the mark by which every product made from it says so.
+pub fn named_synthetic(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"))
+}
+
 /// The bit of `problem` in [`ProblemLog::done`] (none past the 64th kind: those are
 /// always looked up).
 fn done_bit(problem: Problem) -> u64 {
@@ -254,10 +261,7 @@ fn read_and_place(
             read_events_bytes(SAMPLE_CSV, &PathBuf::from(SAMPLE_FILE), &opts)?,
         )
     } else {
-        let synthetic = args.files.iter().any(|path| {
-            path.file_name()
-                .is_some_and(|n| n.to_string_lossy().to_lowercase().contains("synthetic"))
-        });
+        let synthetic = args.files.iter().any(|path| named_synthetic(path));
         let names: Vec<String> = args.files.iter().map(|p| p.display().to_string()).collect();
         let reads = args
             .files

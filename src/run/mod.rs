@@ -21,7 +21,10 @@ use crate::products::maps::{MapOptions, MapSet};
 
 pub use filter::passes;
 pub use hash::{InputHash, hash_inputs, hex};
-pub use load::{Loaded, SAMPLE_FILE, Setup, load_events, load_events_timed, sample_bytes, setup};
+pub use load::{
+    Loaded, SAMPLE_FILE, Setup, load_events, load_events_timed, named_synthetic, sample_bytes,
+    setup,
+};
 pub use options::{EventOptions, Filter, StudyOptions, ZoneOverrides};
 pub use stopwatch::{Stage, Stopwatch};
 
