@@ -61,15 +61,19 @@ impl fmt::Display for LonLat {
 /// so per-position work (point-in-polygon, geodesic distances) is done once per place
 /// instead of once per event.
 ///
+/// When every item is its own place ([`Slots::Identity`]) no copy of the positions is
+/// kept: the items' own positions are the places' (see [`Places::positions`]).
+///
 /// When positions hardly repeat (jittered or geocoded data, UCDP GED), a table of every
 /// distinct position would be as large as the file and save no work; then places are
 /// only told apart within chunks of items, and a position may appear once per chunk
-/// in [`Places::distinct`]; and when nearly every position of the first chunk is new,
+/// among the places; and when nearly every position of the first chunk is new,
 /// every item is its own place. Per-place values depend only on the position, so the
 /// results are the same either way.
 #[derive(Debug, Clone, Default)]
 pub struct Places {
-    pub distinct: Vec<LonLat>,
+    /// The places' positions, except with [`Slots::Identity`] (then empty).
+    distinct: Vec<LonLat>,
     /// Shared: per-event values kept per place refer to it (see
     /// [`crate::analysis::zones::PerEvent`]).
     pub slots: Slots,
@@ -149,7 +153,7 @@ impl Places {
             let first: FxHashSet<Key> = (0..CHUNK).map(|i| key(position(i))).collect();
             if first.len() * 20 >= CHUNK * 19 {
                 return Places {
-                    distinct: (0..n).into_par_iter().map(&position).collect(),
+                    distinct: Vec::new(),
                     slots: Slots::Identity(n),
                 };
             }
@@ -216,6 +220,36 @@ impl Places {
 }
 
 impl Places {
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        match self.slots {
+            Slots::Identity(n) => n,
+            Slots::Table(_) => self.distinct.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The places' own table of positions, unless every item is its own place.
+    pub fn table(&self) -> Option<&[LonLat]> {
+        match self.slots {
+            Slots::Identity(_) => None,
+            Slots::Table(_) => Some(&self.distinct),
+        }
+    }
+
+    /// The places' positions, for items at `own(i)` (the positions these places were
+    /// made of): every item its own place, they are the items' own, not a copy.
+    pub fn positions<F: Fn(usize) -> LonLat + Sync>(&self, own: F) -> PlacePositions<'_, F> {
+        PlacePositions {
+            table: self.table(),
+            len: self.len(),
+            own,
+        }
+    }
+
     /// Places numbered per chunk: each chunk's places follow the previous chunks'.
     fn by_chunk(n: usize, chunks: Vec<(Vec<LonLat>, Vec<u32>)>) -> Places {
         let mut offsets = Vec::with_capacity(chunks.len());
@@ -234,6 +268,45 @@ impl Places {
             distinct,
             slots: slots.into(),
         }
+    }
+}
+
+/// The positions of [`Places`], by place number (see [`Places::positions`]).
+pub struct PlacePositions<'a, F> {
+    /// The places' own table, or `None` when each item is its own place.
+    table: Option<&'a [LonLat]>,
+    len: usize,
+    /// Item i's position.
+    own: F,
+}
+
+impl<F: Fn(usize) -> LonLat + Sync> PlacePositions<'_, F> {
+    /// Number of places.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The position of place `p`.
+    #[inline]
+    pub fn get(&self, p: usize) -> LonLat {
+        match self.table {
+            Some(t) => t[p],
+            None => (self.own)(p),
+        }
+    }
+
+    /// Every place's position, in place order, in parallel.
+    pub fn par_iter(&self) -> impl IndexedParallelIterator<Item = LonLat> + '_ {
+        (0..self.len).into_par_iter().map(|p| self.get(p))
+    }
+
+    /// Every place's position, in place order.
+    pub fn iter(&self) -> impl Iterator<Item = LonLat> + '_ {
+        (0..self.len).map(|p| self.get(p))
     }
 }
 
@@ -293,14 +366,19 @@ mod tests {
         };
         let repeat = |i: usize| spread(i % 1000);
         let each = Places::of(n, spread);
-        assert_eq!(each.distinct.len(), n);
+        assert_eq!(each.len(), n);
         assert!(matches!(each.slots, Slots::Identity(m) if m == n));
+        // No copy of the items' positions: they are the places'.
+        assert!(each.distinct.is_empty());
         let few = Places::of(n, repeat);
-        assert_eq!(few.distinct.len(), 1000);
+        assert_eq!(few.len(), 1000);
+        let (at_each, at_few) = (each.positions(spread), few.positions(repeat));
+        assert_eq!((at_each.len(), at_few.len()), (n, 1000));
         for i in (0..n).step_by(7) {
-            assert_eq!(each.distinct[each.slots.get(i)], spread(i));
-            assert_eq!(few.distinct[few.slots.get(i)], repeat(i));
+            assert_eq!(at_each.get(each.slots.get(i)), spread(i));
+            assert_eq!(at_few.get(few.slots.get(i)), repeat(i));
         }
+        assert_eq!(at_few.iter().collect::<Vec<_>>(), few.distinct);
     }
 
     #[test]

@@ -29,9 +29,11 @@ fn ll(lon: f64, lat: f64) -> LonLat {
 
 /// The zone distances of `points` (what the GIS layers print).
 fn distances(points: &[LonLat]) -> ZoneDistances {
-    let places = Places::of(points.len(), |i| points[i]);
+    let at = |i: usize| points[i];
+    let places = Places::of(points.len(), at);
     let outline = zones::InsideCountry::Outline;
-    zones::distances(&MALI.zones, &MALI.boundaries, &places, outline)
+    let (f, positions) = (&*MALI, places.positions(at));
+    zones::distances(&f.zones, &f.boundaries, &places, &positions, outline)
 }
 
 fn membership(points: &[LonLat]) -> Membership {

@@ -314,14 +314,13 @@ impl fmt::Display for Overview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Dataset, Event, EventId, Strings};
+    use crate::model::{Dataset, Event, Strings};
     use crate::units::LonLat;
     use std::path::Path;
 
     fn event(strings: &Strings, date: (i32, u32, u32), lon: f64, lat: f64, deaths: u32) -> Event {
         let e = strings.empty();
         Event {
-            id: EventId::default(),
             date: NaiveDate::from_ymd_opt(date.0, date.1, date.2).unwrap(),
             position: LonLat::new(lon, lat).unwrap(),
             geo_precision: Some(1),

@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::input::Territory;
 use crate::model::study::ZonesConfig;
 use crate::model::{Boundaries, CountryMatch, RegionId};
-use crate::units::{Km, LonLat, Places, Slots};
+use crate::units::{Km, LonLat, PlacePositions, Places, Slots};
 use rustc_hash::FxHashMap;
 
 /// Vertices of a ring polygon (one per degree of bearing).
@@ -337,22 +337,32 @@ pub fn apply(
     positions: &[LonLat],
     regions: &[Option<RegionId>],
 ) -> Membership {
-    let places = Places::of(positions.len(), |i| positions[i]);
-    apply_places(zones, boundaries, &places, regions, InsideCountry::Outline)
+    let at = |i: usize| positions[i];
+    let places = Places::of(positions.len(), at);
+    let inside = InsideCountry::Outline;
+    apply_places(
+        zones,
+        boundaries,
+        &places,
+        &places.positions(at),
+        regions,
+        inside,
+    )
 }
 
-/// [`apply`] for events already sorted into places, with the rule for which events are
-/// inside the country.
+/// [`apply`] for events already sorted into `places` (at `positions`), with the rule for
+/// which events are inside the country.
 ///
 /// Each distinct position is tested once, in parallel. A ring or band test decides from
 /// cheap guaranteed bounds where they fall on one side of the threshold and solves the
 /// exact geodesic (Karney) only in between ([`geodesy::within`],
 /// [`PolylineIndex::within`]): the answer is the exact one, at a small fraction of the
 /// cost. Band tests run only at positions that can be inside the country.
-pub fn apply_places(
+pub fn apply_places<F: Fn(usize) -> LonLat + Sync>(
     zones: &[Zone],
     boundaries: &Boundaries,
     places: &Places,
+    positions: &PlacePositions<'_, F>,
     regions: &[Option<RegionId>],
     inside: InsideCountry,
 ) -> Membership {
@@ -382,12 +392,12 @@ pub fn apply_places(
         "zones::resolve refuses more than {MAX_TABLE_ZONES} table zones"
     );
 
-    let (distinct, slots) = (&places.distinct, &places.slots);
+    let slots = &places.slots;
     let rings = rings(zones);
     let band_borders = band_borders(zones);
-    let in_outline: Vec<bool> = distinct
+    let in_outline: Vec<bool> = positions
         .par_iter()
-        .map(|p| boundaries.contains(*p))
+        .map(|p| boundaries.contains(p))
         .collect();
     let possible = inside.possible(places, &in_outline);
     // Band tests go through a grid that decides whole cells at once where it can.
@@ -399,23 +409,31 @@ pub fn apply_places(
         .iter()
         .map(|(_, centre, radius)| geodesy::Disc::new(*centre, *radius))
         .collect();
-    // Per distinct position: bit r for ring r, then bit (rings + k) for band border k.
-    let near: Vec<u64> = distinct
-        .par_iter()
-        .zip(&possible)
-        .map(|(p, &possible)| {
-            let mut bits = 0u64;
-            for (r, disc) in discs.iter().enumerate() {
-                bits |= u64::from(disc.contains(*p)) << r;
+    // Per place: bit r for ring r, then bit (rings + k) for band border k.
+    let near_at = |slot: usize| {
+        let p = positions.get(slot);
+        let mut bits = 0u64;
+        for (r, disc) in discs.iter().enumerate() {
+            bits |= u64::from(disc.contains(p)) << r;
+        }
+        if possible[slot] {
+            for (k, grid) in band_grids.iter().enumerate() {
+                bits |= u64::from(grid.within(p)) << (rings.len() + k);
             }
-            if possible {
-                for (k, grid) in band_grids.iter().enumerate() {
-                    bits |= u64::from(grid.within(*p)) << (rings.len() + k);
-                }
-            }
-            bits
-        })
-        .collect();
+        }
+        bits
+    };
+    // Kept per place where events share places; where each event is its own place, each
+    // is worked out as the event's mask is made (a table would be 8 bytes an event).
+    let near_table: Option<Vec<u64>> = match slots {
+        Slots::Identity(_) => None,
+        Slots::Table(_) => Some((0..places.len()).into_par_iter().map(near_at).collect()),
+    };
+    let near = |slot: usize| {
+        near_table
+            .as_ref()
+            .map_or_else(|| near_at(slot), |t| t[slot])
+    };
 
     // Events coded as the country outside its outline: their rings from where they are,
     // their bands from the nearest point of the outline (a point 300 m into Mauritania
@@ -425,8 +443,8 @@ pub fn apply_places(
         .into_iter()
         .map(|event| {
             let slot = slots.get(event);
-            let at = boundaries.zone_position(distinct[slot]);
-            let ring_bits = near[slot] & ((1u64 << rings.len()) - 1);
+            let at = boundaries.zone_position(positions.get(slot));
+            let ring_bits = near(slot) & ((1u64 << rings.len()) - 1);
             let mut bits = ring_bits;
             for (k, (_, width, b)) in band_borders.iter().enumerate() {
                 bits |= u64::from(b.index.within(at, *width)) << (rings.len() + k);
@@ -440,7 +458,7 @@ pub fn apply_places(
         .zip(regions.par_iter())
         .enumerate()
         .map(|(event, (slot, region))| {
-            let near = coded.get(&event).copied().unwrap_or(near[slot]);
+            let near = coded.get(&event).copied().unwrap_or_else(|| near(slot));
             let inside_country = inside.decide(in_outline[slot], event);
             let mut mask = 0u64;
             let mut bit = 0;
@@ -486,10 +504,11 @@ pub fn apply_places(
 /// with [`PolylineIndex::nearest`]'s pruning). Events coded as the country outside its
 /// outline (`inside`) get their own border distances, from the nearest point of the
 /// outline, as their band membership is decided.
-pub fn distances(
+pub fn distances<F: Fn(usize) -> LonLat + Sync>(
     zones: &[Zone],
     boundaries: &Boundaries,
     places: &Places,
+    positions: &PlacePositions<'_, F>,
     inside: InsideCountry,
 ) -> ZoneDistances {
     let coded = inside.coded();
@@ -499,13 +518,13 @@ pub fn distances(
     } else {
         let mut own = places.slots.to_vec();
         for (n, event) in coded.iter().enumerate() {
-            own[*event] = (places.distinct.len() + n) as u32;
+            own[*event] = (places.len() + n) as u32;
         }
         own.into()
     };
     let coded_at: Vec<LonLat> = coded
         .iter()
-        .map(|e| boundaries.zone_position(places.distinct[places.slots.get(*e)]))
+        .map(|e| boundaries.zone_position(positions.get(places.slots.get(*e))))
         .collect();
     let per_event = |value: &(dyn Fn(LonLat) -> f64 + Sync), own: bool| PerEvent {
         slots: if own {
@@ -513,15 +532,14 @@ pub fn distances(
         } else {
             places.slots.clone()
         },
-        values: places
-            .distinct
+        values: positions
             .par_iter()
-            .chain(if own {
-                coded_at.par_iter()
-            } else {
-                [].par_iter()
-            })
-            .map(|p| value(*p))
+            .chain(
+                coded_at[..if own { coded_at.len() } else { 0 }]
+                    .par_iter()
+                    .copied(),
+            )
+            .map(|p| value(p))
             .collect(),
     };
     ZoneDistances {

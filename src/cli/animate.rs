@@ -8,7 +8,7 @@ use crate::products::animation;
 use crate::run::Run;
 
 pub fn run(args: &AnimateArgs) -> Result<()> {
-    let run = Run::load(&args.study.options(), &args.events.options())?;
+    let run = Run::load(&args.study.options(), &args.events.without_ids())?;
     let a = animation::write(&run, &args.options())?;
     let size = |p: &Path| std::fs::metadata(p).map_or(0.0, |m| m.len() as f64 / 1e6);
     eprint!("{}", run.loaded.read.summary);

@@ -677,7 +677,7 @@ pub enum Pipeline {
     Inspect,
     /// `zones`: read, classify, zones, tables.
     Zones,
-    /// `maps`: read, classify, basemap, grid, density, draw, encode.
+    /// `maps`: read, classify, basemap, grid, density, draw (PNGs drawn and written).
     Maps,
     /// `tiles`: read, classify, tile densities, tiles (zooms 0-10, every container).
     Tiles,

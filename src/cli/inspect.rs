@@ -55,15 +55,16 @@ pub fn overview_timed(args: &InspectArgs) -> Result<(String, Overview, Vec<Stage
     overview.kept_by_code = set
         .events
         .iter()
-        .filter(|e| e.country == CountryMatch::CodedOutsideOutline)
-        .map(|e| KeptByCode {
-            event_id: set.id(e.id).to_string(),
+        .enumerate()
+        .filter(|(_, e)| e.country == CountryMatch::CodedOutsideOutline)
+        .map(|(i, e)| KeptByCode {
+            event_id: set.id(i).to_string(),
             date: e.date,
             location: set.str(e.location).to_string(),
             lon: e.lon(),
             lat: e.lat(),
             km_outside: setup.boundaries.km_outside(e.position),
-            source_line: e.source_line,
+            source_line: u64::from(e.source_line),
         })
         .collect();
     sw.lap("overview");

@@ -15,7 +15,7 @@ pub fn run(args: &MapsArgs) -> Result<()> {
 /// The whole run, with the time of its stages (setup, read, classify, basemap, grid,
 /// density, draw, encode); returns the files written.
 pub fn run_timed(args: &MapsArgs) -> Result<(Vec<PathBuf>, Vec<Stage>)> {
-    let run = Run::load(&args.study.options(), &args.events.options())?;
+    let run = Run::load(&args.study.options(), &args.events.without_ids())?;
     let opts = args.options();
     let paths = maps::write(&run, &opts)?;
     let d = &run.maps(&opts.map)?.densities;

@@ -47,6 +47,16 @@ impl EventArgs {
             show_problems: self.show_problems,
             hash_inputs: false,
             details: false,
+            ids: true,
+        }
+    }
+
+    /// [`Self::options`] for a command that prints no event ids: they are not kept
+    /// once read.
+    pub fn without_ids(&self) -> EventOptions {
+        EventOptions {
+            ids: false,
+            ..self.options()
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::run::Run;
 use crate::units::Km;
 
 pub fn run(args: &SpreadArgs) -> Result<()> {
-    let run = Run::load(&args.study.options(), &args.events.options())?;
+    let run = Run::load(&args.study.options(), &args.events.without_ids())?;
     let loaded = &run.loaded;
     let image = ImageOptions {
         formats: args.image.formats(),

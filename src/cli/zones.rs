@@ -13,7 +13,7 @@ pub fn run(args: &ZonesArgs) -> Result<()> {
 
 /// The whole run, with the time of its stages (setup, read, classify, zones, tables).
 pub fn run_timed(args: &ZonesArgs) -> Result<(ZoneTables, Vec<Stage>)> {
-    let run = Run::load(&args.study_options(), &args.events.options())?;
+    let run = Run::load(&args.study_options(), &args.events.without_ids())?;
     let t = tables::write(&run, &args.options())?;
     eprint!("{}", run.loaded.read.summary);
     let names: Vec<String> = t.paths.iter().map(|p| p.display().to_string()).collect();

@@ -20,7 +20,7 @@ use super::prefault::{Prefault, spare_room};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::{
-    ActorList, Dataset, Detail, Event, EventDetails, EventId, EventIds, EventSet, Strings, Sym,
+    ActorList, Dataset, Detail, Event, EventDetails, EventIds, EventSet, Strings, Sym,
 };
 
 /// What the duplicate check knows of an id's first row: no row text, just where it
@@ -36,10 +36,8 @@ struct Seen {
 }
 
 const DROPPED: u32 = u32::MAX;
-/// An id not read yet (a slot is made when the id is first met).
-const UNSEEN: u32 = u32::MAX - 1;
-/// Marks a slot of `seen` whose first row was dropped: the other bits number it in
-/// `dropped` (kept events are numbered below this bit).
+/// Marks an id whose first row was dropped, in the id table: the other bits number it
+/// in `dropped` (kept events are numbered below this bit).
 const DROPPED_BIT: u32 = 1 << 31;
 
 /// What differs when the first row was dropped (outside) and only its hash is known.
@@ -56,10 +54,12 @@ pub(crate) struct Assembler<'o> {
     strings: Strings,
     /// Text interned so far, for the parallel step and for resolving rows' text.
     texts: Learning,
-    /// Event ids, and a table to find a repeated id: per id, a 32-bit hash of its text
-    /// (high half) and its index (low half). The table's own hash is derived from the
-    /// stored half, so growing it and most misses never touch the ids' text.
+    /// The kept events' ids, in event order.
     ids: EventIds,
+    /// A table to find a repeated id: per id, a 32-bit hash of its text (high half) and
+    /// where its first row went (low half): its event's index, or `DROPPED_BIT` and its
+    /// number in `dropped`. The table's own hash is derived from the stored half, so
+    /// growing it and most misses never touch the ids' text.
     id_table: IdTable,
     events: Vec<Event>,
     /// With `opts.revisions`: per event, its timestamp (0: none).
@@ -67,19 +67,18 @@ pub(crate) struct Assembler<'o> {
     /// With `opts.details`: per event, its details (see [`EventDetails`]): the first
     /// row's, completed by the later rows of a monadic export.
     details: Vec<EventDetails>,
-    /// Per id (by index): the index of its first row's event in `events`, `DROPPED` or
-    /// `UNSEEN`. 4 bytes per id: a kept first row's line is its event's; a dropped one's
-    /// line and fingerprint are in `dropped`, numbered in the slot (`DROPPED_BIT`).
-    seen: Vec<u32>,
+    /// Per first row dropped (outside, not kept): its id, and its fingerprint and line
+    /// (a kept first row's line is its event's).
+    dropped_ids: EventIds,
     dropped: Vec<(u64, u64)>,
     summary: ReadSummary,
     diagnostics: Vec<Diagnostic>,
     kept_per_problem: BTreeMap<Problem, usize>,
     /// Faulting in the events' room ahead of use, on another thread.
     prefault: Option<Prefault>,
-    /// Events and id slots already stored when the room was reserved (where the
-    /// prefaulted ranges start).
-    reserved_at: (usize, usize),
+    /// Events already stored when the room was reserved (where the prefaulted range
+    /// starts).
+    reserved_at: usize,
 }
 
 impl<'o> Assembler<'o> {
@@ -106,13 +105,13 @@ impl<'o> Assembler<'o> {
             events: Vec::new(),
             timestamps: Vec::new(),
             details: Vec::new(),
-            seen: Vec::new(),
+            dropped_ids: EventIds::default(),
             dropped: Vec::new(),
             summary,
             diagnostics: Vec::new(),
             kept_per_problem: BTreeMap::new(),
             prefault: None,
-            reserved_at: (0, 0),
+            reserved_at: 0,
         }
     }
 
@@ -122,16 +121,20 @@ impl<'o> Assembler<'o> {
 
     /// Makes room for about `rows` more events (a hint; nothing breaks if it is wrong).
     pub fn reserve(&mut self, rows: usize) {
-        self.id_table.reserve(rows);
-        self.ids.reserve(rows);
-        self.seen.reserve(rows);
-        self.events.reserve(rows);
+        // 5 % to spare for an estimate on the low side, but faulted in ahead only as far
+        // as the estimate: room never filled stays out of memory (40 MB of events on
+        // ten million rows).
+        let room = rows + rows / 20;
+        self.id_table.reserve(room);
+        self.ids.reserve(room);
+        self.events.reserve(room);
         if self.opts.details {
-            self.details.reserve(rows);
+            self.details.reserve(room);
         }
-        let ranges = vec![spare_room(&mut self.events), spare_room(&mut self.seen)];
-        self.reserved_at = (self.events.len(), self.seen.len());
-        self.prefault = Some(Prefault::start(ranges));
+        let (at, len) = spare_room(&mut self.events);
+        self.reserved_at = self.events.len();
+        let expected = len.min(rows * size_of::<Event>());
+        self.prefault = Some(Prefault::start(vec![(at, expected)]));
     }
 
     /// Takes the next row in file order. `Err` only in strict mode.
@@ -152,32 +155,28 @@ impl<'o> Assembler<'o> {
             Err(issue) => return self.report(origin, issue, Outcome::Skipped),
         };
         let event = self.event(fields, origin);
-        let slot = event.id.index();
-        if let Some(seen) = self.seen_at(slot) {
+        let keep = fields.outside.is_none() || self.opts.keep_outside;
+        if let Some(seen) = self.first_row(&fields.id, keep) {
             return self.repeat(origin, event, fields, seen, &draft.warnings);
         }
         for w in &draft.warnings {
             self.report(origin, w, Outcome::Kept)?;
         }
-        let mut index = self.events.len() as u32;
         if let Some(out) = &fields.outside {
             self.summary.outside_country += 1;
-            if self.opts.keep_outside {
-                self.report_as(origin, out.problem, &out.issue, Outcome::Kept)?;
+            let outcome = if keep {
+                Outcome::Kept
             } else {
-                self.report_as(origin, out.problem, &out.issue, Outcome::Skipped)?;
-                index = DROPPED;
-            }
+                Outcome::Skipped
+            };
+            self.report_as(origin, out.problem, &out.issue, outcome)?;
         }
-        self.seen[slot] = index;
-        if index == DROPPED {
+        if !keep {
             // Only a dropped row needs its fingerprint: a kept one is compared field by
             // field.
             let print = fingerprint(&event, self.monadic());
-            self.seen[slot] = DROPPED_BIT | self.dropped.len() as u32;
             self.dropped.push((print, origin.line));
-        }
-        if index != DROPPED {
+        } else {
             self.events.push(event);
             if self.opts.revisions {
                 self.timestamps.push(fields.timestamp.unwrap_or(0));
@@ -190,24 +189,51 @@ impl<'o> Assembler<'o> {
         Ok(())
     }
 
-    /// What is known of the first row of the id at `slot`, if it was read.
-    fn seen_at(&self, slot: usize) -> Option<Seen> {
-        match self.seen[slot] {
-            UNSEEN => None,
-            at if at & DROPPED_BIT != 0 => {
-                let (fingerprint, line) = self.dropped[(at & !DROPPED_BIT) as usize];
-                Some(Seen {
-                    fingerprint,
-                    line,
-                    index: DROPPED,
-                })
+    /// What is known of the first row of the row's id, if one was read; else the id is
+    /// stored as that of the next event (`keep`) or of the next dropped row.
+    fn first_row(&mut self, row: &RowId, keep: bool) -> Option<Seen> {
+        let next = if keep {
+            self.events.len()
+        } else {
+            self.dropped.len()
+        };
+        let next = u32::try_from(next)
+            .ok()
+            .filter(|&n| n < DROPPED_BIT)
+            .expect("fewer than 2^31 events, and 2^31 dropped rows");
+        let next = if keep { next } else { DROPPED_BIT | next };
+        let (ids, dropped_ids) = (&self.ids, &self.dropped_ids);
+        let same = |at: u32| {
+            let text = match at & DROPPED_BIT {
+                0 => ids.get(at as usize),
+                _ => dropped_ids.get((at & !DROPPED_BIT) as usize),
+            };
+            text == row.as_str()
+        };
+        let at = match self.id_table.find_or_insert(row.hash(), next, same) {
+            Ok(at) => at,
+            Err(_) => {
+                match keep {
+                    true => self.ids.push(row.as_str()),
+                    false => self.dropped_ids.push(row.as_str()),
+                };
+                return None;
             }
-            index => Some(Seen {
+        };
+        Some(if at & DROPPED_BIT != 0 {
+            let (fingerprint, line) = self.dropped[(at & !DROPPED_BIT) as usize];
+            Seen {
+                fingerprint,
+                line,
+                index: DROPPED,
+            }
+        } else {
+            Seen {
                 fingerprint: 0,
-                line: self.events[index as usize].source_line,
-                index,
-            }),
-        }
+                line: u64::from(self.events[at as usize].source_line),
+                index: at,
+            }
+        })
     }
 
     /// The strings already interned, for the parallel step.
@@ -224,20 +250,6 @@ impl<'o> Assembler<'o> {
     /// Lets the parallel step see the text interned since the last call.
     pub fn share_texts(&mut self) {
         self.texts.share();
-    }
-
-    /// The id of the row: the one already read, or a new one.
-    fn event_id(&mut self, row: &RowId) -> EventId {
-        let ids = &self.ids;
-        let next = ids.len() as u32;
-        let same = |index| ids.get(EventId::from_index(index)) == row.as_str();
-        match self.id_table.find_or_insert(row.hash(), next, same) {
-            Ok(index) => EventId::from_index(index),
-            Err(_) => {
-                self.seen.push(UNSEEN);
-                self.ids.push(row.as_str())
-            }
-        }
     }
 
     /// Takes rows in file order, fetching each row's id slot a few rows ahead, and
@@ -261,19 +273,17 @@ impl<'o> Assembler<'o> {
             self.push_one(d)?;
         }
         if let Some(p) = &self.prefault {
-            // The ranges given at `reserve`: the events' room, then the ids' slots.
+            // The range given at `reserve`: the events' room.
             p.filled(
                 0,
-                (self.events.len() - self.reserved_at.0) * size_of::<Event>(),
+                (self.events.len() - self.reserved_at) * size_of::<Event>(),
             );
-            p.filled(1, (self.seen.len() - self.reserved_at.1) * size_of::<u32>());
         }
         Ok(())
     }
 
     /// Interns the row's text and builds its event (actors without repeats).
     fn event(&mut self, f: &Fields, origin: Origin) -> Event {
-        let id = self.event_id(&f.id);
         let (s, known) = (&self.strings, &mut self.texts);
         let mut unique = |texts: &[Text]| {
             let mut out: SmallVec<[Sym; 2]> = SmallVec::new();
@@ -285,7 +295,6 @@ impl<'o> Assembler<'o> {
         let primary_actors = unique(&f.primary);
         let associated_actors = unique(&f.associated);
         Event {
-            id,
             date: f.date,
             position: f.position,
             geo_precision: f.geo_precision,
@@ -300,7 +309,7 @@ impl<'o> Assembler<'o> {
             location: known.resolve(s, &f.location),
             dataset: self.dataset,
             country: f.country,
-            source_line: origin.line,
+            source_line: u32::try_from(origin.line).unwrap_or(u32::MAX),
         }
     }
 
@@ -362,7 +371,7 @@ impl<'o> Assembler<'o> {
             }
             return Ok(());
         }
-        let id = self.ids.get(event.id).to_string();
+        let id = fields.id.as_str();
         let first_at = self.place(seen.line);
         let issue = if differs.is_empty() {
             let detail = format!("id \"{id}\" already read at {first_at} with the same content");

@@ -193,7 +193,7 @@ fn process(
     // tables row by row re-hashes and copies them several times on large files.
     if let (Some(size), Some(last)) = (size, rows.last()) {
         let bytes = last.byte().max(1);
-        let rows = (size as f64 * (rows.len() as f64 / bytes as f64) * 1.05) as usize;
+        let rows = (size as f64 * (rows.len() as f64 / bytes as f64)) as usize;
         assembler.reserve(rows.min(1 << 31));
     }
     drop(rows);

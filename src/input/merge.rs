@@ -74,12 +74,8 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
     }
     let mut stamps = std::mem::take(&mut out.timestamps);
     stamps.resize(set.events.len(), 0);
-    let mut index: FxHashMap<String, usize> = set
-        .events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (set.ids.get(e.id).to_string(), i))
-        .collect();
+    let mut index: FxHashMap<String, usize> =
+        (0..set.len()).map(|i| (set.id(i).to_string(), i)).collect();
     for read in rest {
         merged.files.push(read.summary.clone());
         add_counts(&mut out.summary, &read.summary);
@@ -91,13 +87,12 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
             symbols.move_event(&mut event);
             let mut row = more.next().unwrap_or_default();
             row.values_mut().for_each(|sym| *sym = symbols.get(*sym));
-            let id = read.events.ids.get(event.id);
+            let id = read.events.ids.get(k);
             match index.get(id) {
                 Some(&i) => {
                     merged.shared += 1;
                     // Only two timestamps can tell which row is newer.
                     if stamp > stamps[i] && stamps[i] != 0 {
-                        event.id = set.events[i].id;
                         set.events[i] = event;
                         if details {
                             set.details[i] = row;
@@ -107,7 +102,7 @@ pub fn merge(mut reads: Vec<ReadOutput>) -> ReadOutput {
                     }
                 }
                 None => {
-                    event.id = set.ids.push(id);
+                    set.ids.push(id);
                     index.insert(id.to_string(), set.events.len());
                     set.events.push(event);
                     if details {

@@ -17,6 +17,6 @@ pub use categories::{ActorGroup, ActorRoles, Categories, Category, CategorySet, 
 pub use colour::Colour;
 pub use country::{CountryBy, CountryCodes, CountryMatch};
 pub use details::{Detail, EventDetails};
-pub use event::{ActorList, Dataset, Event, EventId, EventIds, EventSet, Strings, Sym};
+pub use event::{ActorList, Dataset, Event, EventIds, EventSet, Strings, Sym};
 pub use study::{ImageFormat, Study, StudyOverrides};
 pub use style::Style;

@@ -7,8 +7,8 @@ use geo::{Geometry, MultiPolygon};
 
 use crate::analysis::zones::{Membership, Zone, ZoneDistances, ZoneKind};
 use crate::model::{
-    AdminUnit, Boundaries, Categories, CategorySet, CercleId, Detail, Event, EventDetails,
-    EventSet, RegionId,
+    AdminUnit, Boundaries, Categories, CategorySet, CercleId, Detail, EventDetails, EventSet,
+    RegionId,
 };
 use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, VectorLayer};
 
@@ -70,7 +70,7 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
         .enumerate()
         .map(|(i, e)| {
             let (region, cercle) = f.admin[i];
-            let mut values = event_values(s, e, Some(&s.details[i]));
+            let mut values = event_values(s, i, Some(&s.details[i]));
             values.extend([
                 region.map_or(Value::Null, |r| Value::Text(b.region(r).name.clone())),
                 cercle.map_or(Value::Null, |c| Value::Text(b.cercle(c).name.clone())),
@@ -137,7 +137,8 @@ fn event_fields(details: bool) -> Vec<Field> {
 /// The values of [`event_fields`] for one event (with its details if given). A detail
 /// the source has no column for is null; text the source gives is written as given, ""
 /// for an empty cell, as the other source fields (admin1, location, …) are.
-fn event_values(s: &EventSet, e: &Event, details: Option<&EventDetails>) -> Vec<Value> {
+fn event_values(s: &EventSet, i: usize, details: Option<&EventDetails>) -> Vec<Value> {
+    let e = &s.events[i];
     let text = |sym| Value::Text(s.str(sym).to_string());
     let joined = |syms: &[crate::model::Sym]| {
         Value::Text(
@@ -148,7 +149,7 @@ fn event_values(s: &EventSet, e: &Event, details: Option<&EventDetails>) -> Vec<
         )
     };
     let mut values = vec![
-        Value::Text(s.id(e.id).to_string()),
+        Value::Text(s.id(i).to_string()),
         Value::Date(e.date),
         Value::Int(i64::from(e.year())),
         text(e.event_type),
@@ -200,7 +201,7 @@ pub fn event_points_layer(events: &EventSet, indices: &[usize]) -> VectorLayer {
                 let e = &events.events[i];
                 Feature {
                     geometry: Geometry::Point(e.position.to_point()),
-                    values: event_values(events, e, details.then(|| &events.details[i])),
+                    values: event_values(events, i, details.then(|| &events.details[i])),
                 }
             })
             .collect(),

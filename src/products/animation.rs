@@ -176,7 +176,7 @@ pub fn write(run: &Run, args: &AnimationOptions) -> Result<Animation> {
     let plan = pts.plan();
     // The frames' densities are computed again where needed rather than all kept: a
     // monthly animation of a decade holds over a hundred grids of a million cells.
-    let density_of = |p: &Period| plan.apply(&pts.bin(index.within(p)));
+    let density_of = |p: &Period| plan.apply(&pts.bin(index.within(p).iter().copied()));
     let bar = progress(periods.len(), "density");
     let rows: Vec<FrameRow> = periods
         .par_iter()

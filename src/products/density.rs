@@ -4,7 +4,6 @@
 use std::ops::RangeInclusive;
 
 use chrono::Datelike;
-use rayon::prelude::*;
 
 use crate::analysis::density::{
     self, Binned, DensityGrid, DensityPlan, GridSpec, Kernel, UNIT_LABEL,
@@ -213,18 +212,26 @@ pub struct Points {
 
 impl Points {
     /// Bins the selected events at positions `ks` (indices into `selected`).
-    pub fn bin(&self, ks: &[usize]) -> Binned {
-        let pts: Vec<[f64; 2]> = ks.iter().map(|&k| self.xy[k]).collect();
-        let w: Option<Vec<f32>> = self
-            .weights
-            .as_ref()
-            .map(|w| ks.iter().map(|&k| w[k]).collect());
-        density::bin(&self.spec, self.margin_m, &pts, w.as_deref())
+    pub fn bin(&self, ks: impl IntoIterator<Item = usize>) -> Binned {
+        let (mut pts, mut w) = (Vec::new(), Vec::new());
+        for k in ks {
+            pts.push(self.xy[k]);
+            if let Some(weights) = &self.weights {
+                w.push(weights[k]);
+            }
+        }
+        let w = self.weights.as_ref().map(|_| w.as_slice());
+        density::bin(&self.spec, self.margin_m, &pts, w)
+    }
+
+    /// Bins every selected event.
+    pub fn bin_all(&self) -> Binned {
+        density::bin(&self.spec, self.margin_m, &self.xy, self.weights.as_deref())
     }
 
     /// The kernel density plan of this grid (one per run, applied to every binned grid).
     pub fn plan(&self) -> DensityPlan {
-        DensityPlan::new(&self.bin(&[]), self.kernel, self.bandwidth_m)
+        DensityPlan::new(&self.bin([]), self.kernel, self.bandwidth_m)
     }
 }
 
@@ -358,8 +365,11 @@ pub fn points(
 /// same wherever it sits in a batch.
 fn project_selected(view: &MapView, loaded: &Loaded, selected: &[usize]) -> Vec<[f64; 2]> {
     let (events, places) = (&loaded.read.events.events, &loaded.places);
-    if places.slots.len() == events.len() && places.distinct.len() <= selected.len() {
-        let at = view.projection().project_all_xy(&places.distinct);
+    if let Some(table) = places.table()
+        && places.slots.len() == events.len()
+        && table.len() <= selected.len()
+    {
+        let at = view.projection().project_all_xy(table);
         return selected.iter().map(|&i| at[places.slots.get(i)]).collect();
     }
     let positions: Vec<_> = selected.iter().map(|&i| events[i].position).collect();
@@ -416,7 +426,8 @@ pub fn unit(args: &DensityOptions, category: &Category) -> String {
 }
 
 /// Projects the selected events once, bins them per year on one grid covering the view,
-/// convolves with one kernel plan, and picks the colour scales. Laps "grid" and "density".
+/// convolves with one kernel plan, and picks the colour scales. Laps "grid" (events
+/// selected, projected and sorted by year) and "density" (binned and convolved).
 pub fn compute(
     args: &DensityOptions,
     filter: &Filter,
@@ -428,44 +439,50 @@ pub fn compute(
     let pts = points(args, filter, setup, loaded, view)?;
     let years = year_range(filter, loaded)?;
     let events = &loaded.read.events;
-    let year_of = |k: usize| events.events[pts.selected[k]].year();
-    let all = pts.bin(&(0..pts.selected.len()).collect::<Vec<_>>());
-    // The points of each year, in one pass over them (not one pass per year).
+    // The points of each year, grouped by a counting sort (4 bytes a point).
     let first = *years.start();
-    let mut by_year: Vec<Vec<usize>> = vec![Vec::new(); years.clone().count()];
-    let offsets: Vec<i32> = (0..pts.selected.len())
-        .into_par_iter()
-        .map(|k| year_of(k) - first)
-        .collect();
-    for (k, &y) in offsets.iter().enumerate() {
-        if let Some(ks) = usize::try_from(y).ok().and_then(|y| by_year.get_mut(y)) {
-            ks.push(k);
+    let n_years = years.clone().count();
+    let year_of = |k: usize| {
+        let y = events.events[pts.selected[k]].year() - first;
+        usize::try_from(y).ok().filter(|&y| y < n_years)
+    };
+    let mut starts = vec![0usize; n_years + 1];
+    for y in (0..pts.selected.len()).filter_map(year_of) {
+        starts[y + 1] += 1;
+    }
+    for y in 0..n_years {
+        starts[y + 1] += starts[y];
+    }
+    let mut order = vec![0u32; starts[n_years]];
+    let mut next = starts.clone();
+    for k in 0..pts.selected.len() {
+        if let Some(y) = year_of(k) {
+            order[next[y]] = k as u32;
+            next[y] += 1;
         }
     }
-    let per_year: Vec<_> = years
-        .clone()
-        .zip(by_year)
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(year, ks)| (year, pts.bin(&ks)))
-        .collect();
     run.lap("grid");
+    // One year at a time, each binned and convolved in one go (both in parallel
+    // inside): a binned grid (8 bytes a cell, margins included) and the transforms'
+    // buffers live only while their year's density is made.
     let plan = pts.plan();
-    let mut grids: Vec<YearGrid> = per_year
-        .par_iter()
-        .map(|(year, binned)| YearGrid {
-            label: year.to_string(),
-            year: Some(*year),
-            grid: plan.apply(binned),
+    let mut grids: Vec<YearGrid> = years
+        .clone()
+        .enumerate()
+        .map(|(y, year)| {
+            let ks = order[starts[y]..starts[y + 1]].iter().map(|&k| k as usize);
+            YearGrid {
+                label: year.to_string(),
+                year: Some(year),
+                grid: plan.apply(&pts.bin(ks)),
+            }
         })
         .collect();
     grids.push(YearGrid {
         label: span(&years),
         year: None,
-        grid: plan.apply(&all),
+        grid: plan.apply(&pts.bin_all()),
     });
-    drop(per_year);
-    drop(all);
     run.lap("density");
 
     let n = grids.len();
@@ -512,7 +529,7 @@ mod tests {
         let view = &maps.view;
         let loaded = &run.loaded;
         let events = &loaded.read.events.events;
-        assert!(loaded.places.distinct.len() < events.len() / 2);
+        assert!(loaded.places.len() < events.len() / 2);
         let alone = |selected: &[usize]| {
             let positions: Vec<_> = selected.iter().map(|&i| events[i].position).collect();
             view.projection().project_all_xy(&positions)

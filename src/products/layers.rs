@@ -65,6 +65,13 @@ impl Default for LayersOptions {
 /// has a .qml beside it). The run must have read the events' details
 /// ([`crate::run::EventOptions::details`]).
 pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
+    if !run.loaded.read.events.has_ids() {
+        return Err(Error::Usage(
+            "the GIS layers print the events' ids, which this run did not keep: load it \
+             with EventOptions { ids: true, .. }"
+                .into(),
+        ));
+    }
     if !run.loaded.read.events.has_details() {
         return Err(Error::Usage(
             "the GIS layers print the events' details (actor roles, inter codes, sources), \
@@ -82,7 +89,8 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     // The events layer prints exact distances: computed here, not for every zoned run.
     let verdicts = loaded.verdicts();
     let inside = zones::InsideCountry::Verdicts(&verdicts);
-    let distances = zones::distances(zoned.zones, b, &loaded.places, inside);
+    let (places, positions) = (&loaded.places, loaded.place_positions());
+    let distances = zones::distances(zoned.zones, b, places, &positions, inside);
     let facts = EventFacts {
         events: &loaded.read.events,
         classes: &loaded.classes,

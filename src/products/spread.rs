@@ -254,6 +254,7 @@ pub fn summarise(run: &Run, opts: &SpreadOptions) -> Result<SpreadSummary> {
         zoned.zones,
         &setup.boundaries,
         &loaded.places,
+        &loaded.place_positions(),
         InsideCountry::Verdicts(&verdicts),
     );
     let filter = Filter {

@@ -12,12 +12,12 @@ use crate::input::{
     read_events_bytes,
 };
 use crate::model::{
-    Boundaries, Categories, CategorySet, CercleId, CountryBy, CountryMatch, RegionId, Study,
-    StudyOverrides,
+    Boundaries, Categories, CategorySet, CercleId, CountryBy, CountryMatch, EventIds, RegionId,
+    Study, StudyOverrides,
 };
 use crate::output::write_atomic;
 use crate::run::{EventOptions, Stopwatch, StudyOptions, ZoneOverrides};
-use crate::units::Places;
+use crate::units::{LonLat, PlacePositions, Places};
 
 use crate::run::{InputHash, hash_inputs};
 
@@ -92,6 +92,12 @@ impl Loaded {
     /// Per event: whether it is the study country's (the reader's verdict), for zones.
     pub fn verdicts(&self) -> Vec<CountryMatch> {
         self.read.events.events.iter().map(|e| e.country).collect()
+    }
+
+    /// The positions of [`Self::places`].
+    pub fn place_positions(&self) -> PlacePositions<'_, impl Fn(usize) -> LonLat + Sync + '_> {
+        let events = &self.read.events.events;
+        self.places.positions(move |i| events[i].position)
     }
 
     /// The data attribution for products.
@@ -271,11 +277,18 @@ fn read_and_place(
         (names.join(", "), synthetic, merge(reads))
     };
     log.finish(args.diagnostics.as_deref())?;
+    let mut read = read;
+    if !args.ids {
+        read.events.ids = EventIds::default();
+    }
     sw.lap("read");
     let classes = setup.categories.classify_all(&read.events);
     let events = &read.events.events;
-    let places = Places::of(events.len(), |i| events[i].position);
-    let mut admin = setup.boundaries.assign_places(&places);
+    let at = |i: usize| events[i].position;
+    let places = Places::of(events.len(), at);
+    let mut admin = setup
+        .boundaries
+        .assign_places(&places, &places.positions(at));
     // Events coded as the country outside its outline get the nearest units (few).
     for (e, units) in events.iter().zip(&mut admin) {
         if e.country == CountryMatch::CodedOutsideOutline {

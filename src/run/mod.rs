@@ -103,6 +103,7 @@ impl Run {
                 zones,
                 &self.setup.boundaries,
                 &self.loaded.places,
+                &self.loaded.place_positions(),
                 &regions,
                 zones::InsideCountry::Verdicts(&verdicts),
             );

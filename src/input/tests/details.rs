@@ -16,10 +16,8 @@ fn with_details() -> ReadOptions<'static> {
 fn details_of(out: &ReadOutput, id: &str) -> Vec<(&'static str, Option<String>)> {
     let set = &out.events;
     assert!(set.has_details(), "the read kept no details");
-    let i = set
-        .events
-        .iter()
-        .position(|e| set.id(e.id) == id)
+    let i = (0..set.len())
+        .position(|i| set.id(i) == id)
         .unwrap_or_else(|| panic!("no event {id}"));
     let d: &EventDetails = &set.details[i];
     Detail::ALL

@@ -65,14 +65,15 @@ pub(super) struct View {
 }
 
 pub(super) fn views(out: &ReadOutput) -> Vec<View> {
-    out.events.events.iter().map(|e| view(out, e)).collect()
+    (0..out.events.len()).map(|i| view(out, i)).collect()
 }
 
-pub(super) fn view(out: &ReadOutput, e: &Event) -> View {
+pub(super) fn view(out: &ReadOutput, i: usize) -> View {
+    let e = &out.events.events[i];
     let s = |sym: Sym| out.events.str(sym).to_string();
     let list = |syms: &[Sym]| syms.iter().map(|&x| s(x)).collect();
     View {
-        id: out.events.id(e.id).to_string(),
+        id: out.events.id(i).to_string(),
         date: e.date,
         year: e.year(),
         lon: e.lon(),
@@ -86,7 +87,7 @@ pub(super) fn view(out: &ReadOutput, e: &Event) -> View {
         admin: [s(e.admin1), s(e.admin2), s(e.admin3)],
         location: s(e.location),
         dataset: e.dataset,
-        line: e.source_line,
+        line: u64::from(e.source_line),
     }
 }
 

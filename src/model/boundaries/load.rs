@@ -11,7 +11,8 @@ use super::index::AreaIndex;
 use super::names::fold;
 use super::read::RawLayer;
 use super::types::{
-    AdminUnit, Border, Layer, LayerMeta, NamedArea, NamedLine, Neighbour, Place, RegionId,
+    AdminUnit, Border, Layer, LayerMeta, MAX_UNITS, NamedArea, NamedLine, Neighbour, Place,
+    RegionId,
 };
 
 /// The country outline: the picked features' polygons, unioned when there are several.
@@ -36,11 +37,11 @@ pub(super) fn admin(
     what: &str,
 ) -> Result<(Layer<AdminUnit>, Vec<Option<String>>)> {
     let raw = RawLayer::read(study, &spec.file, &spec.filter, what)?;
-    if raw.features.len() > usize::from(u16::MAX) + 1 {
+    if raw.features.len() > MAX_UNITS {
         return Err(Error::format(
             raw.path(),
             format!(
-                "{what}: {} units, at most 65536 are supported",
+                "{what}: {} units, at most {MAX_UNITS} are supported",
                 raw.features.len()
             ),
         ));
@@ -100,7 +101,7 @@ pub(super) fn set_parents(
             let p = cercle.geometry.interior_point()?;
             region_of(p.0)
         };
-        cercle.parent = by_name.or_else(by_place).map(|i| RegionId(i as u16));
+        cercle.parent = by_name.or_else(by_place).map(|i| RegionId::new(i));
     }
 }
 

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::input::Territory;
 use crate::model::study::Study;
-use crate::units::{LonLat, Places, Slots};
+use crate::units::{LonLat, PlacePositions, Places, Slots};
 
 use index::AreaIndex;
 
@@ -180,7 +180,7 @@ impl Boundaries {
             self.snap_km,
             p.to_coord(),
         )
-        .map(|i| RegionId(i as u16))
+        .map(|i| RegionId::new(i))
     }
 
     /// The cercle of `p` (same rules as [`Self::region_of`]).
@@ -191,29 +191,37 @@ impl Boundaries {
             self.snap_km,
             p.to_coord(),
         )
-        .map(|i| CercleId(i as u16))
+        .map(|i| CercleId::new(i))
     }
 
     /// Region and cercle of every point, same order as `points`: computed once per
     /// distinct position, in parallel.
     pub fn assign(&self, points: &[LonLat]) -> Vec<(Option<RegionId>, Option<CercleId>)> {
-        self.assign_places(&Places::of(points.len(), |i| points[i]))
+        let at = |i: usize| points[i];
+        let places = Places::of(points.len(), at);
+        self.assign_places(&places, &places.positions(at))
     }
 
-    /// [`Self::assign`] for items already sorted into places.
-    pub fn assign_places(&self, places: &Places) -> Vec<(Option<RegionId>, Option<CercleId>)> {
+    /// [`Self::assign`] for items already sorted into `places`, at `positions`.
+    pub fn assign_places<F: Fn(usize) -> LonLat + Sync>(
+        &self,
+        places: &Places,
+        positions: &PlacePositions<'_, F>,
+    ) -> Vec<(Option<RegionId>, Option<CercleId>)> {
         // The grids' cells of a place a few places ahead are asked for early: on
         // distinct positions each lookup is otherwise a wait for memory.
         const AHEAD: usize = 8;
-        let d = &places.distinct;
-        let per_place: Vec<_> = (0..d.len())
+        let n = positions.len();
+        let per_place: Vec<_> = (0..n)
             .into_par_iter()
             .map(|i| {
-                if let Some(q) = d.get(i + AHEAD) {
-                    self.region_index.prefetch(q.to_coord());
-                    self.cercle_index.prefetch(q.to_coord());
+                if i + AHEAD < n {
+                    let q = positions.get(i + AHEAD).to_coord();
+                    self.region_index.prefetch(q);
+                    self.cercle_index.prefetch(q);
                 }
-                (self.region_of(d[i]), self.cercle_of(d[i]))
+                let p = positions.get(i);
+                (self.region_of(p), self.cercle_of(p))
             })
             .collect();
         if let Slots::Identity(_) = places.slots {
@@ -226,12 +234,12 @@ impl Boundaries {
     /// The region called `name`, ignoring case, accents and separators ("segou" finds
     /// "Ségou"), matched against names, then aliases ("Koulikouro"), then codes ("ML-4").
     pub fn region_by_name(&self, name: &str) -> Option<RegionId> {
-        load::find_by_name(&self.regions.items, name).map(|i| RegionId(i as u16))
+        load::find_by_name(&self.regions.items, name).map(|i| RegionId::new(i))
     }
 
     /// The cercle called `name` (same matching as [`Self::region_by_name`]).
     pub fn cercle_by_name(&self, name: &str) -> Option<CercleId> {
-        load::find_by_name(&self.cercles.items, name).map(|i| CercleId(i as u16))
+        load::find_by_name(&self.cercles.items, name).map(|i| CercleId::new(i))
     }
 
     /// The border shared with the neighbour of this code ("CIV"), ignoring case.
@@ -287,8 +295,8 @@ impl Boundaries {
                 .or_else(|| units.nearest_within(c, CODED_REACH_KM).map(|(u, _)| u))
         };
         (
-            find(&self.region_index).map(|i| RegionId(i as u16)),
-            find(&self.cercle_index).map(|i| CercleId(i as u16)),
+            find(&self.region_index).map(|i| RegionId::new(i)),
+            find(&self.cercle_index).map(|i| CercleId::new(i)),
         )
     }
 }

@@ -2,6 +2,7 @@
 //! places and basemap layers, each layer with the metadata of the file it came from.
 
 use std::fmt;
+use std::num::NonZeroU16;
 use std::path::PathBuf;
 
 use geo::{MultiLineString, MultiPolygon};
@@ -9,35 +10,58 @@ use serde_json::{Map, Value};
 
 use crate::units::LonLat;
 
-/// Index of an ADM1 unit (region) in [`super::Boundaries::regions`].
+/// Index of an ADM1 unit (region) in [`super::Boundaries::regions`]. Held as index + 1,
+/// so that `Option<RegionId>` is two bytes: every event carries its region and cercle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RegionId(pub u16);
+pub struct RegionId(NonZeroU16);
 
-/// Index of an ADM2 unit (cercle) in [`super::Boundaries::cercles`].
+/// Index of an ADM2 unit (cercle) in [`super::Boundaries::cercles`] (held like
+/// [`RegionId`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct CercleId(pub u16);
+pub struct CercleId(NonZeroU16);
+
+/// Most units a layer may have (loading refuses more): the ids number them in 16 bits.
+pub const MAX_UNITS: usize = u16::MAX as usize;
+
+/// Index `i` held as index + 1; panics past [`MAX_UNITS`] (layers are refused before).
+fn plus_one(i: usize) -> NonZeroU16 {
+    u16::try_from(i + 1)
+        .ok()
+        .and_then(NonZeroU16::new)
+        .expect("layers have at most MAX_UNITS units")
+}
 
 impl RegionId {
+    /// The region at `index` (< [`MAX_UNITS`]).
+    pub fn new(index: usize) -> Self {
+        RegionId(plus_one(index))
+    }
+
     pub fn index(self) -> usize {
-        usize::from(self.0)
+        usize::from(self.0.get() - 1)
     }
 }
 
 impl CercleId {
+    /// The cercle at `index` (< [`MAX_UNITS`]).
+    pub fn new(index: usize) -> Self {
+        CercleId(plus_one(index))
+    }
+
     pub fn index(self) -> usize {
-        usize::from(self.0)
+        usize::from(self.0.get() - 1)
     }
 }
 
 impl fmt::Display for RegionId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "region #{}", self.0)
+        write!(f, "region #{}", self.index())
     }
 }
 
 impl fmt::Display for CercleId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cercle #{}", self.0)
+        write!(f, "cercle #{}", self.index())
     }
 }
 

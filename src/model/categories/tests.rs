@@ -28,8 +28,8 @@ fn event(set: &mut EventSet, event_type: &str, primary: &[&str], assoc: &[&str])
             .collect::<SmallVec<[_; 2]>>();
         s.actor_list(&list)
     };
+    set.ids.push(&format!("MLI{}", set.events.len() + 1));
     Event {
-        id: set.ids.push(&format!("MLI{}", set.events.len() + 1)),
         date: NaiveDate::from_ymd_opt(2024, 9, 17).unwrap(),
         position: LonLat::new(-8.0, 12.6).unwrap(),
         geo_precision: Some(1),
