@@ -539,7 +539,7 @@ pub fn distances<F: Fn(usize) -> LonLat + Sync>(
                     .par_iter()
                     .copied(),
             )
-            .map(|p| value(p))
+            .map(value)
             .collect(),
     };
     ZoneDistances {

@@ -1,5 +1,7 @@
 //! `conflictmap inspect`: what is in an event file.
 
+use rayon::prelude::*;
+
 use crate::analysis::overview::{KeptByCode, Names, Overview};
 use crate::cli::args::InspectArgs;
 use crate::error::{Error, Result};
@@ -54,7 +56,7 @@ pub fn overview_timed(args: &InspectArgs) -> Result<(String, Overview, Vec<Stage
     let set = &loaded.read.events;
     overview.kept_by_code = set
         .events
-        .iter()
+        .par_iter()
         .enumerate()
         .filter(|(_, e)| e.country == CountryMatch::CodedOutsideOutline)
         .map(|(i, e)| KeptByCode {

@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use lasso::{Key, Spur, ThreadedRodeo};
+use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use smallvec::SmallVec;
 
@@ -378,11 +379,15 @@ impl EventSet {
         self.ids.get(i)
     }
 
-    /// First and last event date, or `None` for an empty set.
+    /// First and last event date, or `None` for an empty set. One pass, in parallel:
+    /// ten million events are 720 MB to read.
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let first = self.events.iter().map(|e| e.date).min()?;
-        let last = self.events.iter().map(|e| e.date).max()?;
-        Some((first, last))
+        let both =
+            |a: (NaiveDate, NaiveDate), b: (NaiveDate, NaiveDate)| (a.0.min(b.0), a.1.max(b.1));
+        self.events
+            .par_iter()
+            .map(|e| (e.date, e.date))
+            .reduce_with(both)
     }
 }
 

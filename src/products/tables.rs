@@ -118,7 +118,8 @@ fn build(run: &Run, selected: &[usize], args: &TablesOptions) -> Result<(YearTab
     let zoned = run.zoned()?;
     let events = &loaded.read.events;
     let membership = zoned.membership;
-    let (first, last) = match (args.filter.years, events.date_range()) {
+    let dates = events.date_range();
+    let (first, last) = match (args.filter.years, dates) {
         (Some(y), _) => y,
         (None, Some((a, b))) => (chrono::Datelike::year(&a), chrono::Datelike::year(&b)),
         (None, None) => {
@@ -129,7 +130,7 @@ fn build(run: &Run, selected: &[usize], args: &TablesOptions) -> Result<(YearTab
         }
     };
     // Coverage runs to --as-of, else to the last event date in the data (DOMAIN.md).
-    let as_of = args.as_of.or(events.date_range().map(|(_, b)| b));
+    let as_of = args.as_of.or(dates.map(|(_, b)| b));
     let projection = as_of.and_then(Projection::for_as_of);
     let keys: Vec<RowKey> = selected
         .iter()

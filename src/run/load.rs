@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rayon::prelude::*;
+
 use crate::error::{Error, Result};
 use crate::input::{
     Diagnostic, DiagnosticSink, Problem, ReadOptions, ReadOutput, merge, read_events,
@@ -91,7 +93,12 @@ pub struct Loaded {
 impl Loaded {
     /// Per event: whether it is the study country's (the reader's verdict), for zones.
     pub fn verdicts(&self) -> Vec<CountryMatch> {
-        self.read.events.events.iter().map(|e| e.country).collect()
+        self.read
+            .events
+            .events
+            .par_iter()
+            .map(|e| e.country)
+            .collect()
     }
 
     /// The positions of [`Self::places`].
@@ -289,12 +296,13 @@ fn read_and_place(
     let mut admin = setup
         .boundaries
         .assign_places(&places, &places.positions(at));
-    // Events coded as the country outside its outline get the nearest units (few).
-    for (e, units) in events.iter().zip(&mut admin) {
+    // Events coded as the country outside its outline get the nearest units (few; the
+    // search for them is a pass over every event, in parallel).
+    events.par_iter().zip(&mut admin).for_each(|(e, units)| {
         if e.country == CountryMatch::CodedOutsideOutline {
             *units = setup.boundaries.units_of_coded(e.position);
         }
-    }
+    });
     sw.lap("classify");
     Ok(Loaded {
         input,

@@ -15,6 +15,8 @@ mod stopwatch;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rayon::prelude::*;
+
 use crate::analysis::zones::{self, Membership, Zone};
 use crate::error::Result;
 use crate::products::maps::{MapOptions, MapSet};
@@ -97,7 +99,7 @@ impl Run {
     pub fn zoned(&self) -> Result<Zoned<'_>> {
         let zones = self.zones()?;
         if self.membership.get().is_none() {
-            let regions: Vec<_> = self.loaded.admin.iter().map(|(r, _)| *r).collect();
+            let regions: Vec<_> = self.loaded.admin.par_iter().map(|(r, _)| *r).collect();
             let verdicts = self.loaded.verdicts();
             let membership = zones::apply_places(
                 zones,

@@ -101,7 +101,7 @@ pub(super) fn set_parents(
             let p = cercle.geometry.interior_point()?;
             region_of(p.0)
         };
-        cercle.parent = by_name.or_else(by_place).map(|i| RegionId::new(i));
+        cercle.parent = by_name.or_else(by_place).map(RegionId::new);
     }
 }
 

@@ -180,7 +180,7 @@ impl Boundaries {
             self.snap_km,
             p.to_coord(),
         )
-        .map(|i| RegionId::new(i))
+        .map(RegionId::new)
     }
 
     /// The cercle of `p` (same rules as [`Self::region_of`]).
@@ -191,7 +191,7 @@ impl Boundaries {
             self.snap_km,
             p.to_coord(),
         )
-        .map(|i| CercleId::new(i))
+        .map(CercleId::new)
     }
 
     /// Region and cercle of every point, same order as `points`: computed once per
@@ -234,12 +234,12 @@ impl Boundaries {
     /// The region called `name`, ignoring case, accents and separators ("segou" finds
     /// "Ségou"), matched against names, then aliases ("Koulikouro"), then codes ("ML-4").
     pub fn region_by_name(&self, name: &str) -> Option<RegionId> {
-        load::find_by_name(&self.regions.items, name).map(|i| RegionId::new(i))
+        load::find_by_name(&self.regions.items, name).map(RegionId::new)
     }
 
     /// The cercle called `name` (same matching as [`Self::region_by_name`]).
     pub fn cercle_by_name(&self, name: &str) -> Option<CercleId> {
-        load::find_by_name(&self.cercles.items, name).map(|i| CercleId::new(i))
+        load::find_by_name(&self.cercles.items, name).map(CercleId::new)
     }
 
     /// The border shared with the neighbour of this code ("CIV"), ignoring case.
@@ -295,8 +295,8 @@ impl Boundaries {
                 .or_else(|| units.nearest_within(c, CODED_REACH_KM).map(|(u, _)| u))
         };
         (
-            find(&self.region_index).map(|i| RegionId::new(i)),
-            find(&self.cercle_index).map(|i| CercleId::new(i)),
+            find(&self.region_index).map(RegionId::new),
+            find(&self.cercle_index).map(CercleId::new),
         )
     }
 }
