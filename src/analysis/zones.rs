@@ -458,7 +458,9 @@ pub fn apply_places<F: Fn(usize) -> LonLat + Sync>(
         .zip(regions.par_iter())
         .enumerate()
         .map(|(event, (slot, region))| {
-            let near = coded.get(&event).copied().unwrap_or_else(|| near(slot));
+            // (Most files have no coded events: then no lookup per event.)
+            let own = (!coded.is_empty()).then(|| coded.get(&event)).flatten();
+            let near = own.copied().unwrap_or_else(|| near(slot));
             let inside_country = inside.decide(in_outline[slot], event);
             let mut mask = 0u64;
             let mut bit = 0;

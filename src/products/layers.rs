@@ -420,4 +420,35 @@ mod tests {
         let events = &run.loaded.read.events;
         assert_eq!(events.details.len(), events.len());
     }
+
+    /// A run that did not keep the event ids (what `maps` and `zones` load) has none to
+    /// print, and the layers say so; by default each event keeps its own id.
+    #[test]
+    fn runs_without_ids_have_none_and_the_layers_refuse_them() {
+        let study = Default::default();
+        let kept = Run::load(&study, &EventOptions::default()).unwrap();
+        let events = &kept.loaded.read.events;
+        assert!(events.has_ids());
+        let ids: std::collections::HashSet<&str> =
+            (0..events.len()).map(|i| events.id(i)).collect();
+        assert_eq!(ids.len(), events.len(), "one id per event, none repeated");
+
+        let without = EventOptions {
+            ids: false,
+            details: true,
+            ..EventOptions::default()
+        };
+        let run = Run::load(&study, &without).unwrap();
+        let events = &run.loaded.read.events;
+        assert_eq!(events.len(), kept.loaded.read.events.len());
+        assert!(!events.has_ids() && events.ids.is_empty());
+        let out = tempfile::tempdir().unwrap();
+        let opts = LayersOptions {
+            out: out.path().to_path_buf(),
+            ..LayersOptions::default()
+        };
+        let err = write(&run, &opts).unwrap_err().to_string();
+        assert!(err.contains("EventOptions { ids: true"), "{err}");
+        assert!(!out.path().join("layers").exists());
+    }
 }

@@ -197,3 +197,21 @@ impl<'a, T> IntoIterator for &'a Layer<T> {
         self.items.iter()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every event carries its region and cercle: an absent one costs no extra bytes.
+    #[test]
+    fn unit_ids_are_two_bytes_even_when_optional() {
+        assert_eq!(size_of::<Option<RegionId>>(), 2);
+        assert_eq!(size_of::<Option<CercleId>>(), 2);
+        for i in [0, 1, 300, MAX_UNITS - 1] {
+            assert_eq!(RegionId::new(i).index(), i);
+            assert_eq!(CercleId::new(i).index(), i);
+        }
+        assert!(RegionId::new(2) < RegionId::new(10));
+        assert_eq!(RegionId::new(7).to_string(), "region #7");
+    }
+}
