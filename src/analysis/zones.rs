@@ -536,11 +536,7 @@ pub fn distances<F: Fn(usize) -> LonLat + Sync>(
         },
         values: positions
             .par_iter()
-            .chain(
-                coded_at[..if own { coded_at.len() } else { 0 }]
-                    .par_iter()
-                    .copied(),
-            )
+            .chain(if own { &coded_at[..] } else { &[] }.par_iter().copied())
             .map(value)
             .collect(),
     };

@@ -394,6 +394,19 @@ mod tests {
     use super::*;
     use crate::run::EventOptions;
 
+    /// The layers of `run` are refused with an error that says `says`, and nothing is
+    /// written.
+    fn assert_refused(run: &Run, says: &str) {
+        let out = tempfile::tempdir().unwrap();
+        let opts = LayersOptions {
+            out: out.path().to_path_buf(),
+            ..LayersOptions::default()
+        };
+        let err = write(run, &opts).unwrap_err().to_string();
+        assert!(err.contains(says), "{err}");
+        assert!(!out.path().join("layers").exists());
+    }
+
     /// A run loaded with the default options (what `zones`, `maps` and `inspect` load)
     /// keeps no details, and the layers then say what is missing instead of writing
     /// empty fields.
@@ -403,14 +416,7 @@ mod tests {
         let plain = Run::load(&study, &EventOptions::default()).unwrap();
         let events = &plain.loaded.read.events;
         assert!(!events.is_empty() && events.details.is_empty());
-        let out = tempfile::tempdir().unwrap();
-        let opts = LayersOptions {
-            out: out.path().to_path_buf(),
-            ..LayersOptions::default()
-        };
-        let err = write(&plain, &opts).unwrap_err().to_string();
-        assert!(err.contains("EventOptions { details: true"), "{err}");
-        assert!(!out.path().join("layers").exists());
+        assert_refused(&plain, "EventOptions { details: true");
 
         let asked = EventOptions {
             details: true,
@@ -442,13 +448,6 @@ mod tests {
         let events = &run.loaded.read.events;
         assert_eq!(events.len(), kept.loaded.read.events.len());
         assert!(!events.has_ids() && events.ids.is_empty());
-        let out = tempfile::tempdir().unwrap();
-        let opts = LayersOptions {
-            out: out.path().to_path_buf(),
-            ..LayersOptions::default()
-        };
-        let err = write(&run, &opts).unwrap_err().to_string();
-        assert!(err.contains("EventOptions { ids: true"), "{err}");
-        assert!(!out.path().join("layers").exists());
+        assert_refused(&run, "EventOptions { ids: true");
     }
 }
