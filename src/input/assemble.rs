@@ -5,6 +5,7 @@
 //! [`EventDetails::merge_monadic`]); a row's details never change what is reported.
 //! Whatever the batch size, the result is the same as reading the rows one by one.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -169,7 +170,10 @@ impl<'o> Assembler<'o> {
             } else {
                 Outcome::Skipped
             };
-            self.report_as(origin, out.problem, &out.issue, outcome)?;
+            let position = fields.position;
+            self.report_as(origin, out.problem, outcome, |names, territory| {
+                Cow::Owned(out.issue(position, names, territory))
+            })?;
         }
         if !keep {
             // Only a dropped row needs its fingerprint: a kept one is compared field by
@@ -400,19 +404,18 @@ impl<'o> Assembler<'o> {
     /// is the country's ([`Problem::is_country_verdict`]). The diagnostic is written out
     /// only if the sink wants it, the read keeps it or it stops the read.
     pub fn report(&mut self, origin: Origin, issue: &Issue, outcome: Outcome) -> Result<()> {
-        self.report_as(origin, issue.problem, issue, outcome)
+        self.report_as(origin, issue.problem, outcome, |_, _| Cow::Borrowed(issue))
     }
 
-    /// [`Self::report`] for an issue of kind `problem`, which is read only if the
-    /// diagnostic is written out.
-    fn report_as(
+    /// [`Self::report`] for an issue of kind `problem`, which is written (`issue`, given
+    /// the column names and the territory's name) only if the diagnostic is written out.
+    fn report_as<'i>(
         &mut self,
         origin: Origin,
         problem: Problem,
-        issue: &Issue,
         outcome: Outcome,
+        issue: impl FnOnce(&FieldNames, &str) -> Cow<'i, Issue>,
     ) -> Result<()> {
-        debug_assert_eq!(problem, issue.problem);
         self.summary.count_problem(problem, outcome);
         let sink = self.opts.on_diagnostic.filter(|s| s.wants(problem));
         let stops = self.opts.strict && !problem.is_country_verdict();
@@ -425,6 +428,8 @@ impl<'o> Assembler<'o> {
             .opts
             .territory
             .map_or("the study country", |t| t.name());
+        let issue = issue(&self.names, territory);
+        debug_assert_eq!(problem, issue.problem);
         let d = Diagnostic {
             file: self.path.clone(),
             // GeoJSON has no meaningful lines: 0, and the feature index instead.

@@ -266,14 +266,14 @@ impl RowParser<'_> {
         let date = date_field(&dec.get(l.date), l.name(l.date))?;
 
         let (lat, lon) = (lat?, lon?);
-        let (position, outline_issue) = locate(
+        let (position, outside_outline) = locate(
             lat,
             lon,
             l.name(l.latitude),
             l.name(l.longitude),
             self.territory,
         )?;
-        let (country, outside, note) = self.settle(dec, position, outline_issue);
+        let (country, outside, note) = self.settle(dec, position, outside_outline);
 
         let fatalities = fatalities_field(&dec.get(l.fatalities), l.name(l.fatalities))?;
 
@@ -327,7 +327,7 @@ impl RowParser<'_> {
             id,
             date,
             position,
-            outside: outside.map(Outside::new),
+            outside,
             country,
             geo_precision,
             event_type,
@@ -356,8 +356,8 @@ impl RowParser<'_> {
         &self,
         dec: &mut Decoder<'_>,
         position: LonLat,
-        outline_issue: Option<Issue>,
-    ) -> (CountryMatch, Option<Issue>, Option<Issue>) {
+        outside_outline: bool,
+    ) -> (CountryMatch, Option<Outside>, Option<Issue>) {
         let cols = &self.layout.country;
         let (mut numeric, mut iso3, mut name) = (None, None, None);
         let coded = self.country.and_then(|codes| {
@@ -371,7 +371,13 @@ impl RowParser<'_> {
                 name: name.as_deref(),
             })
         });
-        settle_country(position, outline_issue, coded, &cols.label, self.territory)
+        settle_country(
+            position,
+            outside_outline,
+            coded,
+            &cols.label,
+            self.territory,
+        )
     }
 
     fn check_field_count(&self, n: usize, ending: Ending) -> Result<(), Issue> {

@@ -10,6 +10,7 @@ use smallvec::SmallVec;
 
 use super::diagnostics::Problem;
 use super::id_table::RowId;
+use super::layout::FieldNames;
 use super::territory::Territory;
 use super::values::{ged_precision, parse_count, parse_date, split_actors, trim};
 use crate::model::country::{Coded, CountryMatch};
@@ -251,17 +252,58 @@ pub(crate) struct Fields {
 /// a one-country file have one). The sequential step counts every such row but writes
 /// out only the first few: reading the kind from the draft, not from the box another
 /// thread allocated, spares it a cache miss per row on a multi-country file.
+///
+/// The issue itself is written only if the row is reported ([`Outside::issue`]): most
+/// rows of a multi-country file are outside, and a message and its allocations per row
+/// took half the time of reading such a file.
 #[derive(Debug)]
 pub(crate) struct Outside {
     pub problem: Problem,
-    pub issue: Box<Issue>,
+    /// The outline does not hold the row.
+    outside_outline: bool,
+    /// The source codes another country: its label ("Niger (562)").
+    coded_other: Option<Box<str>>,
 }
 
 impl Outside {
-    pub fn new(issue: Issue) -> Self {
+    /// The outline's verdict: the position lies outside the country.
+    pub fn outline() -> Self {
         Outside {
-            problem: issue.problem,
-            issue: Box::new(issue),
+            problem: Problem::OutsideCountry,
+            outside_outline: true,
+            coded_other: None,
+        }
+    }
+
+    /// The source's verdict: coded `other` (a label), inside the outline or not.
+    pub fn coded(other: String, outside_outline: bool) -> Self {
+        Outside {
+            problem: Problem::CodedOtherCountry,
+            outside_outline,
+            coded_other: Some(other.into_boxed_str()),
+        }
+    }
+
+    /// The issue of a row at `position`: `names` name its columns, `territory` is the
+    /// study country's name.
+    pub fn issue(&self, position: LonLat, names: &FieldNames, territory: &str) -> Issue {
+        match &self.coded_other {
+            None => Issue {
+                problem: Problem::OutsideCountry,
+                column: Some(names.located.clone()),
+                detail: IssueDetail::Outside {
+                    lat: position.lat(),
+                    lon: position.lon(),
+                },
+            },
+            Some(other) => {
+                let where_ = match self.outside_outline {
+                    true => "outside",
+                    false => "inside",
+                };
+                let detail = format!("coded {other}, not {territory} ({where_} its outline)");
+                Issue::new(Problem::CodedOtherCountry, &names.country, detail)
+            }
         }
     }
 }
@@ -338,22 +380,17 @@ pub(crate) fn precision_field(raw: &str, col: &str, ged: bool) -> (Option<u8>, O
 
 /// Checks a position that parsed as numbers: range, (0, 0), and against the territory
 /// (swapped, outside). `lat_col`/`lon_col` name the columns in messages. Returns the
-/// position and, if it lies outside the territory, the OutsideCountry issue.
+/// position and whether it lies outside the territory (an OutsideCountry issue, written
+/// by [`Outside::issue`] if reported).
 pub(crate) fn locate(
     lat: f64,
     lon: f64,
     lat_col: &str,
     lon_col: &str,
     territory: Option<&dyn Territory>,
-) -> Result<(LonLat, Option<Issue>), Issue> {
+) -> Result<(LonLat, bool), Issue> {
     // Messages are built only for rows that have a problem.
-    let both = || {
-        if lat_col == lon_col {
-            lat_col.to_string()
-        } else {
-            format!("{lat_col}/{lon_col}")
-        }
-    };
+    let both = || super::layout::located_column(lat_col, lon_col);
     let shown = || format!("latitude {lat}, longitude {lon}");
     // Swapped: outside (or out of range) as given, inside with the two exchanged.
     let swapped = |t: &dyn Territory| LonLat::new(lat, lon).is_some_and(|p| t.contains(p));
@@ -376,39 +413,34 @@ pub(crate) fn locate(
         ));
     }
     let Some(t) = territory.filter(|t| !t.contains(p)) else {
-        return Ok((p, None));
+        return Ok((p, false));
     };
     if swapped(t) {
         return Err(swapped_issue(&both(), &shown(), t));
     }
-    let outside = Issue {
-        problem: Problem::OutsideCountry,
-        column: Some(both()),
-        detail: IssueDetail::Outside { lat, lon },
-    };
-    Ok((p, Some(outside)))
+    Ok((p, true))
 }
 
 /// Decides whether a row is the study country's, from the source's verdict on its code
 /// (`coded`, `None` when the row has no code to compare) and the outline's
-/// (`outline_issue`, set by [`locate`] when the position is outside the outline).
-/// `column` names the code column in messages. Returns the verdict, the issue that makes
-/// the row "outside" (dropped unless kept by flag) and a note for a row kept because its
-/// code says it is the country's though the outline does not (reported if kept).
+/// (`outside_outline`, from [`locate`]). `column` names the code column in messages.
+/// Returns the verdict, why the row is "outside" (dropped unless kept by flag) and a
+/// note for a row kept because its code says it is the country's though the outline
+/// does not (reported if kept).
 pub(crate) fn settle_country(
     position: LonLat,
-    outline_issue: Option<Issue>,
+    outside_outline: bool,
     coded: Option<Coded>,
     column: &str,
     territory: Option<&dyn Territory>,
-) -> (CountryMatch, Option<Issue>, Option<Issue>) {
+) -> (CountryMatch, Option<Outside>, Option<Issue>) {
     let Some(t) = territory else {
         return (CountryMatch::Inside, None, None);
     };
-    match (coded, outline_issue) {
-        (None | Some(Coded::Same), None) => (CountryMatch::Inside, None, None),
-        (None, Some(outside)) => (CountryMatch::Outside, Some(outside), None),
-        (Some(Coded::Same), Some(_)) => {
+    match (coded, outside_outline) {
+        (None | Some(Coded::Same), false) => (CountryMatch::Inside, None, None),
+        (None, true) => (CountryMatch::Outside, Some(Outside::outline()), None),
+        (Some(Coded::Same), true) => {
             let how_far = match t.km_outside(position) {
                 Some(km) => format!("{km:.1} km outside the outline"),
                 None => "far outside the outline".to_string(),
@@ -417,16 +449,11 @@ pub(crate) fn settle_country(
             let note = Issue::new(Problem::CodedOutsideOutline, column, detail);
             (CountryMatch::CodedOutsideOutline, None, Some(note))
         }
-        (Some(Coded::Other(other)), outline) => {
-            let where_ = if outline.is_some() {
-                "outside"
-            } else {
-                "inside"
-            };
-            let detail = format!("coded {other}, not {} ({where_} its outline)", t.name());
-            let issue = Issue::new(Problem::CodedOtherCountry, column, detail);
-            (CountryMatch::Outside, Some(issue), None)
-        }
+        (Some(Coded::Other(other)), outside) => (
+            CountryMatch::Outside,
+            Some(Outside::coded(other, outside)),
+            None,
+        ),
     }
 }
 
@@ -455,10 +482,10 @@ mod tests {
         }
     }
 
-    fn problem(r: Result<(LonLat, Option<Issue>), Issue>) -> Problem {
+    fn problem(r: Result<(LonLat, bool), Issue>) -> Problem {
         match r {
-            Ok((_, Some(i))) => i.problem,
-            Ok((_, None)) => panic!("no problem"),
+            Ok((_, true)) => Problem::OutsideCountry,
+            Ok((_, false)) => panic!("no problem"),
             Err(i) => i.problem,
         }
     }
@@ -468,7 +495,7 @@ mod tests {
         let m = mali();
         let t = Some(&m as &dyn Territory);
         let (p, out) = locate(12.6392, -8.0029, "lat", "lon", t).unwrap();
-        assert_eq!((p.lon(), p.lat(), out), (-8.0029, 12.6392, None));
+        assert_eq!((p.lon(), p.lat(), out), (-8.0029, 12.6392, false));
         assert_eq!(
             problem(locate(0.0, 0.0, "lat", "lon", t)),
             Problem::ZeroZero
@@ -489,17 +516,18 @@ mod tests {
         let e = locate(12.0, 200.0, "lat", "lon", None).unwrap_err();
         assert_eq!(e.column.as_deref(), Some("lon"));
         // Without a territory nothing is outside or swapped.
-        assert!(locate(-8.0, 12.6, "lat", "lon", None).unwrap().1.is_none());
+        assert!(!locate(-8.0, 12.6, "lat", "lon", None).unwrap().1);
     }
 
     #[test]
     fn the_source_code_overrules_the_outline() {
         let m = mali();
         let t = Some(&m as &dyn Territory);
-        let outside = || Some(Issue::new(Problem::OutsideCountry, "lat/lon", "outside"));
+        let outside = true;
         let p = LonLat::new(5.0, 15.0).unwrap();
+        let names = FieldNames::geojson();
         // Coded Mali past the outline: kept, with a note.
-        let (c, out, note) = settle_country(p, outside(), Some(Coded::Same), "iso", t);
+        let (c, out, note) = settle_country(p, outside, Some(Coded::Same), "iso", t);
         assert_eq!(
             (c, out.is_none()),
             (CountryMatch::CodedOutsideOutline, true)
@@ -512,24 +540,46 @@ mod tests {
         );
         // Coded another country inside the outline: not Mali's.
         let other = Some(Coded::Other("Niger (562)".into()));
-        let (c, out, note) = settle_country(p, None, other, "iso/country", t);
+        let (c, out, note) = settle_country(p, !outside, other, "iso/country", t);
         assert_eq!((c, note), (CountryMatch::Outside, None));
         let out = out.unwrap();
         assert_eq!(out.problem, Problem::CodedOtherCountry);
+        // Its issue is written when it is reported, with the layout's names.
+        let issue = out.issue(p, &names, "Mali");
         assert_eq!(
-            out.detail.text("Mali"),
+            (issue.problem, issue.column.as_deref()),
+            (Problem::CodedOtherCountry, Some("iso/iso3/country"))
+        );
+        assert_eq!(
+            issue.detail.text("Mali"),
             "coded Niger (562), not Mali (inside its outline)"
         );
-        // No code: the outline decides.
-        let (c, out, _) = settle_country(p, outside(), None, "", t);
+        let other = Some(Coded::Other("Niger".into()));
+        let out = settle_country(p, outside, other, "country", t).1.unwrap();
         assert_eq!(
-            (c, out.unwrap().problem),
+            out.issue(p, &names, "Mali").detail.text("Mali"),
+            "coded Niger, not Mali (outside its outline)"
+        );
+        // No code: the outline decides.
+        let (c, out, _) = settle_country(p, outside, None, "", t);
+        let out = out.unwrap();
+        assert_eq!(
+            (c, out.problem),
             (CountryMatch::Outside, Problem::OutsideCountry)
         );
-        let (c, out, _) = settle_country(p, None, Some(Coded::Same), "iso", t);
-        assert_eq!((c, out), (CountryMatch::Inside, None));
+        let issue = out.issue(p, &names, "Mali");
+        assert_eq!(
+            (issue.problem, issue.column.as_deref()),
+            (Problem::OutsideCountry, Some("geometry"))
+        );
+        assert_eq!(
+            issue.detail.text("Mali"),
+            "latitude 15, longitude 5 is outside Mali"
+        );
+        let (c, out, _) = settle_country(p, !outside, Some(Coded::Same), "iso", t);
+        assert_eq!((c, out.is_none()), (CountryMatch::Inside, true));
         // No territory: nothing is judged.
-        let (c, ..) = settle_country(p, outside(), Some(Coded::Same), "iso", None);
+        let (c, ..) = settle_country(p, outside, Some(Coded::Same), "iso", None);
         assert_eq!(c, CountryMatch::Inside);
     }
 }
@@ -541,8 +591,10 @@ mod size_tests {
     #[test]
     fn drafts_stay_small() {
         assert!(size_of::<super::Text>() <= 16);
+        // Why a row is outside: its kind, and a coded row's label (no message).
+        assert!(size_of::<Option<super::Outside>>() <= 24);
         assert!(
-            size_of::<super::Draft>() <= 336,
+            size_of::<super::Draft>() <= 344,
             "{}",
             size_of::<super::Draft>()
         );

@@ -16,11 +16,11 @@ use smallvec::SmallVec;
 use super::assemble::Assembler;
 use super::diagnostics::{Outcome, Problem};
 use super::draft::{
-    Draft, Fields, Issue, IssueDetail, Known, Origin, Outside, date_field, fatalities_field,
-    locate, precision_field, settle_country,
+    Draft, Fields, Issue, IssueDetail, Known, Origin, date_field, fatalities_field, locate,
+    precision_field, settle_country,
 };
 use super::id_table::RowId;
-use super::layout::{FieldNames, expected_layouts};
+use super::layout::{FieldNames, GEOJSON_COUNTRY, expected_layouts};
 use super::{ReadOptions, ReadOutput};
 use crate::error::{Error, Result};
 use crate::model::country::{NumericCode, SourceCountry};
@@ -230,7 +230,7 @@ impl FeatureParser<'_> {
             ));
         }
         let date = date_field(&get("event_date"), "event_date")?;
-        let (position, outline_issue) = locate(
+        let (position, outside_outline) = locate(
             point[1],
             point[0],
             "geometry",
@@ -249,9 +249,9 @@ impl FeatureParser<'_> {
         });
         let (country, outside, note) = settle_country(
             position,
-            outline_issue,
+            outside_outline,
             coded,
-            "iso/iso3/country",
+            GEOJSON_COUNTRY,
             self.opts.territory,
         );
         warnings.extend(note);
@@ -288,7 +288,7 @@ impl FeatureParser<'_> {
             id,
             date,
             position,
-            outside: outside.map(Outside::new),
+            outside,
             country,
             geo_precision,
             event_type,

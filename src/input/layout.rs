@@ -277,6 +277,8 @@ impl Layout {
         FieldNames {
             date: n(self.date),
             position: format!("{}/{}", n(self.latitude), n(self.longitude)),
+            located: located_column(self.name(self.latitude), self.name(self.longitude)),
+            country: self.country.label.clone(),
             event_type: n(self.event_type),
             sub_event_type: match self.sub_event_type {
                 Some(i) => n(i),
@@ -294,11 +296,28 @@ impl Layout {
     }
 }
 
+/// The properties a GeoJSON feature's country code is read from, as messages name them.
+pub(crate) const GEOJSON_COUNTRY: &str = "iso/iso3/country";
+
+/// How a problem with a row's position names its column: "latitude/longitude", or the
+/// one name when both come from one column (GeoJSON's "geometry").
+pub(crate) fn located_column(lat_col: &str, lon_col: &str) -> String {
+    if lat_col == lon_col {
+        lat_col.to_string()
+    } else {
+        format!("{lat_col}/{lon_col}")
+    }
+}
+
 /// Column names used in messages about event-level fields (they differ by layout).
 #[derive(Debug, Clone)]
 pub(crate) struct FieldNames {
     pub date: String,
     pub position: String,
+    /// The column a problem with the position is reported in (see [`located_column`]).
+    pub located: String,
+    /// The country code column(s), for a row coded as another country.
+    pub country: String,
     pub event_type: String,
     pub sub_event_type: String,
     pub fatalities: String,
@@ -311,6 +330,8 @@ impl FieldNames {
         FieldNames {
             date: "event_date".into(),
             position: "geometry".into(),
+            located: located_column("geometry", "geometry"),
+            country: GEOJSON_COUNTRY.into(),
             event_type: "event_type".into(),
             sub_event_type: "sub_event_type".into(),
             fatalities: "fatalities".into(),
