@@ -171,7 +171,7 @@ impl<'o> Assembler<'o> {
                 Outcome::Skipped
             };
             let position = fields.position;
-            self.report_as(origin, out.problem, outcome, |names, territory| {
+            self.report_as(origin, out.problem(), outcome, |names, territory| {
                 Cow::Owned(out.issue(position, names, territory))
             })?;
         }

@@ -248,47 +248,46 @@ pub(crate) struct Fields {
     pub details: Option<Box<DetailTexts>>,
 }
 
-/// Why a row is not the study country's: its kind inline, its issue boxed (few rows of
-/// a one-country file have one). The sequential step counts every such row but writes
-/// out only the first few: reading the kind from the draft, not from the box another
-/// thread allocated, spares it a cache miss per row on a multi-country file.
-///
-/// The issue itself is written only if the row is reported ([`Outside::issue`]): most
-/// rows of a multi-country file are outside, and a message and its allocations per row
-/// took half the time of reading such a file.
+/// Why a row is not the study country's, without its message. The sequential step
+/// counts every such row but writes out only the first few, so the issue is written
+/// only if the row is reported ([`Outside::issue`]): most rows of a multi-country file
+/// are outside, and a message and its allocations per row took half the time of reading
+/// such a file.
 #[derive(Debug)]
-pub(crate) struct Outside {
-    pub problem: Problem,
-    /// The outline does not hold the row.
-    outside_outline: bool,
-    /// The source codes another country: its label ("Niger (562)").
-    coded_other: Option<Box<str>>,
+pub(crate) enum Outside {
+    /// The outline's verdict: the position lies outside the country (no code to say
+    /// otherwise).
+    Outline,
+    /// The source codes another country: its label ("Niger (562)"), and whether the
+    /// outline holds the row or not.
+    Coded {
+        other: Box<str>,
+        outside_outline: bool,
+    },
 }
 
 impl Outside {
-    /// The outline's verdict: the position lies outside the country.
-    pub fn outline() -> Self {
-        Outside {
-            problem: Problem::OutsideCountry,
-            outside_outline: true,
-            coded_other: None,
+    /// The source's verdict: coded `other` (a label), inside the outline or not.
+    pub fn coded(other: String, outside_outline: bool) -> Self {
+        Outside::Coded {
+            other: other.into_boxed_str(),
+            outside_outline,
         }
     }
 
-    /// The source's verdict: coded `other` (a label), inside the outline or not.
-    pub fn coded(other: String, outside_outline: bool) -> Self {
-        Outside {
-            problem: Problem::CodedOtherCountry,
-            outside_outline,
-            coded_other: Some(other.into_boxed_str()),
+    /// The kind of problem, read without writing the issue.
+    pub fn problem(&self) -> Problem {
+        match self {
+            Outside::Outline => Problem::OutsideCountry,
+            Outside::Coded { .. } => Problem::CodedOtherCountry,
         }
     }
 
     /// The issue of a row at `position`: `names` name its columns, `territory` is the
     /// study country's name.
     pub fn issue(&self, position: LonLat, names: &FieldNames, territory: &str) -> Issue {
-        match &self.coded_other {
-            None => Issue {
+        match self {
+            Outside::Outline => Issue {
                 problem: Problem::OutsideCountry,
                 column: Some(names.located.clone()),
                 detail: IssueDetail::Outside {
@@ -296,8 +295,11 @@ impl Outside {
                     lon: position.lon(),
                 },
             },
-            Some(other) => {
-                let where_ = match self.outside_outline {
+            Outside::Coded {
+                other,
+                outside_outline,
+            } => {
+                let where_ = match outside_outline {
                     true => "outside",
                     false => "inside",
                 };
@@ -439,7 +441,7 @@ pub(crate) fn settle_country(
     };
     match (coded, outside_outline) {
         (None | Some(Coded::Same), false) => (CountryMatch::Inside, None, None),
-        (None, true) => (CountryMatch::Outside, Some(Outside::outline()), None),
+        (None, true) => (CountryMatch::Outside, Some(Outside::Outline), None),
         (Some(Coded::Same), true) => {
             let how_far = match t.km_outside(position) {
                 Some(km) => format!("{km:.1} km outside the outline"),
@@ -526,6 +528,12 @@ mod tests {
         let outside = true;
         let p = LonLat::new(5.0, 15.0).unwrap();
         let names = FieldNames::geojson();
+        // The issue as reported: kind, column and text.
+        let written = |out: &Outside| {
+            let issue = out.issue(p, &names, "Mali");
+            let column = issue.column.clone();
+            (issue.problem, column, issue.detail.text("Mali"))
+        };
         // Coded Mali past the outline: kept, with a note.
         let (c, out, note) = settle_country(p, outside, Some(Coded::Same), "iso", t);
         assert_eq!(
@@ -543,38 +551,36 @@ mod tests {
         let (c, out, note) = settle_country(p, !outside, other, "iso/country", t);
         assert_eq!((c, note), (CountryMatch::Outside, None));
         let out = out.unwrap();
-        assert_eq!(out.problem, Problem::CodedOtherCountry);
+        assert_eq!(out.problem(), Problem::CodedOtherCountry);
         // Its issue is written when it is reported, with the layout's names.
-        let issue = out.issue(p, &names, "Mali");
         assert_eq!(
-            (issue.problem, issue.column.as_deref()),
-            (Problem::CodedOtherCountry, Some("iso/iso3/country"))
-        );
-        assert_eq!(
-            issue.detail.text("Mali"),
-            "coded Niger (562), not Mali (inside its outline)"
+            written(&out),
+            (
+                Problem::CodedOtherCountry,
+                Some("iso/iso3/country".into()),
+                "coded Niger (562), not Mali (inside its outline)".into()
+            )
         );
         let other = Some(Coded::Other("Niger".into()));
         let out = settle_country(p, outside, other, "country", t).1.unwrap();
         assert_eq!(
-            out.issue(p, &names, "Mali").detail.text("Mali"),
+            written(&out).2,
             "coded Niger, not Mali (outside its outline)"
         );
         // No code: the outline decides.
         let (c, out, _) = settle_country(p, outside, None, "", t);
         let out = out.unwrap();
         assert_eq!(
-            (c, out.problem),
+            (c, out.problem()),
             (CountryMatch::Outside, Problem::OutsideCountry)
         );
-        let issue = out.issue(p, &names, "Mali");
         assert_eq!(
-            (issue.problem, issue.column.as_deref()),
-            (Problem::OutsideCountry, Some("geometry"))
-        );
-        assert_eq!(
-            issue.detail.text("Mali"),
-            "latitude 15, longitude 5 is outside Mali"
+            written(&out),
+            (
+                Problem::OutsideCountry,
+                Some("geometry".into()),
+                "latitude 15, longitude 5 is outside Mali".into()
+            )
         );
         let (c, out, _) = settle_country(p, !outside, Some(Coded::Same), "iso", t);
         assert_eq!((c, out.is_none()), (CountryMatch::Inside, true));
@@ -591,7 +597,7 @@ mod size_tests {
     #[test]
     fn drafts_stay_small() {
         assert!(size_of::<super::Text>() <= 16);
-        // Why a row is outside: its kind, and a coded row's label (no message).
+        // Why a row is outside: the outline, or a coded row's label (no message).
         assert!(size_of::<Option<super::Outside>>() <= 24);
         assert!(
             size_of::<super::Draft>() <= 344,
