@@ -177,6 +177,19 @@ fn the_layers_measure_coded_events_from_the_outline() {
     let bfa = props("TST107");
     assert_eq!(bfa["in_country"], true);
     assert_eq!(bfa["in_southern_borders_50km"], false);
+    // Every coded event past the outline gets the nearest region and cercle (the
+    // cercles are found apart from the regions, only for the products that ask).
+    for id in [
+        "TST101", "TST102", "TST103", "TST104", "TST105", "TST106", "TST107",
+    ] {
+        let p = props(id);
+        for level in ["region", "cercle"] {
+            assert!(
+                p[level].as_str().is_some_and(|r| !r.is_empty()),
+                "{id} {level}: {p}"
+            );
+        }
+    }
 }
 
 #[test]

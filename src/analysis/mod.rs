@@ -5,6 +5,7 @@ pub mod classes;
 pub mod contours;
 pub mod density;
 pub mod geodesy;
+pub mod local_metric;
 pub mod overview;
 pub mod periods;
 pub mod polyline_index;

@@ -20,6 +20,7 @@ use rstar::primitives::{GeomWithData, Line};
 use rstar::{AABB, Envelope, PointDistance, RTree};
 
 use super::geodesy::{self, GeodesicSegment, MIN_M_PER_DEG_LAT, MIN_M_PER_DEG_LON_EQ};
+use super::local_metric::LocalMetric;
 use crate::units::{Km, LonLat};
 /// Smallest radius of curvature of WGS84 (meridional, at the equator), metres.
 const MIN_RADIUS_M: f64 = 6_335_439.0;
@@ -202,12 +203,14 @@ impl PolylineIndex {
     /// straddle the limit.
     ///
     /// Candidates are the segments whose box meets a box around `p` that holds every
-    /// point within `limit` (plus `bulge_m`, [`geodesy::reach_deg`]). Upper bound:
-    /// the distance to the nearer end of a candidate (every end is a point of the lines).
-    /// Lower bound per candidate: the larger of the tree bound (less `bulge_m`) and the
-    /// nearer end's lower bound less half the segment's length (every point of a segment
-    /// is within half its length of one end). A box query, unlike the nearest-first
-    /// search, keeps no heap: most points meet no candidate at all.
+    /// point within `limit` (plus `bulge_m`, [`geodesy::reach_deg`]). Per candidate,
+    /// bounds on the distance to the segment from the ellipsoid's metric on the band of
+    /// latitudes within reach ([`LocalMetric`]: within a fraction of a percent, so only
+    /// points a few hundred metres from the limit stay open), or near the poles the
+    /// sphere's bounds to the nearer end (less half the segment's length below: every
+    /// point of a segment is within half its length of one end); below, also the tree
+    /// bound (less `bulge_m`). A box query, unlike the nearest-first search, keeps no
+    /// heap: most points meet no candidate at all.
     pub fn decide(&self, p: LonLat, limit: Km) -> Option<bool> {
         let limit = limit.metres();
         let (dlat, dlon) = geodesy::reach_deg(p.lat(), limit + self.bulge_m);
@@ -222,16 +225,23 @@ impl PolylineIndex {
         }
         let k = self.bound_factor(p);
         let q = [p.lon() * self.cos_ref, p.lat()];
+        let metric = LocalMetric::around(p, limit + self.bulge_m);
         let mut open = false;
         for entry in self.tree.locate_in_envelope_intersecting(&window) {
             let seg = &self.segments[entry.data];
-            let (lo, hi) = end_bounds(seg, p);
+            let (lo, hi) = match &metric {
+                Some(m) => m.segment_bounds(seg.a, seg.b, self.bulge_m),
+                None => {
+                    let (lo, hi) = end_bounds(seg, p);
+                    (lo - 0.5 * seg.length().metres(), hi)
+                }
+            };
             if hi <= limit {
                 return Some(true);
             }
             if !open {
                 let tree_bound = k * entry.geom().distance_2(&q).sqrt() - self.bulge_m;
-                open = tree_bound.max(lo - 0.5 * seg.length().metres()) <= limit;
+                open = tree_bound.max(lo) <= limit;
             }
         }
         (!open).then_some(false)

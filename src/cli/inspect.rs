@@ -47,7 +47,7 @@ pub fn overview_timed(args: &InspectArgs) -> Result<(String, Overview, Vec<Stage
         loaded.synthetic,
         &loaded.read.events,
         |i| loaded.classes[i].bits(),
-        |i| loaded.admin[i].0.map(|r| r.index()),
+        |i| loaded.regions[i].map(|r| r.index()),
         &Names {
             categories: &categories,
             regions: &regions,

@@ -16,7 +16,8 @@ use crate::output::layer::{Feature, Field, FieldType, GeometryKind, Value, Vecto
 pub struct EventFacts<'a> {
     pub events: &'a EventSet,
     pub classes: &'a [CategorySet],
-    pub admin: &'a [(Option<RegionId>, Option<CercleId>)],
+    pub regions: &'a [Option<RegionId>],
+    pub cercles: &'a [Option<CercleId>],
     pub membership: &'a Membership,
     /// Exact distances to the ring centres and band borders (see
     /// [`crate::analysis::zones::distances`]); the events layer prints them.
@@ -69,7 +70,7 @@ pub fn events_layer(f: &EventFacts, cats: &Categories, b: &Boundaries) -> Vector
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let (region, cercle) = f.admin[i];
+            let (region, cercle) = (f.regions[i], f.cercles[i]);
             let mut values = event_values(s, i, Some(&s.details[i]));
             values.extend([
                 region.map_or(Value::Null, |r| Value::Text(b.region(r).name.clone())),

@@ -130,17 +130,18 @@ pub fn write(run: &Run, maps: &MapSet, opts: &ChoroplethOptions) -> Result<Optio
     let first = *years.start();
     let year_of = |i: usize| events[i].year();
     let mut levels = Vec::new();
+    let cercles = run.cercles();
     for (level, units, unit_of, sheet) in [
         (
             "region",
             &b.regions().items,
-            &(|i: usize| loaded.admin[i].0.map(|r| r.index())) as &dyn Fn(usize) -> Option<usize>,
+            &(|i: usize| loaded.regions[i].map(|r| r.index())) as &dyn Fn(usize) -> Option<usize>,
             REGIONS_SHEET,
         ),
         (
             "cercle",
             &b.cercles().items,
-            &|i: usize| loaded.admin[i].1.map(|c| c.index()),
+            &|i: usize| cercles[i].map(|c| c.index()),
             CERCLES_SHEET,
         ),
     ] {

@@ -94,7 +94,8 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     let facts = EventFacts {
         events: &loaded.read.events,
         classes: &loaded.classes,
-        admin: &loaded.admin,
+        regions: &loaded.regions,
+        cercles: run.cercles(),
         membership,
         distances: &distances,
     };
@@ -104,7 +105,7 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     let mut region_layer = admin_layer(
         "regions",
         &b.regions().items,
-        |i| loaded.admin[i].0.map(|r| r.index()),
+        |i| loaded.regions[i].map(|r| r.index()),
         &facts,
         cats,
         d.years.clone(),
@@ -112,7 +113,7 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     let mut cercle_layer = admin_layer(
         "cercles",
         &b.cercles().items,
-        |i| loaded.admin[i].1.map(|c| c.index()),
+        |i| facts.cercles[i].map(|c| c.index()),
         &facts,
         cats,
         d.years.clone(),

@@ -14,8 +14,8 @@ use crate::input::{
     read_events_bytes,
 };
 use crate::model::{
-    Boundaries, Categories, CategorySet, CercleId, CountryBy, CountryMatch, EventIds, RegionId,
-    Study, StudyOverrides,
+    Boundaries, Categories, CategorySet, CountryBy, CountryMatch, EventIds, RegionId, Study,
+    StudyOverrides,
 };
 use crate::output::write_atomic;
 use crate::run::{EventOptions, Stopwatch, StudyOptions, ZoneOverrides};
@@ -80,8 +80,9 @@ pub struct Loaded {
     pub read: ReadOutput,
     /// Per event: its categories.
     pub classes: Vec<CategorySet>,
-    /// Per event: its first- and second-level admin units.
-    pub admin: Vec<(Option<RegionId>, Option<CercleId>)>,
+    /// Per event: its first-level admin unit (the cercles, which few products use, are
+    /// found on first use: [`crate::run::Run::cercles`]).
+    pub regions: Vec<Option<RegionId>>,
     /// The events sorted into places (distinct positions), for work done per place.
     pub places: Places,
     /// The input files (empty for the shipped sample).
@@ -293,14 +294,14 @@ fn read_and_place(
     let events = &read.events.events;
     let at = |i: usize| events[i].position;
     let places = Places::of(events.len(), at);
-    let mut admin = setup
+    let mut regions = setup
         .boundaries
-        .assign_places(&places, &places.positions(at));
-    // Events coded as the country outside its outline get the nearest units (few; the
+        .regions_of_places(&places, &places.positions(at));
+    // Events coded as the country outside its outline get the nearest region (few; the
     // search for them is a pass over every event, in parallel).
-    events.par_iter().zip(&mut admin).for_each(|(e, units)| {
+    events.par_iter().zip(&mut regions).for_each(|(e, region)| {
         if e.country == CountryMatch::CodedOutsideOutline {
-            *units = setup.boundaries.units_of_coded(e.position);
+            *region = setup.boundaries.region_of_coded(e.position);
         }
     });
     sw.lap("classify");
@@ -309,7 +310,7 @@ fn read_and_place(
         synthetic,
         read,
         classes,
-        admin,
+        regions,
         places,
         files: args.files.clone(),
         hashes,

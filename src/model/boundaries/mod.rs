@@ -199,29 +199,52 @@ impl Boundaries {
     pub fn assign(&self, points: &[LonLat]) -> Vec<(Option<RegionId>, Option<CercleId>)> {
         let at = |i: usize| points[i];
         let places = Places::of(points.len(), at);
-        self.assign_places(&places, &places.positions(at))
+        let positions = places.positions(at);
+        let regions = self.regions_of_places(&places, &positions);
+        let cercles = self.cercles_of_places(&places, &positions);
+        regions.into_iter().zip(cercles).collect()
     }
 
-    /// [`Self::assign`] for items already sorted into `places`, at `positions`.
-    pub fn assign_places<F: Fn(usize) -> LonLat + Sync>(
+    /// The region of every item sorted into `places`, at `positions` (as
+    /// [`Self::region_of`]).
+    pub fn regions_of_places<F: Fn(usize) -> LonLat + Sync>(
         &self,
         places: &Places,
         positions: &PlacePositions<'_, F>,
-    ) -> Vec<(Option<RegionId>, Option<CercleId>)> {
-        // The grids' cells of a place a few places ahead are asked for early: on
-        // distinct positions each lookup is otherwise a wait for memory.
+    ) -> Vec<Option<RegionId>> {
+        self.units_of_places(&self.region_index, places, positions, RegionId::new)
+    }
+
+    /// The cercle of every item sorted into `places`, at `positions` (as
+    /// [`Self::cercle_of`]). Apart from the regions: most products never ask for it.
+    pub fn cercles_of_places<F: Fn(usize) -> LonLat + Sync>(
+        &self,
+        places: &Places,
+        positions: &PlacePositions<'_, F>,
+    ) -> Vec<Option<CercleId>> {
+        self.units_of_places(&self.cercle_index, places, positions, CercleId::new)
+    }
+
+    /// The unit of `units` of every item, computed once per place.
+    fn units_of_places<F: Fn(usize) -> LonLat + Sync, T: Copy + Send + Sync>(
+        &self,
+        units: &AreaIndex,
+        places: &Places,
+        positions: &PlacePositions<'_, F>,
+        id: impl Fn(usize) -> T + Sync,
+    ) -> Vec<Option<T>> {
+        // The grid's cell of a place a few places ahead is asked for early: on distinct
+        // positions each lookup is otherwise a wait for memory.
         const AHEAD: usize = 8;
         let n = positions.len();
-        let per_place: Vec<_> = (0..n)
+        let per_place: Vec<Option<T>> = (0..n)
             .into_par_iter()
             .map(|i| {
                 if i + AHEAD < n {
-                    let q = positions.get(i + AHEAD).to_coord();
-                    self.region_index.prefetch(q);
-                    self.cercle_index.prefetch(q);
+                    units.prefetch(positions.get(i + AHEAD).to_coord());
                 }
-                let p = positions.get(i);
-                (self.region_of(p), self.cercle_of(p))
+                let c = positions.get(i).to_coord();
+                snap(units, &self.outline_index, self.snap_km, c).map(&id)
             })
             .collect();
         if let Slots::Identity(_) = places.slots {
@@ -284,21 +307,25 @@ impl Boundaries {
         self.nearest_on_outline(p).map_or(p, |(q, _)| q)
     }
 
-    /// Region and cercle of an event coded as the country: the units `p` is in, else
-    /// the nearest ones within [`CODED_REACH_KM`] (the outline's own snap limit does not
+    /// The region of an event coded as the country: the region `p` is in, else the
+    /// nearest one within [`CODED_REACH_KM`] (the outline's own snap limit does not
     /// apply: the source says the event is the country's).
-    pub fn units_of_coded(&self, p: LonLat) -> (Option<RegionId>, Option<CercleId>) {
-        let c = p.to_coord();
-        let find = |units: &AreaIndex| {
-            units
-                .locate(c)
-                .or_else(|| units.nearest_within(c, CODED_REACH_KM).map(|(u, _)| u))
-        };
-        (
-            find(&self.region_index).map(RegionId::new),
-            find(&self.cercle_index).map(CercleId::new),
-        )
+    pub fn region_of_coded(&self, p: LonLat) -> Option<RegionId> {
+        coded_unit(&self.region_index, p).map(RegionId::new)
     }
+
+    /// The cercle of an event coded as the country (as [`Self::region_of_coded`]).
+    pub fn cercle_of_coded(&self, p: LonLat) -> Option<CercleId> {
+        coded_unit(&self.cercle_index, p).map(CercleId::new)
+    }
+}
+
+/// The unit of `units` holding `p`, else the nearest within [`CODED_REACH_KM`].
+fn coded_unit(units: &AreaIndex, p: LonLat) -> Option<usize> {
+    let c = p.to_coord();
+    units
+        .locate(c)
+        .or_else(|| units.nearest_within(c, CODED_REACH_KM).map(|(u, _)| u))
 }
 
 impl Territory for Boundaries {
