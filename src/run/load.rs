@@ -14,7 +14,7 @@ use crate::input::{
     read_events_bytes,
 };
 use crate::model::{
-    Boundaries, Categories, CategorySet, CountryBy, CountryMatch, EventIds, RegionId, Study,
+    Boundaries, Categories, CategorySet, CountryBy, CountryMatch, Event, EventIds, RegionId, Study,
     StudyOverrides,
 };
 use crate::output::write_atomic;
@@ -294,16 +294,9 @@ fn read_and_place(
     let events = &read.events.events;
     let at = |i: usize| events[i].position;
     let places = Places::of(events.len(), at);
-    let mut regions = setup
-        .boundaries
-        .regions_of_places(&places, &places.positions(at));
-    // Events coded as the country outside its outline get the nearest region (few; the
-    // search for them is a pass over every event, in parallel).
-    events.par_iter().zip(&mut regions).for_each(|(e, region)| {
-        if e.country == CountryMatch::CodedOutsideOutline {
-            *region = setup.boundaries.region_of_coded(e.position);
-        }
-    });
+    let b = &setup.boundaries;
+    let mut regions = b.regions_of_places(&places, &places.positions(at));
+    place_coded(events, &mut regions, |p| b.region_of_coded(p));
     sw.lap("classify");
     Ok(Loaded {
         input,
@@ -315,6 +308,21 @@ fn read_and_place(
         files: args.files.clone(),
         hashes,
     })
+}
+
+/// Gives the events coded as the country outside its outline their unit from `coded`
+/// (the nearest, [`Boundaries::region_of_coded`]) in place of the outline's answer. Few
+/// events are; finding them is a pass over every event, in parallel.
+pub(crate) fn place_coded<T: Send>(
+    events: &[Event],
+    units: &mut [Option<T>],
+    coded: impl Fn(LonLat) -> Option<T> + Sync,
+) {
+    events.par_iter().zip(units).for_each(|(e, unit)| {
+        if e.country == CountryMatch::CodedOutsideOutline {
+            *unit = coded(e.position);
+        }
+    });
 }
 
 /// Lays the zone sizes of `o` over the study's zones (and renames them to match).

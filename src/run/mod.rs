@@ -15,11 +15,9 @@ mod stopwatch;
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use rayon::prelude::*;
-
 use crate::analysis::zones::{self, Membership, Zone};
 use crate::error::Result;
-use crate::model::{CercleId, CountryMatch};
+use crate::model::CercleId;
 use crate::products::maps::{MapOptions, MapSet};
 
 pub use filter::passes;
@@ -104,14 +102,9 @@ impl Run {
         if self.cercles.get().is_none() {
             let (b, loaded) = (&self.setup.boundaries, &self.loaded);
             let mut cercles = b.cercles_of_places(&loaded.places, &loaded.place_positions());
-            // As the regions at load: events coded as the country outside its outline
-            // get the nearest cercle.
+            // As the regions at load: coded events get the nearest cercle.
             let events = &loaded.read.events.events;
-            events.par_iter().zip(&mut cercles).for_each(|(e, cercle)| {
-                if e.country == CountryMatch::CodedOutsideOutline {
-                    *cercle = b.cercle_of_coded(e.position);
-                }
-            });
+            load::place_coded(events, &mut cercles, |p| b.cercle_of_coded(p));
             let _ = self.cercles.set(cercles);
             self.lap("cercles");
         }
