@@ -289,7 +289,7 @@ impl Outside {
         match self {
             Outside::Outline => Issue {
                 problem: Problem::OutsideCountry,
-                column: Some(names.located.clone()),
+                column: Some(names.position.clone()),
                 detail: IssueDetail::Outside {
                     lat: position.lat(),
                     lon: position.lon(),

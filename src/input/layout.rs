@@ -276,8 +276,7 @@ impl Layout {
         let n = |i: usize| self.name(i).to_string();
         FieldNames {
             date: n(self.date),
-            position: format!("{}/{}", n(self.latitude), n(self.longitude)),
-            located: located_column(self.name(self.latitude), self.name(self.longitude)),
+            position: located_column(self.name(self.latitude), self.name(self.longitude)),
             country: self.country.label.clone(),
             event_type: n(self.event_type),
             sub_event_type: match self.sub_event_type {
@@ -313,9 +312,9 @@ pub(crate) fn located_column(lat_col: &str, lon_col: &str) -> String {
 #[derive(Debug, Clone)]
 pub(crate) struct FieldNames {
     pub date: String,
+    /// The position's column(s), as problems with it name them (see
+    /// [`located_column`]).
     pub position: String,
-    /// The column a problem with the position is reported in (see [`located_column`]).
-    pub located: String,
     /// The country code column(s), for a row coded as another country.
     pub country: String,
     pub event_type: String,
@@ -329,8 +328,7 @@ impl FieldNames {
     pub fn geojson() -> FieldNames {
         FieldNames {
             date: "event_date".into(),
-            position: "geometry".into(),
-            located: located_column("geometry", "geometry"),
+            position: located_column("geometry", "geometry"),
             country: GEOJSON_COUNTRY.into(),
             event_type: "event_type".into(),
             sub_event_type: "sub_event_type".into(),

@@ -105,7 +105,7 @@ pub fn write(run: &Run, args: &LayersOptions) -> Result<Vec<PathBuf>> {
     let mut region_layer = admin_layer(
         "regions",
         &b.regions().items,
-        |i| loaded.regions[i].map(|r| r.index()),
+        |i| facts.regions[i].map(|r| r.index()),
         &facts,
         cats,
         d.years.clone(),
